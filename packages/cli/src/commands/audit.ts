@@ -1,0 +1,164 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  SEVERITIES,
+  audit,
+  blockingFindings,
+  createSnapshot,
+  loadPolicies,
+  readSnapshot,
+  serializeSnapshot,
+  didYouMean,
+  shouldUseColor,
+  toConsoleTable,
+  toJsonReport,
+  toMarkdown,
+  toSarif,
+  type AuditResult,
+  type Severity,
+} from '@leakproof/core';
+import { parseArgs } from 'node:util';
+import { UsageError, list, parsingArgs } from '../args.js';
+import { EXIT, toolVersion, type CliIO } from '../io.js';
+
+
+export const AUDIT_HELP = `Usage: leakproof audit (--snapshot FILE | --demo) [options]
+
+Audit cloud resources against the built-in HIPAA/GDPR rule packs and your own.
+
+Input:
+      --snapshot FILE       Audit a snapshot written by --save-snapshot (offline)
+      --demo                Audit the bundled demo estate (a medical-imaging SaaS)
+      --save-snapshot FILE  Also write the audited resources as a snapshot
+
+Policies:
+      --policies PATH       Extra policy pack file or directory (repeatable); it may add,
+                            override or disable rules by id
+      --no-builtin          Do not load the built-in packs
+      --framework ID        Only rules mapped to this framework, e.g. hipaa, gdpr (repeatable)
+
+Reports:
+      --format FORMAT       console, sarif, json or markdown (repeatable)
+  -o, --output FILE         Write the report with the same position among --format to FILE
+                            (repeatable); without --format the extension decides:
+                            .sarif, .json, .md. A format without a file goes to stdout.
+      --category NAME       SARIF automationDetails category (default "leakproof")
+      --fail-on SEVERITY    Exit 1 when a failure at or above this severity is found:
+                            critical, high, medium, low, info, or none (default high)
+  -q, --quiet               Print nothing to stdout unless a report is sent there
+
+Exit codes: 0 nothing at or above --fail-on failed; 1 something did; 2 usage or input error.
+`;
+
+const FORMATS = ['console', 'sarif', 'json', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+const EXTENSIONS: Record<string, Format> = { '.sarif': 'sarif', '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.txt': 'console' };
+
+/** The bundled demo estate, shipped in the package beside dist/. */
+export function demoSnapshotPath(): string {
+  return fileURLToPath(new URL('../../demo/medical-imaging-estate.json', import.meta.url));
+}
+
+export async function runAudit(args: string[], io: CliIO): Promise<number> {
+  const { values } = parsingArgs(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+    snapshot: { type: 'string' },
+    demo: { type: 'boolean' },
+    'save-snapshot': { type: 'string' },
+    policies: { type: 'string', multiple: true },
+    'no-builtin': { type: 'boolean' },
+    framework: { type: 'string', multiple: true },
+    format: { type: 'string', multiple: true },
+    output: { type: 'string', short: 'o', multiple: true },
+    category: { type: 'string' },
+    'fail-on': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+      },
+    }),
+  );
+  if (values.snapshot && values.demo) throw new UsageError('use either --snapshot or --demo, not both');
+  if (!values.snapshot && !values.demo) throw new UsageError('nothing to audit: give --snapshot FILE or --demo (see leakproof audit --help)');
+  const failOn = parseFailOn(values['fail-on']);
+  const reports = planReports(list(values.format), values.output ?? []);
+
+  const snapshot = values.demo ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(io.cwd, values.snapshot!), values.snapshot!);
+  const policies = loadPolicies({ builtIn: !values['no-builtin'], paths: values.policies ?? [], cwd: io.cwd });
+  const frameworks = list(values.framework);
+  for (const fw of frameworks) {
+    if (!policies.frameworks[fw]) throw new UsageError(`unknown framework "${fw}"${didYouMean(fw, Object.keys(policies.frameworks))}; known: ${Object.keys(policies.frameworks).join(', ')}`);
+  }
+
+  const result = audit({ resources: snapshot.resources, policies, frameworks, notices: snapshot.notices ?? [] });
+
+  if (values['save-snapshot']) writeOut(resolve(io.cwd, values['save-snapshot']), serializeSnapshot(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`)));
+  const stdoutTaken = reports.some((r) => r.file === undefined);
+  for (const report of reports) {
+    const text = render(report.format, result, io, report.file === undefined, values.category);
+    if (report.file === undefined) io.stdout.write(text);
+    else writeOut(resolve(io.cwd, report.file), text);
+  }
+  if (!values.quiet && !stdoutTaken) io.stdout.write(render('console', result, io, true, values.category));
+  if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
+    io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
+  }
+  if (failOn === 'none') return EXIT.ok;
+  return blockingFindings(result, failOn).length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+function parseFailOn(value: string | undefined): Severity | 'none' {
+  if (value === undefined) return 'high';
+  if (value === 'none' || (SEVERITIES as readonly string[]).includes(value)) return value as Severity | 'none';
+  throw new UsageError(`--fail-on: "${value}" is not one of ${[...SEVERITIES, 'none'].join(', ')}${didYouMean(value, [...SEVERITIES, 'none'])}`);
+}
+
+interface PlannedReport {
+  format: Format;
+  file?: string;
+}
+
+/** Pairs --format and --output by position; an output without a format is typed by its extension. */
+function planReports(formats: string[], outputs: string[]): PlannedReport[] {
+  for (const f of formats) {
+    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: "${f}" is not one of ${FORMATS.join(', ')}${didYouMean(f, FORMATS)}`);
+  }
+  const count = Math.max(formats.length, outputs.length);
+  const reports: PlannedReport[] = [];
+  for (let i = 0; i < count; i++) {
+    const file = outputs[i] === '-' ? undefined : outputs[i];
+    let format = formats[i] as Format | undefined;
+    if (!format) {
+      const ext = /\.[a-z]+$/i.exec(file ?? '')?.[0]?.toLowerCase() ?? '';
+      format = EXTENSIONS[ext];
+      if (!format) throw new UsageError(`--output ${file}: cannot tell the format from the extension; add --format`);
+    }
+    reports.push(file === undefined ? { format } : { format, file });
+  }
+  if (reports.filter((r) => r.file === undefined).length > 1) throw new UsageError('only one report can go to stdout; give the others an --output file');
+  return reports;
+}
+
+function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolean, category: string | undefined): string {
+  switch (format) {
+    case 'console':
+      return toConsoleTable(result, {
+        color: toStdout && shouldUseColor(io.stdout, io.env),
+        ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
+      });
+    case 'sarif':
+      return JSON.stringify(toSarif(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), null, 2) + '\n';
+    case 'json':
+      return JSON.stringify(toJsonReport(result, toolVersion()), null, 2) + '\n';
+    case 'markdown':
+      return toMarkdown(result);
+  }
+}
+
+function writeOut(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}

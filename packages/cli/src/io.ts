@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+
+export interface Output {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** What a command may touch, so tests can run commands in-process. */
+export interface CliIO {
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Documented exit codes. */
+export const EXIT = {
+  ok: 0,
+  /** Something at or above the --fail-on threshold failed. */
+  findings: 1,
+  /** Bad usage or bad input (policy, snapshot, waiver, baseline): the message says which file and line. */
+  usage: 2,
+  /** An unexpected internal error; rerun with --debug and report it. */
+  internal: 3,
+} as const;
+
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

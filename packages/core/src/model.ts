@@ -1,0 +1,92 @@
+/** Cloud providers leakproof knows; `iac` is a planned change (e.g. a Terraform plan) not yet deployed. */
+export const PROVIDERS = ['aws', 'gcp', 'azure'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/**
+ * Provider-neutral kinds. An S3 bucket, a GCS bucket and an Azure blob container are all
+ * `storage-bucket`; an RDS instance, a Cloud SQL instance and an Azure SQL server are all
+ * `database-instance`, so one rule covers every cloud.
+ */
+export const RESOURCE_KINDS = [
+  'storage-bucket',
+  'storage-account',
+  'database-instance',
+  'network-firewall',
+  'compute-instance',
+  'snapshot',
+  'account',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export type FactValue = boolean | number | string | string[] | null;
+
+/** A fact that was determined, with the chain of observations that led to it. */
+export interface KnownFact {
+  value: FactValue;
+  /** Short human-readable steps, e.g. `ACL grant to AllUsers: READ`, `bucket BlockPublicAcls=false`. */
+  evidence: string[];
+}
+
+/**
+ * A fact that could not be determined (the API call was denied, failed, or the value is only known
+ * after a Terraform apply). It is never treated as false: rules that need it are not evaluated.
+ */
+export interface UnknownFact {
+  unknown: string;
+  evidence?: string[];
+}
+
+export type Fact = KnownFact | UnknownFact;
+
+export function isUnknownFact(fact: Fact): fact is UnknownFact {
+  return (fact as UnknownFact).unknown !== undefined;
+}
+
+/** Where a resource is declared in infrastructure-as-code, when known. Paths are repository-relative. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  /** The IaC address, e.g. `module.storage.aws_s3_bucket.photos`. */
+  address?: string;
+}
+
+export interface Resource {
+  /** Stable identity: an ARN, a GCP full resource name or an Azure resource ID. */
+  id: string;
+  kind: ResourceKind;
+  provider: Provider;
+  /** AWS account id, GCP project id or Azure subscription id. */
+  account: string;
+  /** Region or location; `global` for account-wide resources. */
+  region: string;
+  name: string;
+  /** Provider-specific type, e.g. `AWS::S3::Bucket`, for display. */
+  type?: string;
+  tags: Record<string, string>;
+  facts: Record<string, Fact>;
+  source?: SourceLocation;
+}
+
+/** Something a collector wants the reader to know: a denied call, a skipped region, a disabled API. */
+export interface CollectionNotice {
+  level: 'error' | 'warning' | 'note';
+  message: string;
+  provider?: Provider;
+  account?: string;
+  region?: string;
+  resourceId?: string;
+  /** The API call, e.g. `s3:GetBucketPolicy`. */
+  call?: string;
+  /** The permission that would allow it. */
+  permission?: string;
+  /** Facts that became unknown because of this notice. */
+  facts?: string[];
+}
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher is worse. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}

@@ -1,0 +1,58 @@
+import { severityRank } from '../model.js';
+import type { AuditResult, FailFinding } from '../engine.js';
+
+export interface ConsoleOptions {
+  color: boolean;
+  /** Terminal width; long messages are cut to fit. Without it nothing is cut (logs, files). */
+  width?: number;
+}
+
+/**
+ * Colour only on a TTY and never when NO_COLOR is set (https://no-color.org): any non-empty value
+ * disables it. FORCE_COLOR turns it on for CI logs that render ANSI.
+ */
+export function shouldUseColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+const CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], dim: [2, 22], bold: [1, 22], green: [32, 39], magenta: [35, 39] } as const;
+type Style = keyof typeof CODES;
+
+const SEVERITY_STYLE: Record<string, Style> = { critical: 'magenta', high: 'red', medium: 'yellow', low: 'blue', info: 'dim' };
+
+/** A table of failures, most severe first, then a one-line summary. */
+export function toConsoleTable(result: AuditResult, options: ConsoleOptions): string {
+  const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
+  const width = options.width ?? Number.POSITIVE_INFINITY;
+  const failures = result.findings
+    .filter((f): f is FailFinding => f.status === 'fail')
+    .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || a.resource.name.localeCompare(b.resource.name));
+  const lines: string[] = [];
+  if (failures.length > 0) {
+    const rows = failures.map((f) => [f.waiver ? 'waived' : f.rule.severity, f.rule.id, `${f.resource.provider}:${f.resource.name}`, f.message]);
+    const widths = [8, Math.max(...rows.map((r) => r[1]!.length)), Math.min(48, Math.max(...rows.map((r) => r[2]!.length)))];
+    const head = ['SEVERITY', 'RULE', 'RESOURCE', 'FINDING'];
+    lines.push(paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i]!) : h)).join('  ')));
+    for (const [i, row] of rows.entries()) {
+      const f = failures[i]!;
+      const sev = row[0]!.padEnd(widths[0]!);
+      const used = widths[0]! + widths[1]! + widths[2]! + 6;
+      const message = truncate(row[3]!, Math.max(30, width - used));
+      lines.push(
+        [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.rule.severity] ?? 'dim', sev), row[1]!.padEnd(widths[1]!), truncate(row[2]!, widths[2]!).padEnd(widths[2]!), message].join('  '),
+      );
+    }
+    lines.push('');
+  }
+  const s = result.summary;
+  const summary = `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived`;
+  lines.push(s.fail > 0 ? paint('red', summary) : paint('green', summary));
+  for (const n of result.notices) lines.push(paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`));
+  return lines.join('\n') + '\n';
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}

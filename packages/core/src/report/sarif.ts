@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { AuditResult, FailFinding, NotEvaluatedFinding } from '../engine.js';
+import type { Severity } from '../model.js';
+import type { Rule } from '../policy/load.js';
+
+/** The key under which results carry leakproof's own stable fingerprint. */
+export const FINGERPRINT_KEY = 'leakproofFinding/v1';
+
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const INFORMATION_URI = 'https://github.com/leakproof/leakproof';
+
+export interface SarifOptions {
+  toolVersion: string;
+  /** Code-scanning category; becomes `automationDetails.id` as `<category>/`. Default `leakproof`. */
+  category?: string;
+  /** How many not-evaluated resources to name per rule in notifications (default 20). */
+  maxNotEvaluatedListed?: number;
+}
+
+// A loose structural type: the log is validated against the official schema in the tests.
+export type SarifLog = Record<string, unknown> & { runs: Array<Record<string, unknown> & { results: SarifResult[] }> };
+export type SarifResult = Record<string, unknown> & {
+  ruleId: string;
+  partialFingerprints: Record<string, string>;
+  baselineState?: string;
+};
+
+/** Stable across runs: the same rule on the same resource always yields the same fingerprint. */
+export function fingerprint(ruleId: string, resourceId: string): string {
+  return createHash('sha256').update(`${ruleId}\u0000${resourceId}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Anchoring rule for physical locations: a resource declared in IaC points at its file and line;
+ * otherwise the result points at the line of the rule in its policy YAML (built-in rules as
+ * `policies/<file>.yaml`). GitHub code scanning needs a file location for every result.
+ */
+export function anchorOf(finding: { rule: Rule; resource: { source?: { file: string; line: number } } }): { uri: string; line: number } {
+  const src = finding.resource.source;
+  return src ? { uri: src.file, line: src.line } : { uri: finding.rule.origin.file, line: finding.rule.origin.line };
+}
+
+export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
+  const ruleIndex = new Map<string, number>();
+  const rules = result.rules.map((rule, i) => {
+    ruleIndex.set(rule.id, i);
+    return sarifRule(rule);
+  });
+  const results: SarifResult[] = [];
+  const notEvaluated = new Map<string, NotEvaluatedFinding[]>();
+  for (const f of result.findings) {
+    if (f.status === 'fail') results.push(sarifResult(f, ruleIndex.get(f.rule.id) ?? -1));
+    else if (f.status === 'not-evaluated') {
+      const list = notEvaluated.get(f.rule.id);
+      if (list) list.push(f);
+      else notEvaluated.set(f.rule.id, [f]);
+    }
+  }
+  const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
+    level: n.level,
+    message: { text: endSentence(n.message) },
+    descriptor: { id: n.call ? 'collection-error' : 'collection-note' },
+    ...(n.call || n.permission || n.resourceId
+      ? { properties: omitUndefined({ call: n.call, permission: n.permission, resourceId: n.resourceId, facts: n.facts, provider: n.provider, account: n.account, region: n.region }) }
+      : {}),
+  }));
+  const listed = options.maxNotEvaluatedListed ?? 20;
+  for (const [ruleId, findings] of notEvaluated) {
+    const names = findings.slice(0, listed).map((f) => `${f.resource.id} (${f.reasons.join('; ')})`);
+    const more = findings.length > listed ? ` and ${findings.length - listed} more` : '';
+    notifications.push({
+      level: 'warning',
+      message: { text: `Rule ${ruleId} was not evaluated for ${findings.length} resource(s): ${names.join(', ')}${more}.` },
+      descriptor: { id: 'not-evaluated' },
+      associatedRule: { id: ruleId, index: ruleIndex.get(ruleId) ?? -1 },
+    });
+  }
+  const category = (options.category ?? 'leakproof').replace(/\/+$/, '');
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'leakproof',
+            fullName: 'leakproof cloud exposure auditor',
+            version: options.toolVersion,
+            semanticVersion: options.toolVersion,
+            informationUri: INFORMATION_URI,
+            rules,
+          },
+        },
+        automationDetails: { id: `${category}/` },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        results,
+        properties: {
+          summary: result.summary,
+        },
+      },
+    ],
+  };
+}
+
+function sarifRule(rule: Rule): Record<string, unknown> {
+  const controlTags = Object.entries(rule.controls).flatMap(([fw, ids]) => ids.map((id) => `${fw}/${id}`));
+  const controlLines = Object.entries(rule.controls).map(([fw, ids]) => `- **${fw.toUpperCase()}**: ${ids.join(', ')}`);
+  const markdown = [
+    `**${rule.title}**`,
+    '',
+    rule.description,
+    '',
+    '**Remediation**',
+    '',
+    rule.remediation,
+    '',
+    '**Controls**',
+    '',
+    ...controlLines,
+    ...(rule.references.length ? ['', '**References**', '', ...rule.references.map((r) => `- <${r}>`)] : []),
+  ].join('\n');
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: endSentence(rule.title) },
+    fullDescription: { text: endSentence(rule.description) },
+    help: { text: endSentence(`${rule.description} Remediation: ${rule.remediation}`), markdown },
+    helpUri: rule.references[0] ?? `${INFORMATION_URI}#rules`,
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: ['security', 'cloud', ...Object.keys(rule.controls), ...controlTags],
+      'security-severity': SECURITY_SEVERITY[rule.severity],
+      precision: 'high',
+      problem: { severity: rule.severity === 'critical' || rule.severity === 'high' ? 'error' : rule.severity === 'medium' ? 'warning' : 'recommendation' },
+      resourceKind: rule.kind,
+    },
+  };
+}
+
+function sarifResult(f: FailFinding, ruleIndex: number): SarifResult {
+  const anchor = anchorOf(f);
+  const evidence = f.evidence.length ? ` Evidence: ${f.evidence.join('; ')}` : '';
+  const result: SarifResult = {
+    ruleId: f.rule.id,
+    ruleIndex,
+    level: LEVEL[f.rule.severity],
+    message: { text: endSentence(`${stripPeriod(f.message)}.${evidence}`) },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: anchor.uri }, region: { startLine: anchor.line } },
+        logicalLocations: [{ fullyQualifiedName: f.resource.id, name: f.resource.name, kind: 'resource' }],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.rule.id, f.resource.id) },
+    properties: {
+      resourceId: f.resource.id,
+      resourceKind: f.resource.kind,
+      provider: f.resource.provider,
+      account: f.resource.account,
+      region: f.resource.region,
+      severity: f.rule.severity,
+      evidence: f.evidence,
+    },
+  };
+  if (f.baselineState) result.baselineState = f.baselineState;
+  if (f.waiver) {
+    result.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: `${f.waiver.reason} (owner: ${f.waiver.owner}; expires ${f.waiver.expires}; ${f.waiver.source})`,
+      },
+    ];
+  }
+  return result;
+}
+
+function stripPeriod(text: string): string {
+  return text.replace(/[.\s]+$/, '');
+}
+
+function endSentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+function omitUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

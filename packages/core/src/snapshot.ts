@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
+import { checkFactValue, factDefinition, FACT_CATALOGUE } from './facts.js';
+import { isUnknownFact, type CollectionNotice, type Resource } from './model.js';
+import { SourceDocument } from './util/source-document.js';
+import { validateAgainstSchema } from './util/schema.js';
+import { didYouMean } from './util/suggest.js';
+
+/** The snapshot schema version this release writes and reads. */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+export interface Snapshot {
+  schemaVersion: number;
+  generatedAt?: string;
+  generator?: string;
+  description?: string;
+  resources: Resource[];
+  notices?: CollectionNotice[];
+}
+
+export function createSnapshot(resources: Resource[], notices: CollectionNotice[] = [], generator = 'leakproof'): Snapshot {
+  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, generatedAt: new Date().toISOString(), generator, resources, notices };
+}
+
+export function serializeSnapshot(snapshot: Snapshot): string {
+  return JSON.stringify(snapshot, null, 2) + '\n';
+}
+
+/**
+ * Parses and validates a snapshot: JSON syntax, the shipped JSON Schema, the schema version, and each
+ * fact against the catalogue for its resource kind. Issues carry file:line:col.
+ */
+export function validateSnapshot(text: string, file: string): ValidationResult<Snapshot> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, issues: [jsonSyntaxIssue(text, file, e as Error)] };
+  }
+  // Position lookups re-read the text with a YAML parser, but only when something is wrong:
+  // large snapshots stay on the fast JSON.parse path.
+  let located: SourceDocument | undefined;
+  const locator = (): SourceDocument | { file: string } => {
+    if (located) return located;
+    const parsed = SourceDocument.parse(file, text);
+    if (parsed.ok) located = parsed.document;
+    return located ?? { file };
+  };
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const version = (data as { schemaVersion?: unknown }).schemaVersion;
+    if (typeof version === 'number' && version > SNAPSHOT_SCHEMA_VERSION) {
+      const where = locator();
+      const issue: ValidationIssue =
+        'position' in where
+          ? where.issue(['schemaVersion'], `snapshot schemaVersion ${version} is newer than this leakproof supports (${SNAPSHOT_SCHEMA_VERSION}); upgrade leakproof`)
+          : { file, pointer: '/schemaVersion', path: 'schemaVersion', message: `snapshot schemaVersion ${version} is newer than supported (${SNAPSHOT_SCHEMA_VERSION})` };
+      return { ok: false, issues: [issue] };
+    }
+  }
+  if (text.trim() === '') return { ok: false, issues: [{ file, line: 1, col: 1, path: '', message: 'the file is empty' }] };
+  const schemaIssues = validateAgainstSchema('snapshot', data, { file });
+  if (schemaIssues.length > 0) {
+    const where = locator();
+    return { ok: false, issues: 'position' in where ? validateAgainstSchema('snapshot', data, where) : schemaIssues };
+  }
+  const snapshot = data as Snapshot;
+  const issues: ValidationIssue[] = [];
+  const ids = new Set<string>();
+  snapshot.resources.forEach((resource, i) => {
+    if (ids.has(resource.id)) issues.push(issueAt(locator(), ['resources', i, 'id'], `duplicate resource id "${resource.id}"`));
+    ids.add(resource.id);
+    for (const [name, fact] of Object.entries(resource.facts)) {
+      const def = factDefinition(resource.kind, name);
+      if (!def) {
+        issues.push(issueAt(locator(), ['resources', i, 'facts'], `unknown fact "${name}" for ${resource.kind}${didYouMean(name, Object.keys(FACT_CATALOGUE[resource.kind]))}`, name));
+        continue;
+      }
+      if (!isUnknownFact(fact)) {
+        const mismatch = checkFactValue(def, fact.value);
+        if (mismatch) issues.push(issueAt(locator(), ['resources', i, 'facts', name, 'value'], `fact "${name}": ${mismatch}`));
+      }
+    }
+  });
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: snapshot, issues: [] };
+}
+
+export function parseSnapshot(text: string, file: string): Snapshot {
+  const result = validateSnapshot(text, file);
+  if (!result.ok) throw ConfigurationError.fromIssues('LP_SNAPSHOT_INVALID', result.issues);
+  return result.value;
+}
+
+/** Reads and validates a snapshot file; errors name `display` (the path as the user wrote it). */
+export function readSnapshot(file: string, display: string = file): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigurationError('LP_FILE_NOT_FOUND', `${display}: cannot read the file (does it exist?)`);
+  }
+  return parseSnapshot(text, display);
+}
+
+function issueAt(where: SourceDocument | { file: string }, path: (string | number)[], message: string, key?: string): ValidationIssue {
+  if ('position' in where) return where.issue(path, message, key);
+  const pointer = '/' + [...path, ...(key ? [key] : [])].join('/');
+  return { file: where.file, pointer, path: pointer, message };
+}
+
+/** JSON.parse reports a character offset (Node 20: "at position N"); turn it into line and column. */
+function jsonSyntaxIssue(text: string, file: string, error: Error): ValidationIssue {
+  const match = /position (\d+)/.exec(error.message);
+  let offset = match ? Number(match[1]) : text.length;
+  if (!match && /line (\d+) column (\d+)/.test(error.message)) {
+    const m = /line (\d+) column (\d+)/.exec(error.message)!;
+    return { file, line: Number(m[1]), col: Number(m[2]), path: '', message: `invalid JSON: ${cleanJsonMessage(error.message)}` };
+  }
+  offset = Math.min(offset, text.length);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const col = offset - before.lastIndexOf('\n');
+  const message = text.trim() === '' ? 'the file is empty' : `invalid JSON: ${cleanJsonMessage(error.message)}`;
+  return { file, line, col, path: '', message };
+}
+
+function cleanJsonMessage(message: string): string {
+  return message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '').replace(/^JSON\.parse: /, '');
+}
