@@ -27,3 +27,5 @@ export type { SchemaName } from './util/schema.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { closest, didYouMean } from './util/suggest.js';
+export { BROAD_PREFIX, DATABASE_PORTS, databaseServicesIn, judgeSourceRange } from './network.js';
+export type { DatabaseService, Protocol, SourceExposure } from './network.js';

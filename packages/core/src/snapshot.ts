@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
 import { checkFactValue, factDefinition, FACT_CATALOGUE } from './facts.js';
 import { isUnknownFact, type CollectionNotice, type Resource } from './model.js';
@@ -34,8 +35,9 @@ export function validateSnapshot(text: string, file: string): ValidationResult<S
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, issues: [jsonSyntaxIssue(text, file, e as Error)] };
+  } catch {
+    if (text.trim() === '') return { ok: false, issues: [{ file, line: 1, col: 1, path: '', message: 'the file is empty' }] };
+    return { ok: false, issues: [jsonSyntaxIssue(text, file)] };
   }
   // Position lookups re-read the text with a YAML parser, but only when something is wrong:
   // large snapshots stay on the fast JSON.parse path.
@@ -57,7 +59,6 @@ export function validateSnapshot(text: string, file: string): ValidationResult<S
       return { ok: false, issues: [issue] };
     }
   }
-  if (text.trim() === '') return { ok: false, issues: [{ file, line: 1, col: 1, path: '', message: 'the file is empty' }] };
   const schemaIssues = validateAgainstSchema('snapshot', data, { file });
   if (schemaIssues.length > 0) {
     const where = locator();
@@ -108,22 +109,18 @@ function issueAt(where: SourceDocument | { file: string }, path: (string | numbe
   return { file: where.file, pointer, path: pointer, message };
 }
 
-/** JSON.parse reports a character offset (Node 20: "at position N"); turn it into line and column. */
-function jsonSyntaxIssue(text: string, file: string, error: Error): ValidationIssue {
-  const match = /position (\d+)/.exec(error.message);
-  let offset = match ? Number(match[1]) : text.length;
-  if (!match && /line (\d+) column (\d+)/.test(error.message)) {
-    const m = /line (\d+) column (\d+)/.exec(error.message)!;
-    return { file, line: Number(m[1]), col: Number(m[2]), path: '', message: `invalid JSON: ${cleanJsonMessage(error.message)}` };
-  }
-  offset = Math.min(offset, text.length);
+/**
+ * JSON.parse's messages differ between Node versions and some carry no position, so syntax errors
+ * are located with jsonc-parser (strict JSON: no comments, no trailing commas).
+ */
+function jsonSyntaxIssue(text: string, file: string): ValidationIssue {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  const offset = Math.min(first?.offset ?? text.length, text.length);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const col = offset - before.lastIndexOf('\n');
-  const message = text.trim() === '' ? 'the file is empty' : `invalid JSON: ${cleanJsonMessage(error.message)}`;
-  return { file, line, col, path: '', message };
-}
-
-function cleanJsonMessage(message: string): string {
-  return message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '').replace(/^JSON\.parse: /, '');
+  const what = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'unexpected end of input';
+  return { file, line, col, path: '', message: `invalid JSON: ${what}` };
 }

@@ -40,9 +40,9 @@ Policies:
 
 Reports:
       --format FORMAT       console, sarif, json or markdown (repeatable)
-  -o, --output FILE         Write the report with the same position among --format to FILE
-                            (repeatable); without --format the extension decides:
-                            .sarif, .json, .md. A format without a file goes to stdout.
+  -o, --output FILE         Write a report to FILE (repeatable). It takes the format of the
+                            nearest --format before it, or else its extension decides
+                            (.sarif, .json, .md, .txt). A --format without a file goes to stdout.
       --category NAME       SARIF automationDetails category (default "leakproof")
       --fail-on SEVERITY    Exit 1 when a failure at or above this severity is found:
                             critical, high, medium, low, info, or none (default high)
@@ -62,10 +62,11 @@ export function demoSnapshotPath(): string {
 }
 
 export async function runAudit(args: string[], io: CliIO): Promise<number> {
-  const { values } = parsingArgs(() =>
+  const { values, tokens } = parsingArgs(() =>
     parseArgs({
       args,
       strict: true,
+      tokens: true,
       options: {
     snapshot: { type: 'string' },
     demo: { type: 'boolean' },
@@ -84,7 +85,7 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
   if (values.snapshot && values.demo) throw new UsageError('use either --snapshot or --demo, not both');
   if (!values.snapshot && !values.demo) throw new UsageError('nothing to audit: give --snapshot FILE or --demo (see leakproof audit --help)');
   const failOn = parseFailOn(values['fail-on']);
-  const reports = planReports(list(values.format), values.output ?? []);
+  const reports = planReports(tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : [])));
 
   const snapshot = values.demo ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(io.cwd, values.snapshot!), values.snapshot!);
   const policies = loadPolicies({ builtIn: !values['no-builtin'], paths: values.policies ?? [], cwd: io.cwd });
@@ -121,21 +122,32 @@ interface PlannedReport {
   file?: string;
 }
 
-/** Pairs --format and --output by position; an output without a format is typed by its extension. */
-function planReports(formats: string[], outputs: string[]): PlannedReport[] {
-  for (const f of formats) {
-    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: "${f}" is not one of ${FORMATS.join(', ')}${didYouMean(f, FORMATS)}`);
-  }
-  const count = Math.max(formats.length, outputs.length);
+/**
+ * Pairs --format and --output in command-line order: each --output takes the nearest earlier --format
+ * not yet used, or else its extension decides. Formats left without a file go to stdout.
+ */
+function planReports(options: Array<{ name: string; value: string }>): PlannedReport[] {
   const reports: PlannedReport[] = [];
-  for (let i = 0; i < count; i++) {
-    const file = outputs[i] === '-' ? undefined : outputs[i];
-    let format = formats[i] as Format | undefined;
-    if (!format) {
-      const ext = /\.[a-z]+$/i.exec(file ?? '')?.[0]?.toLowerCase() ?? '';
-      format = EXTENSIONS[ext];
-      if (!format) throw new UsageError(`--output ${file}: cannot tell the format from the extension; add --format`);
+  const pending: PlannedReport[] = [];
+  for (const { name, value } of options) {
+    if (name === 'format') {
+      for (const format of list(value)) {
+        if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: "${format}" is not one of ${FORMATS.join(', ')}${didYouMean(format, FORMATS)}`);
+        const report: PlannedReport = { format: format as Format };
+        reports.push(report);
+        pending.push(report);
+      }
+      continue;
     }
+    const file = value === '-' ? undefined : value;
+    const unpaired = pending.shift();
+    if (unpaired) {
+      if (file !== undefined) unpaired.file = file;
+      continue;
+    }
+    const ext = /\.[a-z]+$/i.exec(value)?.[0]?.toLowerCase() ?? '';
+    const format = EXTENSIONS[ext];
+    if (!format) throw new UsageError(`--output ${value}: cannot tell the format from the extension (.sarif, .json, .md, .txt); put --format before it`);
     reports.push(file === undefined ? { format } : { format, file });
   }
   if (reports.filter((r) => r.file === undefined).length > 1) throw new UsageError('only one report can go to stdout; give the others an --output file');

@@ -1,0 +1,128 @@
+import ipaddr from 'ipaddr.js';
+
+/** A named database service and the ports it listens on. */
+export interface DatabaseService {
+  name: string;
+  protocol: 'tcp' | 'udp';
+  from: number;
+  to: number;
+}
+
+/**
+ * Database ports every collector uses to name what a firewall rule exposes. Shared so that AWS,
+ * GCP and Azure findings say the same thing about the same port.
+ */
+export const DATABASE_PORTS: readonly DatabaseService[] = [
+  { name: 'MySQL/MariaDB', protocol: 'tcp', from: 3306, to: 3306 },
+  { name: 'PostgreSQL', protocol: 'tcp', from: 5432, to: 5432 },
+  { name: 'SQL Server', protocol: 'tcp', from: 1433, to: 1433 },
+  { name: 'SQL Server Browser', protocol: 'udp', from: 1434, to: 1434 },
+  { name: 'Oracle', protocol: 'tcp', from: 1521, to: 1521 },
+  { name: 'Oracle', protocol: 'tcp', from: 2483, to: 2484 },
+  { name: 'MongoDB', protocol: 'tcp', from: 27017, to: 27019 },
+  { name: 'Redis', protocol: 'tcp', from: 6379, to: 6379 },
+  { name: 'Elasticsearch/OpenSearch', protocol: 'tcp', from: 9200, to: 9200 },
+  { name: 'Elasticsearch/OpenSearch transport', protocol: 'tcp', from: 9300, to: 9300 },
+  { name: 'Cassandra', protocol: 'tcp', from: 9042, to: 9042 },
+  { name: 'CouchDB', protocol: 'tcp', from: 5984, to: 5984 },
+  { name: 'Memcached', protocol: 'tcp', from: 11211, to: 11211 },
+  { name: 'Memcached', protocol: 'udp', from: 11211, to: 11211 },
+];
+
+/** `all` is every protocol (AWS -1, GCP "all", Azure "*"). */
+export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all' | string;
+
+/** Database services a rule admitting `protocol` on ports from..to reaches, e.g. `PostgreSQL 5432/tcp`. */
+export function databaseServicesIn(protocol: Protocol, from: number, to: number): string[] {
+  const p = protocol.toLowerCase();
+  const out: string[] = [];
+  for (const svc of DATABASE_PORTS) {
+    if (p !== 'all' && p !== svc.protocol) continue;
+    if (from > svc.to || to < svc.from) continue;
+    const ports = svc.from === svc.to ? `${svc.from}` : `${Math.max(from, svc.from)}-${Math.min(to, svc.to)}`;
+    const label = `${svc.name} ${ports}/${svc.protocol}`;
+    if (!out.includes(label)) out.push(label);
+  }
+  return out;
+}
+
+/** Thresholds for "broad": a public range at least this large counts as the internet. */
+export const BROAD_PREFIX = { ipv4: 8, ipv6: 32 } as const;
+
+export type SourceExposure =
+  | { internet: true; reason: string }
+  | { internet: false; reason: string };
+
+const NON_PUBLIC = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'carrierGradeNat', 'reserved', 'unspecified', 'multicast', 'broadcast']);
+
+/**
+ * Judges a source CIDR: the whole internet (0.0.0.0/0, ::/0), a broad public range (any public
+ * block of /8 or wider for IPv4, /32 or wider for IPv6, e.g. 0.0.0.0/1), or not. Private and reserved
+ * ranges never count; a narrow public range (an office's /29) is a deliberate allow-list.
+ * A bare address counts as /32 (or /128).
+ */
+export function judgeSourceRange(cidr: string): SourceExposure {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  let prefix: number;
+  try {
+    if (cidr.includes('/')) [addr, prefix] = ipaddr.parseCIDR(cidr.trim());
+    else {
+      addr = ipaddr.parse(cidr.trim());
+      prefix = addr.kind() === 'ipv4' ? 32 : 128;
+    }
+  } catch {
+    return { internet: false, reason: `"${cidr}" is not an IP range` };
+  }
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    return judgeSourceRange(`${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${prefix - 96}`);
+  }
+  const bits = addr.kind() === 'ipv4' ? 32 : 128;
+  const network = networkAddress(addr, prefix);
+  if (prefix === 0) return { internet: true, reason: `${cidr} is every ${addr.kind() === 'ipv4' ? 'IPv4' : 'IPv6'} address` };
+  const threshold = addr.kind() === 'ipv4' ? BROAD_PREFIX.ipv4 : BROAD_PREFIX.ipv6;
+  // A block wholly inside private or reserved space is not the internet, however large.
+  const last = lastAddress(network, prefix, bits);
+  const firstRange = network.range();
+  const lastRange = last.range();
+  if (NON_PUBLIC.has(firstRange) && firstRange === lastRange && sameBlock(network, last, firstRange)) {
+    return { internet: false, reason: `${cidr} is ${firstRange} address space` };
+  }
+  if (prefix <= threshold) return { internet: true, reason: `${cidr} is a broad public range (/${prefix}, ${describeSize(bits - prefix)} addresses)` };
+  return { internet: false, reason: `${cidr} is a narrow range (/${prefix})` };
+}
+
+function networkAddress(addr: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  const bytes = addr.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    bytes[i] = bytes[i]! & ((0xff << (8 - keep)) & 0xff);
+  }
+  return ipaddr.fromByteArray(bytes);
+}
+
+function lastAddress(network: ipaddr.IPv4 | ipaddr.IPv6, prefix: number, bits: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  const bytes = network.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    bytes[i] = bytes[i]! | (~((0xff << (8 - keep)) & 0xff) & 0xff);
+  }
+  void bits;
+  return ipaddr.fromByteArray(bytes);
+}
+
+/** True when both ends fall in one of ipaddr.js's named blocks for that range name. */
+function sameBlock(a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6, range: string): boolean {
+  // ipaddr.js keeps its named blocks on the prototype; its typings do not declare them.
+  const proto = (a.kind() === 'ipv4' ? ipaddr.IPv4.prototype : ipaddr.IPv6.prototype) as unknown as {
+    SpecialRanges?: Record<string, Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> | [ipaddr.IPv4 | ipaddr.IPv6, number]>;
+  };
+  const table = proto.SpecialRanges;
+  const entry = table?.[range];
+  if (!entry) return true;
+  const blocks = (Array.isArray(entry[0]) ? entry : [entry]) as Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
+  return blocks.some(([net, len]) => a.match(net as never, len) && b.match(net as never, len));
+}
+
+function describeSize(hostBits: number): string {
+  return hostBits <= 40 ? (2 ** hostBits).toLocaleString('en-US') : `2^${hostBits}`;
+}
