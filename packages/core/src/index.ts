@@ -29,3 +29,4 @@ export type { Logger } from './logger.js';
 export { closest, didYouMean } from './util/suggest.js';
 export { BROAD_PREFIX, DATABASE_PORTS, databaseServicesIn, judgeSourceRange } from './network.js';
 export type { DatabaseService, Protocol, SourceExposure } from './network.js';
+export { factCatalogueMarkdown } from './facts-doc.js';

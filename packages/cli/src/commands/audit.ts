@@ -162,7 +162,8 @@ function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolea
         ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
       });
     case 'sarif':
-      return JSON.stringify(toSarif(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), null, 2) + '\n';
+      // Indented for reading when small; compact when large, where indentation would double the size.
+      return JSON.stringify(toSarif(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), null, result.summary.fail > 5000 ? undefined : 2) + '\n';
     case 'json':
       return JSON.stringify(toJsonReport(result, toolVersion()), null, 2) + '\n';
     case 'markdown':

@@ -153,15 +153,8 @@ function sarifResult(f: FailFinding, ruleIndex: number): SarifResult {
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.rule.id, f.resource.id) },
-    properties: {
-      resourceId: f.resource.id,
-      resourceKind: f.resource.kind,
-      provider: f.resource.provider,
-      account: f.resource.account,
-      region: f.resource.region,
-      severity: f.rule.severity,
-      evidence: f.evidence,
-    },
+    // Evidence is in the message and severity on the rule; repeating them per result only grows the file.
+    properties: { resourceKind: f.resource.kind, provider: f.resource.provider, account: f.resource.account, region: f.resource.region },
   };
   if (f.baselineState) result.baselineState = f.baselineState;
   if (f.waiver) {
