@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores here: the SARIF multitool and the local servers get room.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
   },
 });
