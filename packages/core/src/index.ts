@@ -30,3 +30,5 @@ export { closest, didYouMean } from './util/suggest.js';
 export { BROAD_PREFIX, DATABASE_PORTS, databaseServicesIn, judgeSourceRange } from './network.js';
 export type { DatabaseService, Protocol, SourceExposure } from './network.js';
 export { factCatalogueMarkdown } from './facts-doc.js';
+export { fact, verdict, verdictFact } from './verdict.js';
+export type { Verdict } from './verdict.js';

@@ -1,0 +1,173 @@
+import type { ResourceKind } from '@leakproof/core';
+
+/** Names of the AWS API calls the collector can make. */
+export type AwsCallId =
+  | 'sts:GetCallerIdentity'
+  | 'ec2:DescribeRegions'
+  | 's3:ListBuckets'
+  | 's3control:GetPublicAccessBlock'
+  | 's3:GetBucketAcl'
+  | 's3:GetBucketPolicy'
+  | 's3:GetBucketPolicyStatus'
+  | 's3:GetPublicAccessBlock'
+  | 's3:GetBucketOwnershipControls'
+  | 's3:GetBucketEncryption'
+  | 's3:GetBucketVersioning'
+  | 's3:GetBucketLogging'
+  | 's3:GetObjectLockConfiguration'
+  | 's3:GetBucketTagging'
+  | 'ec2:DescribeSecurityGroups'
+  | 'ec2:DescribeInstances'
+  | 'ec2:GetEbsEncryptionByDefault'
+  | 'ec2:DescribeSnapshots'
+  | 'rds:DescribeDBInstances'
+  | 'rds:DescribeDBClusters'
+  | 'rds:DescribeDBSnapshots'
+  | 'rds:DescribeDBSnapshotAttributes'
+  | 'rds:DescribeDBClusterSnapshots'
+  | 'rds:DescribeDBClusterSnapshotAttributes';
+
+export interface AwsCall {
+  id: AwsCallId;
+  /** The IAM action that allows the call. */
+  permission: string;
+  /** How often it runs: once per account, per region, or per resource. */
+  scope: 'account' | 'region' | 'bucket' | 'snapshot';
+  /** The facts it feeds, by resource kind. A call none of whose facts an enabled rule needs is not made. */
+  feeds: Partial<Record<ResourceKind, string[]>>;
+  /**
+   * Error codes that mean "not configured": a value (e.g. no bucket policy), not a failure. The
+   * normalizer applies the documented default for each.
+   */
+  notConfigured?: string[];
+  /** Always made, whatever the rules (it finds the resources or the scope). */
+  discovery?: boolean;
+}
+
+const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess', 'publicAccessPrevention'];
+
+/**
+ * The augment table: every call the collector makes, what it fills, its "not configured" codes and its
+ * permission. It drives collection (only needed calls run) and `leakproof permissions aws`.
+ */
+export const AWS_CALLS: readonly AwsCall[] = [
+  { id: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity', scope: 'account', feeds: {}, discovery: true },
+  { id: 'ec2:DescribeRegions', permission: 'ec2:DescribeRegions', scope: 'account', feeds: {}, discovery: true },
+  { id: 's3:ListBuckets', permission: 's3:ListAllMyBuckets', scope: 'account', feeds: { 'storage-bucket': [] }, discovery: true },
+  {
+    id: 's3control:GetPublicAccessBlock',
+    permission: 's3:GetAccountPublicAccessBlock',
+    scope: 'account',
+    feeds: { 'storage-bucket': BUCKET_ACCESS, account: ['storagePublicAccessPrevention'] },
+    notConfigured: ['NoSuchPublicAccessBlockConfiguration'],
+  },
+  { id: 's3:GetBucketAcl', permission: 's3:GetBucketAcl', scope: 'bucket', feeds: { 'storage-bucket': [...BUCKET_ACCESS, 'aclPublic'] } },
+  {
+    id: 's3:GetBucketPolicy',
+    permission: 's3:GetBucketPolicy',
+    scope: 'bucket',
+    feeds: { 'storage-bucket': [...BUCKET_ACCESS, 'policyPublic', 'tlsEnforced'] },
+    notConfigured: ['NoSuchBucketPolicy'],
+  },
+  {
+    id: 's3:GetBucketPolicyStatus',
+    permission: 's3:GetBucketPolicyStatus',
+    scope: 'bucket',
+    feeds: { 'storage-bucket': ['policyPublic'] },
+    notConfigured: ['NoSuchBucketPolicy'],
+  },
+  {
+    id: 's3:GetPublicAccessBlock',
+    permission: 's3:GetBucketPublicAccessBlock',
+    scope: 'bucket',
+    feeds: { 'storage-bucket': BUCKET_ACCESS },
+    notConfigured: ['NoSuchPublicAccessBlockConfiguration'],
+  },
+  {
+    id: 's3:GetBucketOwnershipControls',
+    permission: 's3:GetBucketOwnershipControls',
+    scope: 'bucket',
+    feeds: { 'storage-bucket': ['aclsDisabled'] },
+    notConfigured: ['OwnershipControlsNotFoundError'],
+  },
+  {
+    id: 's3:GetBucketEncryption',
+    permission: 's3:GetEncryptionConfiguration',
+    scope: 'bucket',
+    feeds: { 'storage-bucket': ['encryptionAtRest', 'encryptionKeyId'] },
+    notConfigured: ['ServerSideEncryptionConfigurationNotFoundError'],
+  },
+  { id: 's3:GetBucketVersioning', permission: 's3:GetBucketVersioning', scope: 'bucket', feeds: { 'storage-bucket': ['versioning', 'mfaDelete'] } },
+  { id: 's3:GetBucketLogging', permission: 's3:GetBucketLogging', scope: 'bucket', feeds: { 'storage-bucket': ['accessLogging'] } },
+  {
+    id: 's3:GetObjectLockConfiguration',
+    permission: 's3:GetBucketObjectLockConfiguration',
+    scope: 'bucket',
+    feeds: { 'storage-bucket': ['objectLock'] },
+    notConfigured: ['ObjectLockConfigurationNotFoundError'],
+  },
+  { id: 's3:GetBucketTagging', permission: 's3:GetBucketTagging', scope: 'bucket', feeds: { 'storage-bucket': [] }, notConfigured: ['NoSuchTagSet'], discovery: true },
+  {
+    id: 'ec2:DescribeSecurityGroups',
+    permission: 'ec2:DescribeSecurityGroups',
+    scope: 'region',
+    feeds: {
+      'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic', 'appliesTo', 'inUse'],
+      'compute-instance': ['internetExposedDatabasePorts', 'internetReachableDatabase'],
+      'database-instance': ['internetReachable', 'internetExposedPorts'],
+    },
+  },
+  {
+    id: 'ec2:DescribeInstances',
+    permission: 'ec2:DescribeInstances',
+    scope: 'region',
+    feeds: { 'compute-instance': ['publicIp', 'internetExposedDatabasePorts', 'internetReachableDatabase'], 'network-firewall': ['appliesTo', 'inUse'] },
+  },
+  { id: 'ec2:GetEbsEncryptionByDefault', permission: 'ec2:GetEbsEncryptionByDefault', scope: 'region', feeds: { account: ['diskDefaultEncryption'] } },
+  { id: 'ec2:DescribeSnapshots', permission: 'ec2:DescribeSnapshots', scope: 'region', feeds: { snapshot: ['snapshotOf', 'public', 'encrypted', 'ageDays'] } },
+  {
+    id: 'rds:DescribeDBInstances',
+    permission: 'rds:DescribeDBInstances',
+    scope: 'region',
+    feeds: {
+      'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'internetExposedPorts', 'encryptionAtRest', 'backupsEnabled', 'backupRetentionDays', 'deletionProtection'],
+      'network-firewall': ['appliesTo', 'inUse'],
+    },
+  },
+  {
+    id: 'rds:DescribeDBClusters',
+    permission: 'rds:DescribeDBClusters',
+    scope: 'region',
+    feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'internetExposedPorts', 'encryptionAtRest', 'backupsEnabled', 'backupRetentionDays', 'deletionProtection'] },
+  },
+  { id: 'rds:DescribeDBSnapshots', permission: 'rds:DescribeDBSnapshots', scope: 'region', feeds: { snapshot: ['snapshotOf', 'public', 'encrypted', 'ageDays'] } },
+  { id: 'rds:DescribeDBSnapshotAttributes', permission: 'rds:DescribeDBSnapshotAttributes', scope: 'snapshot', feeds: { snapshot: ['public'] } },
+  { id: 'rds:DescribeDBClusterSnapshots', permission: 'rds:DescribeDBClusterSnapshots', scope: 'region', feeds: { snapshot: ['snapshotOf', 'public', 'encrypted', 'ageDays'] } },
+  { id: 'rds:DescribeDBClusterSnapshotAttributes', permission: 'rds:DescribeDBClusterSnapshotAttributes', scope: 'snapshot', feeds: { snapshot: ['public'] } },
+];
+
+export function awsCall(id: AwsCallId): AwsCall {
+  const call = AWS_CALLS.find((c) => c.id === id);
+  if (!call) throw new Error(`unknown AWS call ${id}`);
+  return call;
+}
+
+/** What the enabled rules need: fact names by resource kind. `undefined` means "everything". */
+export type NeededFacts = Partial<Record<ResourceKind, ReadonlySet<string>>> | undefined;
+
+/** Whether a call feeds any needed fact (discovery calls always run). */
+export function isCallNeeded(call: AwsCall, needed: NeededFacts): boolean {
+  if (call.discovery || needed === undefined) return true;
+  return Object.entries(call.feeds).some(([kind, facts]) => facts.some((f) => needed[kind as ResourceKind]?.has(f)));
+}
+
+/** The calls the enabled rules need, in table order. */
+export function neededCalls(needed: NeededFacts): AwsCall[] {
+  return AWS_CALLS.filter((c) => isCallNeeded(c, needed));
+}
+
+/** A least-privilege, read-only IAM policy for the needed calls. */
+export function awsPermissionPolicy(needed: NeededFacts): { Version: string; Statement: Array<Record<string, unknown>> } {
+  const actions = [...new Set(neededCalls(needed).map((c) => c.permission))].sort();
+  return { Version: '2012-10-17', Statement: [{ Sid: 'LeakproofReadOnlyAudit', Effect: 'Allow', Action: actions, Resource: '*' }] };
+}

@@ -1,0 +1,184 @@
+import type { Instance, IpPermission, SecurityGroup, Snapshot } from '@aws-sdk/client-ec2';
+import { databaseServicesIn, fact, judgeSourceRange, type Fact, type Resource } from '@leakproof/core';
+import { failureReason, type CallOutcome } from '../outcome.js';
+
+/** One ingress permission that admits an internet source. */
+export interface InternetIngress {
+  groupId: string;
+  groupName: string;
+  protocol: string;
+  from: number;
+  to: number;
+  source: string;
+  /** e.g. `security group sg-1 (db-public) allows tcp 5432 from 0.0.0.0/0` */
+  evidence: string;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { '-1': 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+function protocolOf(p: IpPermission): string {
+  const raw = String(p.IpProtocol ?? '-1').toLowerCase();
+  return PROTOCOL_NAMES[raw] ?? raw;
+}
+
+/** Port range of a permission; protocols without ports (all, icmp) cover everything. */
+function portsOf(p: IpPermission, protocol: string): [number, number] {
+  if (protocol === 'all' || protocol === 'icmp' || protocol === 'icmpv6') return [0, 65535];
+  const from = p.FromPort ?? 0;
+  const to = p.ToPort ?? 65535;
+  return from === -1 ? [0, 65535] : [from, to];
+}
+
+function describePorts(protocol: string, from: number, to: number): string {
+  if (protocol === 'all') return 'all traffic';
+  if (from === 0 && to === 65535) return `all ${protocol} ports`;
+  return from === to ? `${protocol} ${from}` : `${protocol} ${from}-${to}`;
+}
+
+/** Every ingress permission of a group that admits 0.0.0.0/0, ::/0 or another broad public range. */
+export function internetIngressOf(sg: SecurityGroup): InternetIngress[] {
+  const out: InternetIngress[] = [];
+  const id = sg.GroupId ?? '?';
+  const name = sg.GroupName ?? id;
+  for (const p of sg.IpPermissions ?? []) {
+    const protocol = protocolOf(p);
+    const [from, to] = portsOf(p, protocol);
+    const sources = [...(p.IpRanges ?? []).map((r) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)].filter((s): s is string => !!s);
+    for (const source of sources) {
+      const judged = judgeSourceRange(source);
+      if (!judged.internet) continue;
+      out.push({ groupId: id, groupName: name, protocol, from, to, source, evidence: `security group ${id} (${name}) allows ${describePorts(protocol, from, to)} from ${source}${source.endsWith('/0') ? '' : ` (${judged.reason})`}` });
+    }
+  }
+  return out;
+}
+
+function ingressLabel(i: InternetIngress): string {
+  return i.protocol === 'all' ? `all traffic from ${i.source}` : `${i.from === i.to ? i.from : `${i.from}-${i.to}`}/${i.protocol} from ${i.source}`;
+}
+
+function databaseLabels(i: InternetIngress): string[] {
+  return databaseServicesIn(i.protocol, i.from, i.to).map((svc) => `${svc} from ${i.source}`);
+}
+
+/** Pure: a security group (and what it is attached to, if known) to a network-firewall resource. */
+export function normalizeSecurityGroup(sg: SecurityGroup, region: string, account: string, attachments: string[] | undefined, partition = 'aws'): Resource {
+  const ingress = internetIngressOf(sg);
+  const id = sg.GroupId ?? '?';
+  const facts: Record<string, Fact> = {
+    direction: fact('ingress', 'security group ingress permissions'),
+    enabled: fact(true, 'security groups are always in force'),
+    internetIngressPorts: fact([...new Set(ingress.map(ingressLabel))], ...(ingress.length ? ingress.map((i) => i.evidence) : ['no ingress permission admits a public range'])),
+    internetIngressDatabasePorts: fact(
+      [...new Set(ingress.flatMap(databaseLabels))],
+      ...(ingress.some((i) => databaseLabels(i).length) ? ingress.filter((i) => databaseLabels(i).length).map((i) => `${i.evidence} (${databaseServicesIn(i.protocol, i.from, i.to).join(', ')})`) : ['no database port is admitted from a public range']),
+    ),
+    internetIngressAllTraffic: ingress.some((i) => i.protocol === 'all')
+      ? fact(true, ...ingress.filter((i) => i.protocol === 'all').map((i) => i.evidence))
+      : fact(false, 'no "all traffic" permission from a public range'),
+  };
+  if (attachments !== undefined) {
+    facts.appliesTo = fact(attachments, attachments.length ? `attached to ${attachments.join(', ')}` : 'not attached to any instance or database found');
+    if (attachments.length) facts.inUse = fact(true, `attached to ${attachments.length} resource(s)`);
+  }
+  return {
+    id: `arn:${partition}:ec2:${region}:${account}:security-group/${id}`,
+    kind: 'network-firewall',
+    provider: 'aws',
+    account,
+    region,
+    name: sg.GroupName ? `${sg.GroupName} (${id})` : id,
+    type: 'AWS::EC2::SecurityGroup',
+    tags: tagsOf(sg.Tags),
+    facts,
+  };
+}
+
+export function tagsOf(tags: Array<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+}
+
+/** Security-group exposure by group id, or the reason it is unknown. */
+export type GroupExposure = { known: true; byGroup: Map<string, InternetIngress[]> } | { known: false; reason: string };
+
+export function groupExposure(outcome: CallOutcome<SecurityGroup[]>): GroupExposure {
+  if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((sg) => [sg.GroupId ?? '?', internetIngressOf(sg)])) };
+  return { known: false, reason: outcome.status === 'failed' ? failureReason(outcome.failure) : 'security groups were not read' };
+}
+
+/** Pure: an EC2 instance with its groups' exposure to a compute-instance resource. */
+export function normalizeInstance(instance: Instance, region: string, account: string, exposure: GroupExposure, partition = 'aws'): Resource {
+  const id = instance.InstanceId ?? '?';
+  const ipv6 = (instance.NetworkInterfaces ?? []).flatMap((n) => (n.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)).filter(Boolean);
+  const publicIp = instance.PublicIpAddress ? fact(true, `public IPv4 ${instance.PublicIpAddress}`) : ipv6.length ? fact(true, `IPv6 address ${ipv6[0]} (globally routable)`) : fact(false, 'no public IPv4 or IPv6 address');
+  const facts: Record<string, Fact> = { publicIp };
+  const groups = (instance.SecurityGroups ?? []).map((g) => g.GroupId ?? '?');
+  if (exposure.known) {
+    const ingress = groups.flatMap((g) => exposure.byGroup.get(g) ?? []);
+    const db = ingress.filter((i) => databaseLabels(i).length);
+    const noDbEvidence = `security groups ${groups.join(', ') || '(none)'} admit no database port from a public range`;
+    facts.internetExposedDatabasePorts = fact([...new Set(db.flatMap(databaseLabels))], ...(db.length ? db.map((i) => i.evidence) : [noDbEvidence]));
+    const reachable = (publicIp as { value: boolean }).value && db.length > 0;
+    facts.internetReachableDatabase = reachable ? fact(true, ...publicIp.evidence!, ...db.map((i) => i.evidence)) : fact(false, ...(db.length ? publicIp.evidence! : [noDbEvidence]));
+  } else {
+    facts.internetExposedDatabasePorts = { unknown: exposure.reason };
+    facts.internetReachableDatabase = (publicIp as { value: boolean }).value ? { unknown: exposure.reason, evidence: publicIp.evidence } : fact(false, ...publicIp.evidence!);
+  }
+  const nameTag = instance.Tags?.find((t) => t.Key === 'Name')?.Value;
+  return {
+    id: `arn:${partition}:ec2:${region}:${account}:instance/${id}`,
+    kind: 'compute-instance',
+    provider: 'aws',
+    account,
+    region,
+    name: nameTag ? `${nameTag} (${id})` : id,
+    type: 'AWS::EC2::Instance',
+    tags: tagsOf(instance.Tags),
+    facts,
+  };
+}
+
+/** Pure: an EBS snapshot owned by the account; `publicIds` are those restorable by everyone. */
+export function normalizeEbsSnapshot(s: Snapshot, region: string, account: string, publicIds: CallOutcome<Set<string>>, now: Date, partition = 'aws'): Resource {
+  const id = s.SnapshotId ?? '?';
+  const facts: Record<string, Fact> = {
+    snapshotOf: fact('disk', `EBS snapshot of ${s.VolumeId ?? 'a volume'}`),
+    encrypted: fact(s.Encrypted === true, `Encrypted=${s.Encrypted === true}`),
+  };
+  if (s.StartTime) facts.ageDays = fact(Math.floor((now.getTime() - new Date(s.StartTime).getTime()) / 86_400_000), `StartTime=${new Date(s.StartTime).toISOString().slice(0, 10)}`);
+  facts.public =
+    publicIds.status === 'ok'
+      ? publicIds.value.has(id)
+        ? fact(true, 'createVolumePermission: group all (restorable by everyone)')
+        : fact(false, 'not restorable by group all')
+      : { unknown: publicIds.status === 'failed' ? failureReason(publicIds.failure) : 'public snapshots were not listed' };
+  return {
+    id: `arn:${partition}:ec2:${region}::snapshot/${id}`,
+    kind: 'snapshot',
+    provider: 'aws',
+    account,
+    region,
+    name: id,
+    type: 'AWS::EC2::Snapshot',
+    tags: tagsOf(s.Tags),
+    facts,
+  };
+}
+
+/** Pure: the regional EBS-encryption-by-default setting as an `account` resource. */
+export function normalizeEbsDefaultEncryption(outcome: CallOutcome<boolean>, region: string, account: string, partition = 'aws'): Resource {
+  return {
+    id: `arn:${partition}:ec2:${region}:${account}:account-settings`,
+    kind: 'account',
+    provider: 'aws',
+    account,
+    region,
+    name: `${account} ${region}`,
+    type: 'AWS::EC2::AccountSettings',
+    tags: {},
+    facts: {
+      diskDefaultEncryption:
+        outcome.status === 'ok' ? fact(outcome.value, `GetEbsEncryptionByDefault ${region}: EbsEncryptionByDefault=${outcome.value}`) : { unknown: outcome.status === 'failed' ? failureReason(outcome.failure) : 'not read' },
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds';
+import { databaseServicesIn, fact, type Fact, type Resource } from '@leakproof/core';
+import { failureReason, type CallOutcome } from '../outcome.js';
+import { tagsOf, type GroupExposure, type InternetIngress } from './ec2.js';
+
+const DEFAULT_PORTS: Array<[RegExp, number]> = [
+  [/postgres/, 5432],
+  [/mysql|mariadb/, 3306],
+  [/sqlserver/, 1433],
+  [/oracle/, 1521],
+  [/db2/, 50000],
+];
+
+function portOf(engine: string | undefined, port: number | undefined): number | undefined {
+  return port ?? DEFAULT_PORTS.find(([re]) => re.test(engine ?? ''))?.[1];
+}
+
+interface DatabaseShape {
+  identifier: string;
+  arn: string;
+  engine?: string;
+  engineVersion?: string;
+  port?: number;
+  publiclyAccessible?: boolean;
+  groups: string[];
+  storageEncrypted?: boolean;
+  kmsKeyId?: string;
+  backupRetention?: number;
+  deletionProtection?: boolean;
+  tags?: Array<{ Key?: string; Value?: string }>;
+  type: string;
+}
+
+/**
+ * Reachable from the internet only if the database is publicly accessible AND one of its security
+ * groups admits a public range on its port. The evidence names each link of that chain.
+ */
+function reachability(db: DatabaseShape, exposure: GroupExposure, publicly: Fact): Record<string, Fact> {
+  const port = portOf(db.engine, db.port);
+  const isPublic = 'value' in publicly && publicly.value === true;
+  if (!exposure.known) {
+    return {
+      internetExposedPorts: { unknown: exposure.reason },
+      internetReachable: isPublic ? { unknown: exposure.reason, evidence: publicly.evidence ?? [] } : fact(false, ...(publicly as { evidence: string[] }).evidence),
+    };
+  }
+  const covering: InternetIngress[] = db.groups
+    .flatMap((g) => exposure.byGroup.get(g) ?? [])
+    .filter((i) => port !== undefined && (i.protocol === 'all' || i.protocol === 'tcp') && i.from <= port && port <= i.to);
+  const labels = [...new Set(covering.map((i) => `${databaseServicesIn('tcp', port!, port!)[0] ?? `port ${port}/tcp`} from ${i.source}`))];
+  const exposed = fact(labels, ...(covering.length ? covering.map((i) => i.evidence) : [`security groups ${db.groups.join(', ') || '(none)'} admit no public range on ${port ?? 'its port'}`]));
+  let reachable: Fact;
+  if (!isPublic) reachable = fact(false, ...(publicly as { evidence: string[] }).evidence);
+  else if (covering.length === 0) reachable = fact(false, ...(publicly as { evidence: string[] }).evidence, ...exposed.evidence!);
+  else reachable = fact(true, ...(publicly as { evidence: string[] }).evidence, ...covering.map((i) => i.evidence), `the database listens on ${port}`);
+  return { internetExposedPorts: exposed, internetReachable: reachable };
+}
+
+function databaseResource(db: DatabaseShape, region: string, account: string, exposure: GroupExposure): Resource {
+  const publicly = fact(db.publiclyAccessible === true, `PubliclyAccessible=${db.publiclyAccessible === true}`);
+  const port = portOf(db.engine, db.port);
+  const retention = db.backupRetention ?? 0;
+  const facts: Record<string, Fact> = {
+    engine: fact(db.engine ?? 'unknown', `Engine=${db.engine ?? '?'}${db.engineVersion ? ` ${db.engineVersion}` : ''}`),
+    ...(port !== undefined ? { port: fact(port, `port ${port}`) } : {}),
+    publiclyAccessible: publicly,
+    ...reachability(db, exposure, publicly),
+    // Whether KmsKeyId is an AWS managed or a customer managed key needs kms:DescribeKey; "encrypted" is certain.
+    encryptionAtRest: db.storageEncrypted ? fact('provider-managed', 'StorageEncrypted=true', ...(db.kmsKeyId ? [`KmsKeyId=${db.kmsKeyId}`] : [])) : fact('none', 'StorageEncrypted=false'),
+    backupsEnabled: fact(retention > 0, `BackupRetentionPeriod=${retention}`),
+    backupRetentionDays: fact(retention, `BackupRetentionPeriod=${retention}`),
+    deletionProtection: fact(db.deletionProtection === true, `DeletionProtection=${db.deletionProtection === true}`),
+  };
+  return { id: db.arn, kind: 'database-instance', provider: 'aws', account, region, name: db.identifier, type: db.type, tags: tagsOf(db.tags), facts };
+}
+
+/** Pure: an RDS DB instance and its security groups' exposure to a database-instance resource. */
+export function normalizeDbInstance(i: DBInstance, region: string, account: string, exposure: GroupExposure, partition = 'aws'): Resource {
+  return databaseResource(
+    {
+      identifier: i.DBInstanceIdentifier ?? '?',
+      arn: i.DBInstanceArn ?? `arn:${partition}:rds:${region}:${account}:db:${i.DBInstanceIdentifier}`,
+      engine: i.Engine,
+      engineVersion: i.EngineVersion,
+      port: i.Endpoint?.Port ?? i.DbInstancePort,
+      publiclyAccessible: i.PubliclyAccessible,
+      groups: (i.VpcSecurityGroups ?? []).filter((g) => g.Status !== 'inactive').map((g) => g.VpcSecurityGroupId ?? '?'),
+      storageEncrypted: i.StorageEncrypted,
+      kmsKeyId: i.KmsKeyId,
+      backupRetention: i.BackupRetentionPeriod,
+      deletionProtection: i.DeletionProtection,
+      tags: i.TagList,
+      type: 'AWS::RDS::DBInstance',
+    },
+    region,
+    account,
+    exposure,
+  );
+}
+
+/**
+ * Pure: an RDS/Aurora DB cluster. A cluster is publicly accessible when the cluster says so
+ * (Multi-AZ DB clusters) or when any member instance is.
+ */
+export function normalizeDbCluster(c: DBCluster, members: DBInstance[], region: string, account: string, exposure: GroupExposure, partition = 'aws'): Resource {
+  const publicMember = members.find((m) => m.PubliclyAccessible);
+  const resource = databaseResource(
+    {
+      identifier: c.DBClusterIdentifier ?? '?',
+      arn: c.DBClusterArn ?? `arn:${partition}:rds:${region}:${account}:cluster:${c.DBClusterIdentifier}`,
+      engine: c.Engine,
+      engineVersion: c.EngineVersion,
+      port: c.Port,
+      publiclyAccessible: c.PubliclyAccessible === true || publicMember !== undefined,
+      groups: (c.VpcSecurityGroups ?? []).filter((g) => g.Status !== 'inactive').map((g) => g.VpcSecurityGroupId ?? '?'),
+      storageEncrypted: c.StorageEncrypted,
+      kmsKeyId: c.KmsKeyId,
+      backupRetention: c.BackupRetentionPeriod,
+      deletionProtection: c.DeletionProtection,
+      tags: c.TagList,
+      type: 'AWS::RDS::DBCluster',
+    },
+    region,
+    account,
+    exposure,
+  );
+  if (publicMember && c.PubliclyAccessible !== true) {
+    resource.facts.publiclyAccessible = fact(true, `member instance ${publicMember.DBInstanceIdentifier} has PubliclyAccessible=true`);
+  }
+  return resource;
+}
+
+/** Whether a manual snapshot's `restore` attribute includes `all`. */
+export type RestoreAttribute = CallOutcome<string[]>;
+
+function snapshotPublicFact(automated: boolean, restore: RestoreAttribute): Fact {
+  if (automated) return fact(false, 'automated snapshots cannot be shared');
+  if (restore.status === 'ok') return restore.value.includes('all') ? fact(true, 'DBSnapshotAttributes restore: [all] (restorable by every AWS account)') : fact(false, `restore attribute: [${restore.value.join(', ')}]`);
+  return { unknown: restore.status === 'failed' ? failureReason(restore.failure) : 'snapshot attributes were not read' };
+}
+
+function ageDays(created: Date | undefined, now: Date): Record<string, Fact> {
+  if (!created) return {};
+  const when = new Date(created);
+  return { ageDays: fact(Math.floor((now.getTime() - when.getTime()) / 86_400_000), `SnapshotCreateTime=${when.toISOString().slice(0, 10)}`) };
+}
+
+/** Pure: an RDS DB snapshot with its restore attribute. */
+export function normalizeDbSnapshot(s: DBSnapshot, restore: RestoreAttribute, region: string, account: string, now: Date): Resource {
+  const id = s.DBSnapshotIdentifier ?? '?';
+  return {
+    id: s.DBSnapshotArn ?? `arn:aws:rds:${region}:${account}:snapshot:${id}`,
+    kind: 'snapshot',
+    provider: 'aws',
+    account,
+    region,
+    name: id,
+    type: 'AWS::RDS::DBSnapshot',
+    tags: tagsOf(s.TagList),
+    facts: {
+      snapshotOf: fact('database', `RDS DB snapshot of ${s.DBInstanceIdentifier ?? '?'}`),
+      public: snapshotPublicFact(s.SnapshotType === 'automated', restore),
+      encrypted: fact(s.Encrypted === true, `Encrypted=${s.Encrypted === true}`),
+      ...ageDays(s.SnapshotCreateTime, now),
+    },
+  };
+}
+
+/** Pure: an RDS DB cluster snapshot with its restore attribute. */
+export function normalizeDbClusterSnapshot(s: DBClusterSnapshot, restore: RestoreAttribute, region: string, account: string, now: Date): Resource {
+  const id = s.DBClusterSnapshotIdentifier ?? '?';
+  return {
+    id: s.DBClusterSnapshotArn ?? `arn:aws:rds:${region}:${account}:cluster-snapshot:${id}`,
+    kind: 'snapshot',
+    provider: 'aws',
+    account,
+    region,
+    name: id,
+    type: 'AWS::RDS::DBClusterSnapshot',
+    tags: tagsOf(s.TagList),
+    facts: {
+      snapshotOf: fact('database', `RDS DB cluster snapshot of ${s.DBClusterIdentifier ?? '?'}`),
+      public: snapshotPublicFact(s.SnapshotType === 'automated', restore),
+      encrypted: fact(s.StorageEncrypted === true, `StorageEncrypted=${s.StorageEncrypted === true}`),
+      ...ageDays(s.SnapshotCreateTime, now),
+    },
+  };
+}
