@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// Workspace packages resolve to their TypeScript sources in tests (the `leakproof-source` export
+// condition), so tests never run against a stale build. Node tests resolve through `ssr`.
+const conditions = ['leakproof-source', 'node', 'import', 'default'];
+
 export default defineConfig({
-  resolve: {
-    // Workspace packages resolve to their TypeScript sources in tests (see each package's exports).
-    conditions: ['leakproof-source'],
-  },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -73,7 +73,7 @@ export const AWS_CALLS: readonly AwsCall[] = [
     id: 's3:GetBucketPolicyStatus',
     permission: 's3:GetBucketPolicyStatus',
     scope: 'bucket',
-    feeds: { 'storage-bucket': ['policyPublic'] },
+    feeds: { 'storage-bucket': [...BUCKET_ACCESS, 'policyPublic'] },
     notConfigured: ['NoSuchBucketPolicy'],
   },
   {

@@ -2,6 +2,7 @@ import { ConfigurationError, LeakproofError } from '@leakproof/core';
 import { runAudit, AUDIT_HELP } from './commands/audit.js';
 import { runRules, RULES_HELP } from './commands/rules.js';
 import { runValidatePolicies, VALIDATE_HELP } from './commands/validate-policies.js';
+import { runPermissions, PERMISSIONS_HELP } from './commands/permissions.js';
 import { EXIT, toolVersion, type CliIO } from './io.js';
 import { UsageError } from './args.js';
 
@@ -10,9 +11,10 @@ const HELP = `leakproof — find cloud storage and databases exposed to the inte
 Usage: leakproof <command> [options]
 
 Commands:
-  audit               Audit a snapshot (or the bundled demo) against the policy packs
+  audit               Audit a cloud (--provider aws), a snapshot or the bundled demo
   rules               List the rules with their severity and HIPAA/GDPR controls
   validate-policies   Check policy packs for errors (file:line:col)
+  permissions NAME    Print the least-privilege read-only policy for a provider (aws)
 
 Options:
   -h, --help          Show help (also: leakproof <command> --help)
@@ -30,11 +32,13 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<num
   audit: { run: runAudit, help: AUDIT_HELP },
   rules: { run: runRules, help: RULES_HELP },
   'validate-policies': { run: runValidatePolicies, help: VALIDATE_HELP },
+  permissions: { run: runPermissions, help: PERMISSIONS_HELP },
 };
 
 /** Runs the CLI and returns the exit code. Never throws. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const debug = argv.includes('--debug');
+  if (debug) io.env.LEAKPROOF_DEBUG = '1';
   const args = argv.filter((a) => a !== '--debug');
   const [command, ...rest] = args;
   try {

@@ -66,6 +66,17 @@ export interface AuditResult {
   summary: AuditSummary;
 }
 
+/** The facts the given rules read, by resource kind: collectors use it to make only the calls needed. */
+export function factsNeededBy(rules: readonly Rule[]): Partial<Record<Rule['kind'], Set<string>>> {
+  const needed: Partial<Record<Rule['kind'], Set<string>>> = {};
+  for (const rule of rules) {
+    const set = (needed[rule.kind] ??= new Set<string>());
+    for (const f of rule.assert.facts) set.add(f);
+    for (const f of rule.where?.facts ?? []) set.add(f);
+  }
+  return needed;
+}
+
 /** Rules selected by framework; every rule when no framework is named. */
 export function selectRules(policies: PolicySet, frameworks?: string[]): Rule[] {
   if (!frameworks || frameworks.length === 0) return policies.rules;

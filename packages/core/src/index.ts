@@ -8,7 +8,7 @@ export { builtInPoliciesDir, loadPolicies, validatePolicies } from './policy/loa
 export type { Framework, LoadPoliciesOptions, PolicySet, Rule } from './policy/load.js';
 export { OPERATORS } from './policy/condition.js';
 export type { ConditionSpec, Operator } from './policy/condition.js';
-export { audit, blockingFindings, evaluate, selectRules, summarize } from './engine.js';
+export { audit, blockingFindings, evaluate, factsNeededBy, selectRules, summarize } from './engine.js';
 export type { AppliedWaiver, AuditOptions, AuditResult, AuditSummary, FailFinding, Finding, NotEvaluatedFinding, PassFinding } from './engine.js';
 export { SNAPSHOT_SCHEMA_VERSION, createSnapshot, parseSnapshot, readSnapshot, serializeSnapshot, validateSnapshot } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';

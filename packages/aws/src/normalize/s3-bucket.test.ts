@@ -85,10 +85,16 @@ describe('S3 bucket policies', () => {
     expect(facts(bucket({ policy: ok({ Policy: publicReadPolicy }), publicAccessBlock: bpa({ BlockPublicPolicy: true }) })).publicRead).toMatchObject({ value: true });
   });
 
-  it("reports disagreement with AWS's policy status and never under-reports", () => {
+  it('leaves access unknown, for review, when AWS calls a policy public that leakproof reads as restricted', () => {
     const restricted = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }] });
     const f = facts(bucket({ policy: ok({ Policy: restricted }), policyStatus: ok({ PolicyStatus: { IsPublic: true } }) }));
-    expect(f.policyPublic).toMatchObject({ value: true, evidence: expect.arrayContaining(["GetBucketPolicyStatus: IsPublic=true (disagrees with leakproof's reading of the policy)"]) });
+    expect(f.publicRead).toMatchObject({ unknown: expect.stringContaining('GetBucketPolicyStatus reports the policy public but leakproof found no public statement granting read') });
+    expect(f.policyPublic).toMatchObject({ value: true, evidence: expect.arrayContaining([expect.stringContaining('GetBucketPolicyStatus: IsPublic=true (disagrees')]) });
+  });
+
+  it("follows AWS's verdict when AWS does not call a policy public", () => {
+    const f = facts(bucket({ policy: ok({ Policy: publicReadPolicy }), policyStatus: ok({ PolicyStatus: { IsPublic: false } }) }));
+    expect(f.publicRead).toMatchObject({ value: false, evidence: expect.arrayContaining(["GetBucketPolicyStatus: IsPublic=false (disagrees; AWS's own verdict is used)"]) });
   });
 });
 

@@ -118,12 +118,24 @@ function analyzePolicy(policy: RawBucket['policy'], status: RawBucket['policySta
     return { grants: { read: u, list: u, write: u }, policyPublic: crossCheck(u, status), tlsEnforced: u };
   }
   const analysis = analyzeBucketPolicy(policy.value.Policy);
+  const awsSaysPublic = status.status === 'ok' ? status.value.PolicyStatus?.IsPublic === true : undefined;
   const grants = {} as Record<Capability, Verdict>;
   for (const cap of ['read', 'list', 'write'] as Capability[]) {
     const granting = analysis.publicGrants.filter((g) => g.capabilities.includes(cap));
-    grants[cap] = granting.length
+    let v = granting.length
       ? verdict.of(true, ...granting.map((g) => `bucket policy statement ${g.statement}: Allow ${cap} to ${g.why}`))
       : verdict.of(false, analysis.restricted.length ? analysis.restricted.join('; ') : `bucket policy grants no public ${cap}`);
+    // AWS's GetBucketPolicyStatus applies AWS's own definition. When it disagrees with this reading,
+    // the evidence says so: a policy AWS calls public that leakproof cannot place is left unknown for
+    // review; a statement AWS does not call public is not reported as public.
+    if (awsSaysPublic === true && analysis.publicGrants.length === 0) {
+      v = verdict.unknown(`GetBucketPolicyStatus reports the policy public but leakproof found no public statement granting ${cap}; review the policy`, ...v.evidence);
+    } else if (awsSaysPublic === false && v.value === true) {
+      v = verdict.of(false, ...v.evidence, "GetBucketPolicyStatus: IsPublic=false (disagrees; AWS's own verdict is used)");
+    } else if (awsSaysPublic !== undefined && v.value === true) {
+      v = verdict.of(true, ...v.evidence, `GetBucketPolicyStatus: IsPublic=${awsSaysPublic} (agrees)`);
+    }
+    grants[cap] = v;
   }
   const anyPublic = analysis.publicGrants.length
     ? verdict.of(true, ...analysis.publicGrants.map((g) => `bucket policy statement ${g.statement}: ${g.why}`))
@@ -131,16 +143,13 @@ function analyzePolicy(policy: RawBucket['policy'], status: RawBucket['policySta
   return { grants, policyPublic: crossCheck(anyPublic, status), tlsEnforced: verdict.of(analysis.tlsEnforced.value, analysis.tlsEnforced.evidence) };
 }
 
-/**
- * GetBucketPolicyStatus is AWS's own verdict. Agreement is noted; on disagreement leakproof says so and,
- * to never under-report, takes "public" when either says public.
- */
+/** GetBucketPolicyStatus is AWS's own verdict on the whole policy; it is authoritative for `policyPublic`. */
 function crossCheck(ours: Verdict, status: RawBucket['policyStatus']): Verdict {
   if (status.status !== 'ok') return ours;
   const aws = status.value.PolicyStatus?.IsPublic === true;
   if (ours.value === undefined) return verdict.of(aws, `GetBucketPolicyStatus: IsPublic=${aws} (the policy itself could not be read)`);
   if (ours.value === aws) return { ...ours, evidence: [...ours.evidence, `GetBucketPolicyStatus: IsPublic=${aws} (agrees)`] };
-  return verdict.of(ours.value || aws, ...ours.evidence, `GetBucketPolicyStatus: IsPublic=${aws} (disagrees with leakproof's reading of the policy)`);
+  return verdict.of(aws, ...ours.evidence, `GetBucketPolicyStatus: IsPublic=${aws} (disagrees with leakproof's reading of the policy; AWS's verdict is used)`);
 }
 
 /** Pure: raw S3 responses for one bucket (and the account BPA) to a storage-bucket resource. */

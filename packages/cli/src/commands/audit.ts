@@ -10,27 +10,45 @@ import {
   readSnapshot,
   serializeSnapshot,
   didYouMean,
+  factsNeededBy,
+  selectRules,
   shouldUseColor,
   toConsoleTable,
   toJsonReport,
   toMarkdown,
   toSarif,
   type AuditResult,
+  type CollectionNotice,
+  type Logger,
+  type Resource,
   type Severity,
 } from '@leakproof/core';
+import { collectorFor, type ProviderOptions } from '../providers.js';
 import { parseArgs } from 'node:util';
 import { UsageError, list, parsingArgs } from '../args.js';
 import { EXIT, toolVersion, type CliIO } from '../io.js';
 
 
-export const AUDIT_HELP = `Usage: leakproof audit (--snapshot FILE | --demo) [options]
+export const AUDIT_HELP = `Usage: leakproof audit (--provider NAME | --snapshot FILE | --demo) [options]
 
 Audit cloud resources against the built-in HIPAA/GDPR rule packs and your own.
 
 Input:
+      --provider NAME       Collect live from a cloud: aws (repeatable)
       --snapshot FILE       Audit a snapshot written by --save-snapshot (offline)
       --demo                Audit the bundled demo estate (a medical-imaging SaaS)
       --save-snapshot FILE  Also write the audited resources as a snapshot
+
+AWS (credentials from the default chain: environment, profile, SSO, instance role):
+      --regions LIST        Regions to audit (default: every enabled region)
+      --profile NAME        Named profile from the shared config
+      --role-arn ARN        Assume this role (repeatable: one audit per role)
+      --external-id ID      External id for the assumed roles
+      --accounts LIST       Account ids to audit by assuming --role-name in each
+      --role-name NAME      Role to assume in each of --accounts
+      --concurrency N       API calls in flight at once (default 64)
+      Endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured (LocalStack);
+      S3 then uses path-style requests.
 
 Policies:
       --policies PATH       Extra policy pack file or directory (repeatable); it may add,
@@ -68,6 +86,14 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
       strict: true,
       tokens: true,
       options: {
+    provider: { type: 'string', multiple: true },
+    regions: { type: 'string', multiple: true },
+    profile: { type: 'string' },
+    'role-arn': { type: 'string', multiple: true },
+    'external-id': { type: 'string' },
+    accounts: { type: 'string', multiple: true },
+    'role-name': { type: 'string' },
+    concurrency: { type: 'string' },
     snapshot: { type: 'string' },
     demo: { type: 'boolean' },
     'save-snapshot': { type: 'string' },
@@ -82,19 +108,51 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
       },
     }),
   );
-  if (values.snapshot && values.demo) throw new UsageError('use either --snapshot or --demo, not both');
-  if (!values.snapshot && !values.demo) throw new UsageError('nothing to audit: give --snapshot FILE or --demo (see leakproof audit --help)');
+  const providers = list(values.provider);
+  const sources = [values.snapshot ? '--snapshot' : '', values.demo ? '--demo' : '', providers.length ? '--provider' : ''].filter(Boolean);
+  if (sources.length > 1) throw new UsageError(`use one of --provider, --snapshot or --demo, not ${sources.join(' and ')}`);
+  if (sources.length === 0) throw new UsageError('nothing to audit: give --provider aws, --snapshot FILE or --demo (see leakproof audit --help)');
   const failOn = parseFailOn(values['fail-on']);
   const reports = planReports(tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : [])));
+  const collectors = providers.map((p) => ({ name: p, collector: collectorFor(p) }));
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency: "${values.concurrency}" is not a positive whole number`);
 
-  const snapshot = values.demo ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(io.cwd, values.snapshot!), values.snapshot!);
   const policies = loadPolicies({ builtIn: !values['no-builtin'], paths: values.policies ?? [], cwd: io.cwd });
   const frameworks = list(values.framework);
   for (const fw of frameworks) {
     if (!policies.frameworks[fw]) throw new UsageError(`unknown framework "${fw}"${didYouMean(fw, Object.keys(policies.frameworks))}; known: ${Object.keys(policies.frameworks).join(', ')}`);
   }
 
-  const result = audit({ resources: snapshot.resources, policies, frameworks, notices: snapshot.notices ?? [] });
+  let resources: Resource[];
+  let notices: CollectionNotice[];
+  if (collectors.length) {
+    const needed = factsNeededBy(selectRules(policies, frameworks));
+    const progress = progressLine(io, values.quiet === true);
+    const options: ProviderOptions = {
+      regions: list(values.regions),
+      roleArns: values['role-arn'] ?? [],
+      accounts: list(values.accounts),
+      ...(values.profile ? { profile: values.profile } : {}),
+      ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
+      ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
+      ...(concurrency ? { concurrency } : {}),
+    };
+    resources = [];
+    notices = [];
+    for (const { collector } of collectors) {
+      const collected = await collector.collect(options, needed, io, stderrLogger(io), progress.update);
+      resources.push(...collected.resources);
+      notices.push(...collected.notices);
+    }
+    progress.done();
+  } else {
+    const snapshot = values.demo ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(io.cwd, values.snapshot!), values.snapshot!);
+    resources = snapshot.resources;
+    notices = snapshot.notices ?? [];
+  }
+
+  const result = audit({ resources, policies, frameworks, notices });
 
   if (values['save-snapshot']) writeOut(resolve(io.cwd, values['save-snapshot']), serializeSnapshot(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`)));
   const stdoutTaken = reports.some((r) => r.file === undefined);
@@ -174,4 +232,28 @@ function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolea
 function writeOut(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+}
+
+/** Progress on stderr, only when it is a terminal: one line rewritten in place. */
+function progressLine(io: CliIO, quiet: boolean): { update: (line: string) => void; done: () => void } {
+  if (quiet || !io.stderr.isTTY) return { update: () => {}, done: () => {} };
+  let shown = false;
+  return {
+    update: (line) => {
+      shown = true;
+      io.stderr.write(`\r\u001b[K${line}`);
+    },
+    done: () => {
+      if (shown) io.stderr.write('\r\u001b[K');
+    },
+  };
+}
+
+/** Collector messages go to stderr only with --debug (LEAKPROOF_DEBUG); notices reach the reports anyway. */
+function stderrLogger(io: CliIO): Logger {
+  const debug = io.env.LEAKPROOF_DEBUG === '1';
+  const write = (level: string) => (message: string) => {
+    if (debug) io.stderr.write(`leakproof: ${level}: ${message}\n`);
+  };
+  return { debug: write('debug'), info: write('info'), warning: write('warning'), error: write('error') };
 }

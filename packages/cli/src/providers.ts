@@ -1,0 +1,57 @@
+import type { CollectionNotice, Logger, Resource, ResourceKind } from '@leakproof/core';
+import { UsageError } from './args.js';
+import type { CliIO } from './io.js';
+
+export type NeededFacts = Partial<Record<ResourceKind, Set<string>>>;
+
+/** Provider options as given on the command line (each provider reads its own). */
+export interface ProviderOptions {
+  regions: string[];
+  profile?: string;
+  roleArns: string[];
+  externalId?: string;
+  accounts: string[];
+  roleName?: string;
+  concurrency?: number;
+}
+
+export interface ProviderCollector {
+  collect(options: ProviderOptions, needed: NeededFacts, io: CliIO, logger: Logger, progress: (line: string) => void): Promise<{ resources: Resource[]; notices: CollectionNotice[] }>;
+  /** The least-privilege permissions for the needed facts, as printable text. */
+  permissions(needed: NeededFacts): Promise<string>;
+}
+
+/** Collectors by provider name; each is loaded only when used. */
+export const COLLECTORS: Record<string, ProviderCollector> = {
+  aws: {
+    async collect(options, needed, io, logger, progress) {
+      const { collectAws } = await import('@leakproof/aws');
+      const roleArns = [...options.roleArns];
+      if (options.accounts.length) {
+        if (!options.roleName) throw new UsageError('--accounts needs --role-name (the role to assume in each account)');
+        roleArns.push(...options.accounts.map((a) => `arn:aws:iam::${a}:role/${options.roleName}`));
+      }
+      return collectAws({
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(roleArns.length ? { roleArns } : {}),
+        ...(options.externalId ? { externalId: options.externalId } : {}),
+        ...(options.regions.length ? { regions: options.regions } : {}),
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        needed,
+        env: io.env,
+        logger,
+        onProgress: (p) => progress(`AWS ${p.phase}: ${p.done}/${p.total}`),
+      });
+    },
+    async permissions(needed) {
+      const { awsPermissionPolicy } = await import('@leakproof/aws');
+      return JSON.stringify(awsPermissionPolicy(needed), null, 2) + '\n';
+    },
+  },
+};
+
+export function collectorFor(name: string): ProviderCollector {
+  const collector = COLLECTORS[name];
+  if (!collector) throw new UsageError(`unknown provider "${name}"; available: ${Object.keys(COLLECTORS).join(', ')}`);
+  return collector;
+}

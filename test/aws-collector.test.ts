@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
+import { audit, loadPolicies, type Resource } from '@leakproof/core';
+import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from './helpers/fake-aws-server.js';
+
+const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET };
+
+let server: FakeAwsServer;
+let collection: AwsCollection;
+const byName = (name: string): Resource => {
+  const r = collection.resources.find((x) => x.name === name);
+  if (!r) throw new Error(`no resource named ${name}`);
+  return r;
+};
+const value = (name: string, fact: string) => {
+  const f = byName(name).facts[fact];
+  return f && 'value' in f ? f.value : f ? 'unknown' : 'absent';
+};
+
+beforeAll(async () => {
+  server = await startFakeAws(loadFakeAwsEstate(estateDir));
+  collection = await collectAws({ credentials, env: { AWS_ENDPOINT_URL: server.endpoint }, concurrency: 8, maxAttempts: 4, pageSize: 5, now: new Date('2026-11-25T00:00:00Z') });
+});
+afterAll(() => server.close());
+
+describe('S3 buckets judged by AWS’s meaning of public', () => {
+  it('lists every bucket across ListBuckets pages, with the region ListBuckets returns', () => {
+    const buckets = collection.resources.filter((r) => r.kind === 'storage-bucket');
+    expect(buckets).toHaveLength(12);
+    expect(byName('clinic-us-logs').region).toBe('us-east-1');
+    expect(server.requests.filter((r) => r === 's3 ListBuckets')).toHaveLength(3);
+    expect(server.requests.some((r) => r.includes('location'))).toBe(false);
+  });
+
+  it.each([
+    ['clinic-photos-acl', 'publicList', true],
+    ['clinic-photos-acl', 'publicRead', false],
+    ['clinic-invoices-policy', 'publicRead', true],
+    ['clinic-acl-ignored', 'publicList', false],
+    ['clinic-policy-restricted', 'publicRead', false],
+    ['clinic-vpce-only', 'publicRead', false],
+    ['clinic-notprincipal', 'publicRead', true],
+    ['clinic-broad-ip', 'publicRead', true],
+    ['clinic-authenticated', 'authenticatedUsersAccess', true],
+    ['clinic-authenticated', 'publicList', false],
+    ['clinic-private', 'publicRead', false],
+    ['clinic-private', 'publicAccessPrevention', true],
+    ['clinic-private', 'encryptionAtRest', 'customer-managed'],
+    ['clinic-private', 'tlsEnforced', true],
+    ['clinic-private', 'versioning', true],
+    ['clinic-private', 'mfaDelete', true],
+    ['clinic-private', 'accessLogging', true],
+    ['clinic-private', 'objectLock', true],
+    ['clinic-private', 'aclsDisabled', true],
+    ['clinic-photos-acl', 'encryptionAtRest', 'provider-managed'],
+    ['clinic-photos-acl', 'tlsEnforced', false],
+  ] as const)('%s has %s = %s', (bucket, fact, expected) => {
+    expect(value(bucket, fact)).toBe(expected);
+  });
+
+  it('carries the evidence chain and AWS’s own policy status', () => {
+    expect(byName('clinic-invoices-policy').facts.publicRead).toEqual({
+      value: true,
+      evidence: [
+        'bucket policy statement "PublicRead": Allow read to Principal "*" with no condition',
+        'GetBucketPolicyStatus: IsPublic=true (agrees)',
+        'bucket RestrictPublicBuckets=false (no Block Public Access configuration)',
+        'account RestrictPublicBuckets=false (no Block Public Access configuration)',
+      ],
+    });
+    expect(byName('clinic-invoices-policy').facts.policyPublic).toMatchObject({ value: true, evidence: expect.arrayContaining(['GetBucketPolicyStatus: IsPublic=true (agrees)']) });
+  });
+
+  it('reads tags', () => expect(byName('clinic-private').tags).toEqual({ data: 'phi', owner: 'platform' }));
+
+  it('retries a throttled call and gets the answer', () => {
+    expect(value('clinic-throttled', 'publicRead')).toBe(true);
+    expect(server.requests.filter((r) => r === 's3 policy clinic-throttled')).toHaveLength(3);
+  });
+
+  it('marks what a denied call feeds as unknown, keeps the rest, and says which permission is missing', () => {
+    expect(byName('clinic-acl-denied').facts.publicList).toMatchObject({ unknown: 's3:GetBucketAcl was denied (AccessDenied); grant s3:GetBucketAcl' });
+    expect(value('clinic-acl-denied', 'encryptionAtRest')).toBe('provider-managed');
+    expect(collection.notices).toContainEqual(expect.objectContaining({ call: 's3:GetBucketAcl', permission: 's3:GetBucketAcl', resourceId: 'arn:aws:s3:::clinic-acl-denied', level: 'warning' }));
+  });
+
+  it('reports the account-wide Block Public Access', () => {
+    expect(collection.resources.find((r) => r.id === 'arn:aws::111122223333:account')!.facts.storagePublicAccessPrevention).toMatchObject({ value: false });
+  });
+});
+
+describe('EC2 and RDS exposure', () => {
+  it('reads security groups across pages and names the exposed database ports', () => {
+    expect(collection.resources.filter((r) => r.kind === 'network-firewall')).toHaveLength(5);
+    expect(value('db-public (sg-0db0public0000001)', 'internetIngressDatabasePorts')).toEqual(['PostgreSQL 5432/tcp from 0.0.0.0/0']);
+    expect(value('search-broad (sg-0es0broad00000002)', 'internetIngressDatabasePorts')).toEqual(['Elasticsearch/OpenSearch 9200/tcp from 0.0.0.0/1', 'Elasticsearch/OpenSearch transport 9300/tcp from 0.0.0.0/1']);
+    expect(value('legacy-open (sg-0all0ipv600000003)', 'internetIngressAllTraffic')).toBe(true);
+    expect(value('db-private (sg-0private000000004)', 'internetIngressDatabasePorts')).toEqual([]);
+    expect(value('db-office (sg-0narrow0000000005)', 'internetIngressDatabasePorts')).toEqual([]);
+    expect(value('db-public (sg-0db0public0000001)', 'appliesTo')).toEqual(['instance i-0worker0000000002', 'rds:patients-public', 'rds:analytics-private']);
+  });
+
+  it('finds an instance with a public IP behind a group open on a database port', () => {
+    expect(value('search-node (i-0search0000000001)', 'internetReachableDatabase')).toBe(true);
+    expect(value('worker (i-0worker0000000002)', 'internetReachableDatabase')).toBe(false);
+  });
+
+  it('calls a database reachable only when it is public AND a group admits a public range on its port', () => {
+    expect(byName('patients-public').facts.internetReachable).toEqual({
+      value: true,
+      evidence: ['PubliclyAccessible=true', 'security group sg-0db0public0000001 (db-public) allows tcp 5432 from 0.0.0.0/0', 'the database listens on 5432'],
+    });
+    expect(value('patients-office', 'internetReachable')).toBe(false);
+    expect(value('patients-office', 'publiclyAccessible')).toBe(true);
+    expect(value('analytics-private', 'internetReachable')).toBe(false);
+    expect(value('analytics-private', 'encryptionAtRest')).toBe('none');
+  });
+
+  it('finds public EBS and RDS snapshots, and ignores automated ones', () => {
+    expect(value('snap-0public00000001', 'public')).toBe(true);
+    expect(value('snap-0private0000002', 'public')).toBe(false);
+    expect(value('patients-2024-export', 'public')).toBe(true);
+    expect(value('patients-2024-export', 'ageDays')).toBe(841);
+    expect(value('patients-manual-private', 'public')).toBe(false);
+    expect(value('rds:patients-public-2026-11-24', 'public')).toBe(false);
+    expect(server.requests.filter((r) => r === 'rds DescribeDBSnapshotAttributes')).toHaveLength(2);
+  });
+
+  it('goes on with other regions when one call is denied in a region, and says so', () => {
+    expect(collection.notices).toContainEqual(expect.objectContaining({ call: 'rds:DescribeDBInstances', permission: 'rds:DescribeDBInstances' }));
+    expect(collection.resources.some((r) => r.region === 'us-east-1' && r.kind === 'account')).toBe(true);
+  });
+});
+
+describe('the audit over a collected estate', () => {
+  const outcome = (rule: string, resource: string) => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies(), notices: collection.notices });
+    return result.findings.find((f) => f.rule.id === rule && f.resource.name === resource)?.status;
+  };
+
+  it('fails the real exposures and passes the restricted buckets', () => {
+    expect(outcome('storage-public-read', 'clinic-invoices-policy')).toBe('fail');
+    expect(outcome('storage-public-read', 'clinic-notprincipal')).toBe('fail');
+    expect(outcome('storage-public-read', 'clinic-broad-ip')).toBe('fail');
+    expect(outcome('storage-public-list', 'clinic-photos-acl')).toBe('fail');
+    expect(outcome('storage-public-read', 'clinic-vpce-only')).toBe('pass');
+    expect(outcome('storage-public-read', 'clinic-policy-restricted')).toBe('pass');
+    expect(outcome('storage-public-list', 'clinic-acl-ignored')).toBe('pass');
+    expect(outcome('database-internet-reachable', 'patients-public')).toBe('fail');
+    expect(outcome('database-internet-reachable', 'patients-office')).toBe('pass');
+    expect(outcome('snapshot-public', 'patients-2024-export')).toBe('fail');
+  });
+
+  it('does not evaluate rules whose facts a denied call would have given', () => {
+    expect(outcome('storage-public-list', 'clinic-acl-denied')).toBe('not-evaluated');
+    expect(outcome('storage-encryption-at-rest', 'clinic-acl-denied')).toBe('pass');
+  });
+});
+
+describe('calls follow the enabled rules', () => {
+  it('makes only the calls the enabled rules need', async () => {
+    const s = await startFakeAws(loadFakeAwsEstate(estateDir));
+    try {
+      const policies = loadPolicies();
+      const rules = policies.rules.filter((r) => r.id === 'storage-public-read');
+      const needed = { 'storage-bucket': new Set(rules.flatMap((r) => r.assert.facts)) };
+      await collectAws({ credentials, env: { AWS_ENDPOINT_URL: s.endpoint }, needed, regions: ['eu-west-1'] });
+      const kinds = new Set(s.requests.map((r) => r.split(' ').slice(0, 2).join(' ')));
+      expect(kinds.has('s3 acl')).toBe(true);
+      expect(kinds.has('s3 policy')).toBe(true);
+      expect(kinds.has('s3 versioning')).toBe(false);
+      expect(kinds.has('s3 logging')).toBe(false);
+      expect(kinds.has('rds DescribeDBInstances')).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('generates a least-privilege policy from the same table', () => {
+    const policy = awsPermissionPolicy({ 'storage-bucket': new Set(['versioning']) });
+    expect(policy.Statement[0]!.Action).toEqual(['ec2:DescribeRegions', 's3:GetBucketTagging', 's3:GetBucketVersioning', 's3:ListAllMyBuckets', 'sts:GetCallerIdentity']);
+    expect(awsPermissionPolicy({ 'storage-bucket': new Set(['publicRead']) }).Statement[0]!.Action).toContain('s3:GetBucketPolicyStatus');
+  });
+
+  it('skips a requested region that is not enabled, with a note', async () => {
+    const s = await startFakeAws(loadFakeAwsEstate(estateDir));
+    try {
+      const c = await collectAws({ credentials, env: { AWS_ENDPOINT_URL: s.endpoint }, regions: ['ap-east-1', 'eu-west-1'] });
+      expect(c.notices).toContainEqual(expect.objectContaining({ level: 'note', message: 'region ap-east-1 is not enabled for account 111122223333; skipped' }));
+      expect(c.resources.some((r) => r.region === 'ap-east-1')).toBe(false);
+      expect(c.resources.some((r) => r.region === 'eu-west-1')).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('never puts a credential into resources or notices', () => {
+    const text = JSON.stringify(collection);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(credentials.accessKeyId);
+  });
+});
