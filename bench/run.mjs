@@ -74,3 +74,8 @@ for (const size of [10_000, 100_000]) {
 }
 
 console.log(`peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)}`);
+
+const { benchAwsCollector } = await import('./aws-collector.mjs');
+console.log('');
+await benchAwsCollector();
+console.log(`peak RSS after collector: ${mib(process.resourceUsage().maxRSS * 1024)}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
 import { audit, loadPolicies, type Resource } from '@leakproof/core';
-import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from './helpers/fake-aws-server.js';
+import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
 
 const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -11,6 +11,7 @@ describe('leakproof audit --demo', () => {
     const { code, stdout } = await runCli(['audit', '--demo']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/critical\s+storage-public-read\s+aws:lumiskin-patient-photos/);
+    expect(stdout).toMatch(/high\s+storage-public-list\s+aws:lumiskin-patient-photos/);
     expect(stdout).toMatch(/critical\s+storage-public-read\s+aws:lumiskin-invoices/);
     expect(stdout).toMatch(/critical\s+database-internet-reachable\s+aws:lumiskin-patients\s/);
     expect(stdout).not.toContain('\u001b[');

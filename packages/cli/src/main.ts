@@ -24,7 +24,8 @@ Options:
 Exit codes:
   0  nothing at or above the --fail-on severity failed
   1  something at or above the --fail-on severity failed
-  2  usage or input error (the message names the file, line and field)
+  2  usage or input error (the message names the file, line and field), or a cloud
+     account could not be audited at all (e.g. invalid credentials; reports are still written)
   3  internal error (rerun with --debug and report it)
 `;
 

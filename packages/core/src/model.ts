@@ -81,6 +81,8 @@ export interface CollectionNotice {
   permission?: string;
   /** Facts that became unknown because of this notice. */
   facts?: string[];
+  /** Nothing could be collected for an account or scope (e.g. invalid credentials): the audit is incomplete. */
+  fatal?: boolean;
 }
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

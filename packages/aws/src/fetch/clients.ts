@@ -64,7 +64,17 @@ export class AwsClients {
   s3(region: string): S3Client {
     const endpoint = endpointOverride('s3', this.options.env);
     // Emulators and local servers are addressed by path (http://host:port/bucket), not by bucket subdomain.
-    return this.cached(`s3:${region}`, () => new S3Client({ ...this.base(region), ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }));
+    return this.cached(
+      `s3:${region}`,
+      () =>
+        new S3Client({
+          ...this.base(region),
+          // Configuration reads carry no payload to protect; checksums only where a request requires them.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+        }),
+    );
   }
 
   s3control(region: string): S3ControlClient {

@@ -52,7 +52,7 @@ export interface CollectAwsOptions {
   regions?: string[];
   /** The region used for global calls (STS, DescribeRegions, S3 Control). Default us-east-1. */
   homeRegion?: string;
-  /** Requests in flight at once (default 64). */
+  /** Requests in flight at once (default 128). */
   concurrency?: number;
   /** Attempts per call, with backoff and jitter on throttling (default 5). */
   maxAttempts?: number;
@@ -77,7 +77,7 @@ export interface AwsCollection {
 /** Collects and normalizes AWS resources: one account, or one per assumed role. */
 export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCollection> {
   const env = options.env ?? process.env;
-  const concurrency = options.concurrency ?? 64;
+  const concurrency = options.concurrency ?? 128;
   const limit = pLimit(concurrency);
   const logger = options.logger ?? silentLogger;
   const result: AwsCollection = { resources: [], notices: [], callCounts: {} };
@@ -186,7 +186,7 @@ class AccountCollector {
     const identity = await this.call('sts:GetCallerIdentity', 'account', () => this.clients.sts(this.home).send(new GetCallerIdentityCommand({})));
     if (identity.status !== 'ok' || !identity.value.Account) {
       const why = identity.status === 'failed' ? failureReason(identity.failure) : 'no account id returned';
-      this.notice('error', `AWS (${label}): cannot identify the account, so nothing was collected: ${why}`, { call: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity' });
+      this.notice('error', `AWS (${label}): cannot identify the account, so nothing was collected: ${why}`, { call: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity', fatal: true });
       return;
     }
     this.account = identity.value.Account;
@@ -254,10 +254,19 @@ class AccountCollector {
       const { $metadata: _m, ...rest } = o;
       return rest;
     };
-    const [acl, policy, policyStatus, publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging] = await Promise.all([
+    // GetBucketPolicyStatus only has something to say about an existing policy: a bucket without one
+    // answers NoSuchBucketPolicy to both, so the status call waits for the policy and is skipped then.
+    const policyThenStatus = async () => {
+      const policy = await this.call('s3:GetBucketPolicy', id, async () => strip(await s3.send(new GetBucketPolicyCommand(input))));
+      const policyStatus: RawBucket['policyStatus'] =
+        policy.status === 'not-configured'
+          ? policy
+          : await this.call('s3:GetBucketPolicyStatus', id, async () => strip(await s3.send(new GetBucketPolicyStatusCommand(input))));
+      return [policy, policyStatus] as const;
+    };
+    const [acl, [policy, policyStatus], publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging] = await Promise.all([
       this.call('s3:GetBucketAcl', id, async () => strip(await s3.send(new GetBucketAclCommand(input)))),
-      this.call('s3:GetBucketPolicy', id, async () => strip(await s3.send(new GetBucketPolicyCommand(input)))),
-      this.call('s3:GetBucketPolicyStatus', id, async () => strip(await s3.send(new GetBucketPolicyStatusCommand(input)))),
+      policyThenStatus(),
       this.call('s3:GetPublicAccessBlock', id, async () => strip(await s3.send(new GetPublicAccessBlockCommand(input)))),
       this.call('s3:GetBucketOwnershipControls', id, async () => strip(await s3.send(new GetBucketOwnershipControlsCommand(input)))),
       this.call('s3:GetBucketEncryption', id, async () => strip(await s3.send(new GetBucketEncryptionCommand(input)))),

@@ -46,7 +46,7 @@ AWS (credentials from the default chain: environment, profile, SSO, instance rol
       --external-id ID      External id for the assumed roles
       --accounts LIST       Account ids to audit by assuming --role-name in each
       --role-name NAME      Role to assume in each of --accounts
-      --concurrency N       API calls in flight at once (default 64)
+      --concurrency N       API calls in flight at once (default 128)
       Endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured (LocalStack);
       S3 then uses path-style requests.
 
@@ -164,6 +164,12 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
   if (!values.quiet && !stdoutTaken) io.stdout.write(render('console', result, io, true, values.category));
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
+  }
+  // An account that could not be audited at all is an incomplete audit, never a clean one.
+  const fatal = result.notices.find((n) => n.fatal);
+  if (fatal) {
+    io.stderr.write(`leakproof: ${fatal.message}\n`);
+    return EXIT.usage;
   }
   if (failOn === 'none') return EXIT.ok;
   return blockingFindings(result, failOn).length > 0 ? EXIT.findings : EXIT.ok;

@@ -165,7 +165,7 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
         throttleLeft.set(throttleKey, throttleLeft.get(throttleKey)! - 1);
         return queryError(service, 503, service === 'ec2' ? 'RequestLimitExceeded' : 'Throttling', 'Rate exceeded');
       }
-      if (service === 'sts') return estateCallerIdentity(estate, region);
+      if (service === 'sts') return estate.query[`sts/*/${action}`] ?? estateCallerIdentity(estate, region);
       if (service === 'ec2' && action === 'DescribeRegions') return describeRegions(estate);
       const variant = params.get('RestorableBy.1') === 'all' ? '.restorable-by-all' : '';
       const target = params.get('DBSnapshotIdentifier') ?? params.get('DBClusterSnapshotIdentifier');

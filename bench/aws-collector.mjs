@@ -1,0 +1,42 @@
+// The AWS collector against a local server (in its own process) that answers every request after
+// 50 ms, like a distant region. Prints wall time, API calls per bucket, and the ratio of wall time to
+// the bound N*k*L/C (N buckets, k calls per bucket, L latency, C calls in flight): 1.0 is perfect overlap.
+import { performance } from 'node:perf_hooks';
+import { collectAws } from '@leakproof/aws';
+import { startSyntheticAwsProcess } from '@leakproof/testkit';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const N = Number(process.env.BENCH_BUCKETS ?? 2000);
+const LATENCY = 50;
+
+export async function benchAwsCollector() {
+  const server = await startSyntheticAwsProcess(N, LATENCY);
+  try {
+    for (const concurrency of [10, 128, 256]) {
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      const result = await collectAws({
+        credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+        env: { AWS_ENDPOINT_URL: server.endpoint },
+        concurrency,
+        regions: ['eu-west-1', 'us-east-1', 'eu-central-1'],
+      });
+      const seconds = (performance.now() - start) / 1000;
+      const used = process.cpuUsage(cpu);
+      const calls = Object.values(result.callCounts).reduce((a, b) => a + b, 0);
+      const bucketCalls = Object.entries(result.callCounts).filter(([id]) => /^s3:Get/.test(id)).reduce((n, [, c]) => n + c, 0);
+      const k = bucketCalls / N;
+      const bound = (N * k * LATENCY) / 1000 / concurrency;
+      const buckets = result.resources.filter((r) => r.kind === 'storage-bucket').length;
+      console.log(
+        `AWS collector, ${buckets.toLocaleString('en-US')} buckets at ${LATENCY} ms/request, concurrency ${concurrency}: ${seconds.toFixed(2)} s wall, ` +
+          `${calls.toLocaleString('en-US')} API calls (${k.toFixed(1)} per bucket), bound N*k*L/C = ${bound.toFixed(2)} s, ratio ${(seconds / bound).toFixed(2)}, ` +
+          `client CPU ${((used.user + used.system) / 1e6).toFixed(1)} s`,
+      );
+    }
+  } finally {
+    server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchAwsCollector();
