@@ -58,6 +58,24 @@ describe('leakproof audit --provider aws', () => {
     expect(outcomes(JSON.parse(live.stdout)).length).toBeGreaterThan(100);
   });
 
+  it('assumes a role in each of --accounts with the external id, and audits each account', async () => {
+    const s = await startFakeAws(loadFakeAwsEstate(estateDir));
+    try {
+      const r = await runCli(['audit', '--provider', 'aws', '--accounts', '222233334444,333344445555', '--role-name', 'LeakproofAudit', '--external-id', 'ext-123', '--regions', 'eu-west-1', '--format', 'json', '--fail-on', 'none'], { env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      expect(r.code).toBe(0);
+      expect(s.assumedRoles).toEqual([
+        { roleArn: 'arn:aws:iam::222233334444:role/LeakproofAudit', externalId: 'ext-123' },
+        { roleArn: 'arn:aws:iam::333344445555:role/LeakproofAudit', externalId: 'ext-123' },
+      ]);
+      const accounts = new Set((JSON.parse(r.stdout) as { findings: Array<{ account: string }> }).findings.map((f) => f.account));
+      expect(accounts).toEqual(new Set(['222233334444', '333344445555']));
+      expect(r.stdout + r.stderr).not.toContain('tempSECRETfor');
+      expect(r.stdout + r.stderr).not.toContain('tempTOKENfor');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('prints the least-privilege policy for the enabled rules', async () => {
     const r = await runCli(['permissions', 'aws']);
     const policy = JSON.parse(r.stdout);

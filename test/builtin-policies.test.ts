@@ -30,6 +30,10 @@ describe('every built-in rule has a case table', () => {
     expect(Object.keys(tables).filter((id) => !ids.has(id))).toEqual([]);
   });
 
+  it('maps every built-in rule to both HIPAA and GDPR controls', () => {
+    expect(policies.rules.filter((r) => !r.controls.hipaa?.length || !r.controls.gdpr?.length).map((r) => r.id)).toEqual([]);
+  });
+
   it('covers every built-in rule with passing, failing and not-evaluated cases', () => {
     const incomplete = policies.rules.filter((r) => !tables[r.id]?.pass?.length || !tables[r.id]?.fail?.length || !tables[r.id]?.['not-evaluated']?.length).map((r) => r.id);
     expect(incomplete).toEqual([]);

@@ -31,6 +31,8 @@ export interface FakeAwsServer {
   endpoint: string;
   /** Every request seen, as `service Action-or-sub-resource`. */
   requests: string[];
+  /** AssumeRole requests: role ARN and external id. */
+  assumedRoles: Array<{ roleArn: string; externalId?: string }>;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,9 @@ function scopeOf(req: IncomingMessage): { region: string; service: string } {
  */
 export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?: number } = {}): Promise<FakeAwsServer> {
   const requests: string[] = [];
+  const assumedRoles: Array<{ roleArn: string; externalId?: string }> = [];
+  // Temporary access key id -> the account of the role it was issued for.
+  const sessions = new Map<string, string>();
   const throttleLeft = new Map(Object.entries(estate.throttleFirst ?? {}));
   const answer = async (req: IncomingMessage): Promise<FakeResponse> => {
     const { region, service } = scopeOf(req);
@@ -165,7 +170,24 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
         throttleLeft.set(throttleKey, throttleLeft.get(throttleKey)! - 1);
         return queryError(service, 503, service === 'ec2' ? 'RequestLimitExceeded' : 'Throttling', 'Rate exceeded');
       }
-      if (service === 'sts') return estate.query[`sts/*/${action}`] ?? estateCallerIdentity(estate, region);
+      if (service === 'sts' && action === 'AssumeRole') {
+        const roleArn = params.get('RoleArn') ?? '';
+        const externalId = params.get('ExternalId') ?? undefined;
+        assumedRoles.push({ roleArn, ...(externalId ? { externalId } : {}) });
+        const roleAccount = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1];
+        if (!roleAccount) return queryError('sts', 400, 'ValidationError', 'invalid role ARN');
+        const keyId = `ASIAFAKE${String(sessions.size).padStart(12, '0')}`;
+        sessions.set(keyId, roleAccount);
+        return xml(
+          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><AssumedRoleUser><Arn>${roleArn.replace(':role/', ':assumed-role/').replace('arn:aws:iam', 'arn:aws:sts')}/leakproof-audit</Arn><AssumedRoleId>AROAFAKE:leakproof-audit</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>${keyId}</AccessKeyId><SecretAccessKey>tempSECRETfor${keyId}</SecretAccessKey><SessionToken>tempTOKENfor${keyId}</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>FAKE</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+        );
+      }
+      if (service === 'sts') {
+        const keyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        const sessionAccount = sessions.get(keyId);
+        if (sessionAccount) return estateCallerIdentity({ ...estate, account: sessionAccount, callerArn: `arn:aws:sts::${sessionAccount}:assumed-role/audit/leakproof-audit` }, region);
+        return estate.query[`sts/*/${action}`] ?? estateCallerIdentity(estate, region);
+      }
       if (service === 'ec2' && action === 'DescribeRegions') return describeRegions(estate);
       const variant = params.get('RestorableBy.1') === 'all' ? '.restorable-by-all' : '';
       const target = params.get('DBSnapshotIdentifier') ?? params.get('DBClusterSnapshotIdentifier');
@@ -212,6 +234,7 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    assumedRoles,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -102,19 +102,30 @@ async function defaultCredentials(profile: string | undefined): Promise<Credenti
   return fromNodeProviderChain(profile ? { profile } : {});
 }
 
+/**
+ * Credentials for an assumed role, shared by every client of that account: one AssumeRole call,
+ * repeated only when the temporary credentials are about to expire.
+ */
 function assumeRole(base: Credentials, roleArn: string, externalId: string | undefined, region: string): Credentials {
-  // Loaded lazily so that library users who pass credentials never load the provider chain.
-  let provider: Credentials | undefined;
-  return async () => {
-    if (!provider) {
-      const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-      provider = fromTemporaryCredentials({
-        masterCredentials: base,
-        params: { RoleArn: roleArn, RoleSessionName: 'leakproof-audit', ...(externalId ? { ExternalId: externalId } : {}) },
-        clientConfig: { region },
-      });
+  type Identity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
+  let current: Promise<Identity> | undefined;
+  let expires = 0;
+  return () => {
+    if (!current || Date.now() > expires - 5 * 60_000) {
+      current = (async () => {
+        const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+        const provider = fromTemporaryCredentials({
+          masterCredentials: base,
+          params: { RoleArn: roleArn, RoleSessionName: 'leakproof-audit', ...(externalId ? { ExternalId: externalId } : {}) },
+          clientConfig: { region },
+        });
+        const identity = (await provider()) as Identity;
+        expires = identity.expiration ? identity.expiration.getTime() : Number.POSITIVE_INFINITY;
+        return identity;
+      })();
+      current.catch(() => (current = undefined));
     }
-    return typeof provider === 'function' ? provider() : provider;
+    return current;
   };
 }
 
