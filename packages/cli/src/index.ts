@@ -1,4 +1,6 @@
 export { main } from './main.js';
 export { EXIT } from './io.js';
 export type { CliIO, Output } from './io.js';
-export { demoSnapshotPath } from './commands/audit.js';
+export { DEFAULT_WAIVERS, demoSnapshotPath, runAudit, verdictOf } from './run.js';
+export type { AuditInput, RunAuditOptions, Verdict } from './run.js';
+export type { ProviderOptions } from './providers.js';

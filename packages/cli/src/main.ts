@@ -1,8 +1,9 @@
 import { ConfigurationError, LeakproofError } from '@leakproof/core';
-import { runAudit, AUDIT_HELP } from './commands/audit.js';
+import { runAuditCommand, AUDIT_HELP } from './commands/audit.js';
 import { runRules, RULES_HELP } from './commands/rules.js';
 import { runValidatePolicies, VALIDATE_HELP } from './commands/validate-policies.js';
 import { runPermissions, PERMISSIONS_HELP } from './commands/permissions.js';
+import { runMerge, MERGE_HELP } from './commands/merge.js';
 import { EXIT, toolVersion, type CliIO } from './io.js';
 import { UsageError } from './args.js';
 
@@ -15,6 +16,7 @@ Commands:
   rules               List the rules with their severity and HIPAA/GDPR controls
   validate-policies   Check policy packs for errors (file:line:col)
   permissions NAME    Print the least-privilege read-only policy for a provider (aws)
+  merge FILES -o OUT  Combine sharded SARIF files within GitHub's limits
 
 Options:
   -h, --help          Show help (also: leakproof <command> --help)
@@ -30,10 +32,11 @@ Exit codes:
 `;
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<number>; help: string }> = {
-  audit: { run: runAudit, help: AUDIT_HELP },
+  audit: { run: runAuditCommand, help: AUDIT_HELP },
   rules: { run: runRules, help: RULES_HELP },
   'validate-policies': { run: runValidatePolicies, help: VALIDATE_HELP },
   permissions: { run: runPermissions, help: PERMISSIONS_HELP },
+  merge: { run: runMerge, help: MERGE_HELP },
 };
 
 /** Runs the CLI and returns the exit code. Never throws. */

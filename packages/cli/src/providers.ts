@@ -1,6 +1,5 @@
 import type { CollectionNotice, Logger, Resource, ResourceKind } from '@leakproof/core';
 import { UsageError } from './args.js';
-import type { CliIO } from './io.js';
 
 export type NeededFacts = Partial<Record<ResourceKind, Set<string>>>;
 
@@ -16,7 +15,7 @@ export interface ProviderOptions {
 }
 
 export interface ProviderCollector {
-  collect(options: ProviderOptions, needed: NeededFacts, io: CliIO, logger: Logger, progress: (line: string) => void): Promise<{ resources: Resource[]; notices: CollectionNotice[] }>;
+  collect(options: ProviderOptions, needed: NeededFacts, env: Record<string, string | undefined>, logger: Logger, progress: (line: string) => void): Promise<{ resources: Resource[]; notices: CollectionNotice[] }>;
   /** The least-privilege permissions for the needed facts, as printable text. */
   permissions(needed: NeededFacts): Promise<string>;
 }
@@ -24,7 +23,7 @@ export interface ProviderCollector {
 /** Collectors by provider name; each is loaded only when used. */
 export const COLLECTORS: Record<string, ProviderCollector> = {
   aws: {
-    async collect(options, needed, io, logger, progress) {
+    async collect(options, needed, env, logger, progress) {
       const { collectAws } = await import('@leakproof/aws');
       const roleArns = [...options.roleArns];
       if (options.accounts.length) {
@@ -38,7 +37,7 @@ export const COLLECTORS: Record<string, ProviderCollector> = {
         ...(options.regions.length ? { regions: options.regions } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         needed,
-        env: io.env,
+        env,
         logger,
         onProgress: (p) => progress(`AWS ${p.phase}: ${p.done}/${p.total}`),
       });

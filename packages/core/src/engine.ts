@@ -18,6 +18,8 @@ export interface FailFinding extends FindingBase {
   evidence: string[];
   /** Set when a waiver applies; a waived failure does not fail the run. */
   waiver?: AppliedWaiver;
+  /** Set when the only matching waiver has expired: it no longer suppresses, and reports say so. */
+  expiredWaiver?: AppliedWaiver;
   /** Set when compared against a baseline. */
   baselineState?: 'new' | 'unchanged' | 'updated';
 }
@@ -64,6 +66,8 @@ export interface AuditResult {
   frameworks: Framework[];
   notices: CollectionNotice[];
   summary: AuditSummary;
+  /** Failures of a baseline run that no longer fail (set by applyBaseline). */
+  baselineAbsent?: import('./baseline.js').BaselineEntry[];
 }
 
 /** The facts the given rules read, by resource kind: collectors use it to make only the calls needed. */

@@ -6,7 +6,6 @@ import {
   paginateDescribeDBClusterSnapshots,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
-  type DBCluster,
   type DBClusterSnapshot,
   type DBInstance,
   type DBSnapshot,

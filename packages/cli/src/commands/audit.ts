@@ -1,29 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   SEVERITIES,
-  audit,
-  blockingFindings,
   createSnapshot,
-  loadPolicies,
-  readSnapshot,
   serializeSnapshot,
   didYouMean,
-  factsNeededBy,
-  selectRules,
   shouldUseColor,
   toConsoleTable,
   toJsonReport,
   toMarkdown,
   toSarif,
   type AuditResult,
-  type CollectionNotice,
   type Logger,
-  type Resource,
   type Severity,
 } from '@leakproof/core';
-import { collectorFor, type ProviderOptions } from '../providers.js';
+import { collectorFor } from '../providers.js';
+import { runAudit, verdictOf, type AuditInput } from '../run.js';
 import { parseArgs } from 'node:util';
 import { UsageError, list, parsingArgs } from '../args.js';
 import { EXIT, toolVersion, type CliIO } from '../io.js';
@@ -64,6 +56,13 @@ Reports:
       --category NAME       SARIF automationDetails category (default "leakproof")
       --fail-on SEVERITY    Exit 1 when a failure at or above this severity is found:
                             critical, high, medium, low, info, or none (default high)
+
+Waivers and baselines:
+      --waivers FILE        Waiver file (default .leakproof/waivers.yaml when it exists)
+      --no-waivers          Ignore waivers
+      --baseline FILE       SARIF of an earlier run: results get baselineState
+                            new / unchanged / updated, and fixed ones are listed as absent
+      --only-new            Exit 1 only for new failures at or above --fail-on
   -q, --quiet               Print nothing to stdout unless a report is sent there
 
 Exit codes: 0 nothing at or above --fail-on failed; 1 something did; 2 usage or input error.
@@ -74,12 +73,7 @@ type Format = (typeof FORMATS)[number];
 
 const EXTENSIONS: Record<string, Format> = { '.sarif': 'sarif', '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.txt': 'console' };
 
-/** The bundled demo estate, shipped in the package beside dist/. */
-export function demoSnapshotPath(): string {
-  return fileURLToPath(new URL('../../demo/medical-imaging-estate.json', import.meta.url));
-}
-
-export async function runAudit(args: string[], io: CliIO): Promise<number> {
+export async function runAuditCommand(args: string[], io: CliIO): Promise<number> {
   const { values, tokens } = parsingArgs(() =>
     parseArgs({
       args,
@@ -104,6 +98,10 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
     output: { type: 'string', short: 'o', multiple: true },
     category: { type: 'string' },
     'fail-on': { type: 'string' },
+    waivers: { type: 'string' },
+    'no-waivers': { type: 'boolean' },
+    baseline: { type: 'string' },
+    'only-new': { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
       },
     }),
@@ -114,45 +112,42 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
   if (sources.length === 0) throw new UsageError('nothing to audit: give --provider aws, --snapshot FILE or --demo (see leakproof audit --help)');
   const failOn = parseFailOn(values['fail-on']);
   const reports = planReports(tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : [])));
-  const collectors = providers.map((p) => ({ name: p, collector: collectorFor(p) }));
+  for (const p of providers) collectorFor(p);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency: "${values.concurrency}" is not a positive whole number`);
+  if (values['only-new'] && !values.baseline) throw new UsageError('--only-new needs --baseline FILE (the SARIF of an earlier run)');
 
-  const policies = loadPolicies({ builtIn: !values['no-builtin'], paths: values.policies ?? [], cwd: io.cwd });
-  const frameworks = list(values.framework);
-  for (const fw of frameworks) {
-    if (!policies.frameworks[fw]) throw new UsageError(`unknown framework "${fw}"${didYouMean(fw, Object.keys(policies.frameworks))}; known: ${Object.keys(policies.frameworks).join(', ')}`);
-  }
-
-  let resources: Resource[];
-  let notices: CollectionNotice[];
-  if (collectors.length) {
-    const needed = factsNeededBy(selectRules(policies, frameworks));
-    const progress = progressLine(io, values.quiet === true);
-    const options: ProviderOptions = {
-      regions: list(values.regions),
-      roleArns: values['role-arn'] ?? [],
-      accounts: list(values.accounts),
-      ...(values.profile ? { profile: values.profile } : {}),
-      ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
-      ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
-      ...(concurrency ? { concurrency } : {}),
-    };
-    resources = [];
-    notices = [];
-    for (const { collector } of collectors) {
-      const collected = await collector.collect(options, needed, io, stderrLogger(io), progress.update);
-      resources.push(...collected.resources);
-      notices.push(...collected.notices);
-    }
-    progress.done();
-  } else {
-    const snapshot = values.demo ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(io.cwd, values.snapshot!), values.snapshot!);
-    resources = snapshot.resources;
-    notices = snapshot.notices ?? [];
-  }
-
-  const result = audit({ resources, policies, frameworks, notices });
+  const input: AuditInput = providers.length
+    ? {
+        kind: 'providers',
+        providers,
+        options: {
+          regions: list(values.regions),
+          roleArns: values['role-arn'] ?? [],
+          accounts: list(values.accounts),
+          ...(values.profile ? { profile: values.profile } : {}),
+          ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
+          ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
+          ...(concurrency ? { concurrency } : {}),
+        },
+      }
+    : values.demo
+      ? { kind: 'demo' }
+      : { kind: 'snapshot', file: values.snapshot! };
+  const progress = progressLine(io, values.quiet === true);
+  const result = await runAudit({
+    input,
+    cwd: io.cwd,
+    env: io.env,
+    policies: values.policies ?? [],
+    builtIn: !values['no-builtin'],
+    frameworks: list(values.framework),
+    ...(values['no-waivers'] ? { waivers: false as const } : values.waivers ? { waivers: values.waivers } : {}),
+    ...(values.baseline ? { baseline: values.baseline } : {}),
+    logger: stderrLogger(io),
+    progress: progress.update,
+  });
+  progress.done();
 
   if (values['save-snapshot']) writeOut(resolve(io.cwd, values['save-snapshot']), serializeSnapshot(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`)));
   const stdoutTaken = reports.some((r) => r.file === undefined);
@@ -166,13 +161,12 @@ export async function runAudit(args: string[], io: CliIO): Promise<number> {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
   // An account that could not be audited at all is an incomplete audit, never a clean one.
-  const fatal = result.notices.find((n) => n.fatal);
-  if (fatal) {
-    io.stderr.write(`leakproof: ${fatal.message}\n`);
+  const verdict = verdictOf(result, failOn, values['only-new'] === true);
+  if (verdict.fatal) {
+    io.stderr.write(`leakproof: ${verdict.fatal.message}\n`);
     return EXIT.usage;
   }
-  if (failOn === 'none') return EXIT.ok;
-  return blockingFindings(result, failOn).length > 0 ? EXIT.findings : EXIT.ok;
+  return verdict.verdict === 'fail' ? EXIT.findings : EXIT.ok;
 }
 
 function parseFailOn(value: string | undefined): Severity | 'none' {

@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { ConfigurationError, type ValidationIssue, type ValidationResult } from '../errors.js';
+import { assetDir } from '../assets.js';
+import { ConfigurationError, InternalError, type ValidationIssue, type ValidationResult } from '../errors.js';
 import type { ResourceKind, Severity } from '../model.js';
 import { SourceDocument } from '../util/source-document.js';
 import { validateAgainstSchema } from '../util/schema.js';
@@ -78,11 +77,9 @@ export interface LoadPoliciesOptions {
 
 /** Directory of the built-in packs: shipped inside the package, or at the repository root in a checkout. */
 export function builtInPoliciesDir(): string {
-  for (const candidate of ['../../policies/', '../../../../policies/']) {
-    const dir = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(join(dir, 'frameworks'))) return dir;
-  }
-  throw new ConfigurationError('LP_POLICIES_MISSING', 'built-in policies not found next to @leakproof/core; reinstall the package');
+  const dir = assetDir('policies');
+  if (!dir) throw new InternalError('LP_POLICIES_MISSING', 'the built-in policies shipped with @leakproof/core were not found; reinstall it');
+  return dir;
 }
 
 /** Lists pack files under a path: the file itself, or every .yaml/.yml below a directory, sorted. */

@@ -19,6 +19,7 @@ export interface JsonFinding {
   evidence?: string[];
   reasons?: string[];
   waiver?: { owner: string; reason: string; expires: string; source: string };
+  expiredWaiver?: { owner: string; reason: string; expires: string; source: string };
   baselineState?: string;
 }
 
@@ -53,6 +54,7 @@ export function toJsonReport(result: AuditResult, toolVersion: string, options: 
       base.message = f.message;
       base.evidence = f.evidence;
       if (f.waiver) base.waiver = f.waiver;
+      if (f.expiredWaiver) base.expiredWaiver = f.expiredWaiver;
       if (f.baselineState) base.baselineState = f.baselineState;
     } else if (f.status === 'not-evaluated') {
       base.reasons = f.reasons;

@@ -55,3 +55,50 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
   }
   return out.join('\n');
 }
+
+/**
+ * The GitHub job summary: per framework a compliance table (control, passed, failed, not evaluated),
+ * then new failures first, each with its evidence chain and location, then the rest; then the counts
+ * of waived and not-evaluated findings.
+ */
+export function toJobSummary(result: AuditResult, options: { title?: string; maxFindings?: number } = {}): string {
+  const s = result.summary;
+  const max = options.maxFindings ?? 50;
+  const out: string[] = [`## ${options.title ?? 'leakproof'}`, ''];
+  const newCount = result.findings.filter((f) => f.status === 'fail' && !f.waiver && f.baselineState === 'new').length;
+  const hasBaseline = result.findings.some((f) => f.status === 'fail' && f.baselineState !== undefined);
+  out.push(
+    `**${s.fail} failed**${hasBaseline ? ` (${newCount} new)` : ''}, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived — ${s.resources} resources, ${s.rules} rules.`,
+    '',
+  );
+  for (const fw of complianceByFramework(result)) {
+    out.push(`### ${fw.title}`, '', '| Control | Passed | Failed | Not evaluated |', '| --- | ---: | ---: | ---: |');
+    for (const c of fw.controls) out.push(`| ${cell(c.control)}${c.title ? ` ${cell(c.title)}` : ''} | ${c.passed} | ${c.failed ? `**${c.failed}**` : 0} | ${c.notEvaluated} |`);
+    out.push('');
+  }
+  const rank = (f: FailFinding) => (f.baselineState === 'new' ? 0 : f.baselineState === 'updated' ? 1 : 2);
+  const failures = result.findings
+    .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
+    .sort((a, b) => rank(a) - rank(b) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+  if (failures.length) {
+    out.push('### Failures', '');
+    for (const f of failures.slice(0, max)) {
+      const tag = f.baselineState === 'new' ? '🆕 ' : '';
+      const where = f.resource.source ? ` — \`${f.resource.source.file}:${f.resource.source.line}\`` : '';
+      out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on \`${f.resource.id}\`${where}: ${f.message}`);
+      for (const e of f.evidence) out.push(`  - ${e}`);
+      if (f.expiredWaiver) out.push(`  - waiver expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source})`);
+    }
+    if (failures.length > max) out.push(`- … and ${failures.length - max} more (see the SARIF report)`);
+    out.push('');
+  }
+  out.push(`Waived: ${s.waived}. Not evaluated: ${s.notEvaluated}.`, '');
+  const notEvaluated = result.findings.filter((f) => f.status === 'not-evaluated');
+  if (notEvaluated.length) {
+    out.push('<details><summary>Not evaluated</summary>', '');
+    for (const f of notEvaluated.slice(0, max)) out.push(`- \`${f.rule.id}\` on \`${f.resource.id}\`: ${f.reasons.join('; ')}`);
+    if (notEvaluated.length > max) out.push(`- … and ${notEvaluated.length - max} more`);
+    out.push('', '</details>', '');
+  }
+  return out.join('\n');
+}

@@ -57,6 +57,24 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
       else notEvaluated.set(f.rule.id, [f]);
     }
   }
+  // Baseline failures that no longer fail: kind "pass", so that consumers close rather than open them.
+  for (const e of result.baselineAbsent ?? []) {
+    results.push({
+      ruleId: e.ruleId,
+      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
+      kind: 'pass',
+      level: 'none',
+      baselineState: 'absent',
+      message: { text: endSentence(`No longer fails: ${stripPeriod(e.message)}`) },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: e.location?.uri ?? 'policies' }, region: { startLine: e.location?.line ?? 1 } },
+          ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
+        },
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: e.fingerprint },
+    });
+  }
   const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
     level: n.level,
     message: { text: endSentence(n.message) },
@@ -138,14 +156,21 @@ function sarifRule(rule: Rule): Record<string, unknown> {
   };
 }
 
+/** The SARIF message of a failure: the rule's message, then the evidence chain. */
+export function sarifMessage(f: FailFinding): string {
+  let text = `${stripPeriod(f.message)}.`;
+  if (f.evidence.length) text += ` Evidence: ${stripPeriod(f.evidence.join('; '))}.`;
+  if (f.expiredWaiver) text += ` A waiver for this finding expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source}).`;
+  return text;
+}
+
 function sarifResult(f: FailFinding, ruleIndex: number): SarifResult {
   const anchor = anchorOf(f);
-  const evidence = f.evidence.length ? ` Evidence: ${f.evidence.join('; ')}` : '';
   const result: SarifResult = {
     ruleId: f.rule.id,
     ruleIndex,
     level: LEVEL[f.rule.severity],
-    message: { text: endSentence(`${stripPeriod(f.message)}.${evidence}`) },
+    message: { text: sarifMessage(f) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: anchor.uri }, region: { startLine: anchor.line } },

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import ajvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormatsModule from 'ajv-formats';
-import type { ValidationIssue } from '../errors.js';
+import { join } from 'node:path';
+import { assetDir } from '../assets.js';
+import { InternalError, type ValidationIssue } from '../errors.js';
 import { didYouMean } from './suggest.js';
 import { pointerToPath, type PathSegment, type SourceDocument } from './source-document.js';
 
@@ -17,7 +19,9 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 
 /** The JSON Schema itself, as shipped in `@leakproof/core/schemas/<name>.schema.json`. */
 export function loadSchema(name: SchemaName): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  const dir = assetDir('schemas');
+  if (!dir) throw new InternalError('LP_SCHEMAS_MISSING', 'the JSON Schemas shipped with @leakproof/core were not found; reinstall it');
+  return JSON.parse(readFileSync(join(dir, `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
 }
 
 function validator(name: SchemaName): ValidateFunction {

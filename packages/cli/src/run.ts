@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  applyBaseline,
+  applyWaivers,
+  audit,
+  blockingFindings,
+  didYouMean,
+  factsNeededBy,
+  loadPolicies,
+  readBaseline,
+  readSnapshot,
+  readWaivers,
+  sarifMessage,
+  selectRules,
+  silentLogger,
+  type AuditResult,
+  type CollectionNotice,
+  type FailFinding,
+  type Logger,
+  type Resource,
+  type Severity,
+} from '@leakproof/core';
+import { UsageError } from './args.js';
+import { collectorFor, type ProviderOptions } from './providers.js';
+
+/** Where the resources come from. */
+export type AuditInput =
+  | { kind: 'demo' }
+  | { kind: 'snapshot'; file: string }
+  | { kind: 'providers'; providers: string[]; options: ProviderOptions };
+
+export interface RunAuditOptions {
+  input: AuditInput;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  policies?: string[];
+  builtIn?: boolean;
+  frameworks?: string[];
+  /** A waiver file; default `.leakproof/waivers.yaml` when it exists. `false` turns waivers off. */
+  waivers?: string | false;
+  /** A previous SARIF to compare with. */
+  baseline?: string;
+  logger?: Logger;
+  progress?: (line: string) => void;
+  now?: Date;
+}
+
+export const DEFAULT_WAIVERS = '.leakproof/waivers.yaml';
+
+/** The bundled demo estate, shipped in the package beside dist/ (or beside the Action bundle). */
+export function demoSnapshotPath(): string {
+  for (const candidate of ['../demo/medical-imaging-estate.json', './demo/medical-imaging-estate.json']) {
+    const file = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(file)) return file;
+  }
+  throw new UsageError('the bundled demo estate is missing from this installation');
+}
+
+/**
+ * The whole audit, as the CLI and the GitHub Action run it: load policies, gather resources
+ * (snapshot, demo or live collectors, calling only what the enabled rules need), evaluate, apply
+ * waivers and compare with a baseline.
+ */
+export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
+  const logger = options.logger ?? silentLogger;
+  const policies = loadPolicies({ builtIn: options.builtIn !== false, paths: options.policies ?? [], cwd: options.cwd });
+  const frameworks = options.frameworks ?? [];
+  for (const fw of frameworks) {
+    if (!policies.frameworks[fw]) throw new UsageError(`unknown framework "${fw}"${didYouMean(fw, Object.keys(policies.frameworks))}; known: ${Object.keys(policies.frameworks).join(', ')}`);
+  }
+  const waiverFile = options.waivers === false ? undefined : (options.waivers ?? (existsSync(resolve(options.cwd, DEFAULT_WAIVERS)) ? DEFAULT_WAIVERS : undefined));
+  const waivers = waiverFile ? readWaivers(resolve(options.cwd, waiverFile), waiverFile, policies) : [];
+  const baseline = options.baseline ? readBaseline(resolve(options.cwd, options.baseline), options.baseline) : undefined;
+
+  let resources: Resource[];
+  let notices: CollectionNotice[];
+  const input = options.input;
+  if (input.kind === 'providers') {
+    const collectors = input.providers.map((p) => collectorFor(p));
+    const needed = factsNeededBy(selectRules(policies, frameworks));
+    resources = [];
+    notices = [];
+    for (const collector of collectors) {
+      const collected = await collector.collect(input.options, needed, options.env, logger, options.progress ?? (() => {}));
+      resources.push(...collected.resources);
+      notices.push(...collected.notices);
+    }
+  } else {
+    const snapshot = input.kind === 'demo' ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(options.cwd, input.file), input.file);
+    resources = snapshot.resources;
+    notices = snapshot.notices ?? [];
+  }
+  let result = audit({ resources, policies, frameworks, notices });
+  if (waivers.length) result = applyWaivers(result, waivers, options.now ?? new Date());
+  if (baseline) result = applyBaseline(result, baseline, sarifMessage);
+  return result;
+}
+
+export interface Verdict {
+  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
+  blocking: FailFinding[];
+  /** The collector could not audit an account at all. */
+  fatal?: CollectionNotice;
+  verdict: 'pass' | 'fail' | 'incomplete';
+}
+
+export function verdictOf(result: AuditResult, failOn: Severity | 'none', onlyNew = false): Verdict {
+  const fatal = result.notices.find((n) => n.fatal);
+  const blocking = failOn === 'none' ? [] : blockingFindings(result, failOn, { onlyNew });
+  return { blocking, ...(fatal ? { fatal } : {}), verdict: fatal ? 'incomplete' : blocking.length ? 'fail' : 'pass' };
+}

@@ -1,0 +1,92 @@
+import { ConfigurationError } from '../errors.js';
+
+/** GitHub code scanning accepts at most this many runs per file and results per run. */
+export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000 } as const;
+
+type Run = Record<string, unknown> & {
+  tool: { driver: { name: string; rules?: Array<{ id: string }> } & Record<string, unknown> };
+  results?: Array<Record<string, unknown> & { ruleId?: string; ruleIndex?: number }>;
+  invocations?: Array<{ toolExecutionNotifications?: unknown[] } & Record<string, unknown>>;
+  automationDetails?: { id?: string };
+};
+type Log = { $schema?: string; version: string; runs: Run[] };
+
+/**
+ * Combines the SARIF logs of a sharded audit (one job per account, project or subscription).
+ * Runs of the same tool and category become one run: rules are united and re-indexed, results and
+ * notifications concatenated, summaries added. A run over 25,000 results is split into parts
+ * with their own category (`<category>/part-N/`), because GitHub also refuses several runs of
+ * one tool and category in one file. More than 20 runs in the end is an error.
+ */
+export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
+  const groups = new Map<string, Run[]>();
+  for (const { file, log } of logs) {
+    const l = log as Partial<Log>;
+    if (!l || l.version !== '2.1.0' || !Array.isArray(l.runs)) throw new ConfigurationError('LP_SARIF_INVALID', `${file}: not a SARIF 2.1.0 log (needs "version": "2.1.0" and "runs")`);
+    l.runs.forEach((run, i) => {
+      if (!run?.tool?.driver?.name) throw new ConfigurationError('LP_SARIF_INVALID', `${file}#/runs/${i}/tool/driver/name: missing`);
+      const key = `${run.tool.driver.name}\u0000${run.automationDetails?.id ?? ''}`;
+      const list = groups.get(key) ?? [];
+      list.push(run);
+      groups.set(key, list);
+    });
+  }
+  const runs: Run[] = [];
+  for (const group of groups.values()) {
+    const merged = mergeRuns(group);
+    const results = merged.results ?? [];
+    if (results.length <= GITHUB_LIMITS.resultsPerRun) {
+      runs.push(merged);
+      continue;
+    }
+    const category = (merged.automationDetails?.id ?? 'leakproof/').replace(/\/+$/, '');
+    for (let part = 0; part * GITHUB_LIMITS.resultsPerRun < results.length; part++) {
+      runs.push({
+        ...merged,
+        automationDetails: { id: `${category}/part-${part + 1}/` },
+        results: results.slice(part * GITHUB_LIMITS.resultsPerRun, (part + 1) * GITHUB_LIMITS.resultsPerRun),
+        // Notifications belong to the first part only, so they are not repeated.
+        ...(part > 0 ? { invocations: (merged.invocations ?? []).map((inv) => ({ ...inv, toolExecutionNotifications: [] })) } : {}),
+      });
+    }
+  }
+  if (runs.length > GITHUB_LIMITS.runsPerFile) {
+    throw new ConfigurationError('LP_SARIF_TOO_MANY_RUNS', `the merged log has ${runs.length} runs; GitHub accepts at most ${GITHUB_LIMITS.runsPerFile} per file (upload in several files or fewer categories)`);
+  }
+  return { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
+}
+
+function mergeRuns(runs: Run[]): Run {
+  const first = runs[0]!;
+  if (runs.length === 1) return first;
+  const rules: Array<{ id: string }> = [];
+  const index = new Map<string, number>();
+  const results: NonNullable<Run['results']> = [];
+  const notifications: unknown[] = [];
+  const summaries: Array<Record<string, number>> = [];
+  for (const run of runs) {
+    const local = run.tool.driver.rules ?? [];
+    for (const rule of local) {
+      if (!index.has(rule.id)) {
+        index.set(rule.id, rules.length);
+        rules.push(rule);
+      }
+    }
+    for (const r of run.results ?? []) {
+      const ruleId = r.ruleId ?? (r.ruleIndex !== undefined ? local[r.ruleIndex]?.id : undefined);
+      results.push(ruleId !== undefined && index.has(ruleId) ? { ...r, ruleId, ruleIndex: index.get(ruleId)! } : r);
+    }
+    for (const inv of run.invocations ?? []) notifications.push(...(inv.toolExecutionNotifications ?? []));
+    const summary = (run.properties as { summary?: Record<string, number> } | undefined)?.summary;
+    if (summary) summaries.push(summary);
+  }
+  const summary: Record<string, number> = {};
+  for (const s of summaries) for (const [k, v] of Object.entries(s)) if (typeof v === 'number') summary[k] = (summary[k] ?? 0) + v;
+  return {
+    ...first,
+    tool: { ...first.tool, driver: { ...first.tool.driver, rules } },
+    invocations: [{ executionSuccessful: runs.every((r) => (r.invocations ?? []).every((i) => i.executionSuccessful !== false)), toolExecutionNotifications: notifications }],
+    results,
+    properties: { ...(first.properties as object), ...(summaries.length ? { summary } : {}), mergedRuns: runs.length },
+  };
+}
