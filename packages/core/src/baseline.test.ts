@@ -23,7 +23,7 @@ describe('baseline comparison by fingerprint', () => {
   it('reports baseline failures that no longer fail as absent passes in SARIF', () => {
     const results = toSarif(result, { toolVersion: '1' }).runs[0]!.results;
     const absent = results.filter((r) => r.baselineState === 'absent');
-    expect(absent.map((r) => (r as { locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string }> }> }).locations[0]!.logicalLocations[0]!.fullyQualifiedName)).toContain('arn:aws:s3:::fixed');
+    expect(absent.map((r) => (r as unknown as { locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string }> }> }).locations[0]!.logicalLocations[0]!.fullyQualifiedName)).toContain('arn:aws:s3:::fixed');
     expect(absent.every((r) => r.kind === 'pass' && r.level === 'none')).toBe(true);
   });
 
