@@ -20,3 +20,5 @@ function run(cmd, args) {
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 run(npx, ['--yes', pnpmSpec, 'install', '--frozen-lockfile', '--reporter=silent']);
 run(npx, ['--yes', pnpmSpec, 'run', '--silent', 'build']);
+// The test command also type-checks every package (tests included): vitest itself does not.
+if (process.argv.includes('--typecheck')) run(npx, ['--yes', pnpmSpec, 'run', '--silent', 'typecheck']);
