@@ -27,11 +27,13 @@ function flag(name: string): boolean {
 
 function inputOf(): AuditInput {
   const snapshot = core.getInput('snapshot');
+  const plan = core.getInput('terraform-plan');
   const providers = list('providers');
   if (flag('demo')) return { kind: 'demo' };
-  if (snapshot && providers.length) throw new Error('set either "snapshot" or "providers", not both');
+  if ([snapshot, plan, providers.length ? 'x' : ''].filter(Boolean).length > 1) throw new Error('set only one of "snapshot", "terraform-plan" or "providers"');
+  if (plan) return { kind: 'terraform', plan, ...(core.getInput('source-root') ? { sourceRoot: core.getInput('source-root') } : {}) };
   if (snapshot) return { kind: 'snapshot', file: snapshot };
-  if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", or "demo"');
+  if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", "terraform-plan", or "demo"');
   const unsupported = providers.filter((p) => p !== 'aws');
   if (unsupported.length) throw new Error(`provider(s) ${unsupported.join(', ')} are not available in this release of leakproof; available: aws`);
   return { kind: 'providers', providers, options: { regions: list('regions'), roleArns: [], accounts: [] } };

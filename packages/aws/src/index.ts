@@ -3,10 +3,12 @@ export type { AwsCollection, AwsProgress, CollectAwsOptions } from './fetch/coll
 export type { Credentials as AwsCredentials } from './fetch/clients.js';
 export { AWS_CALLS, awsPermissionPolicy, neededCalls } from './calls.js';
 export type { AwsCall, AwsCallId, NeededFacts } from './calls.js';
-export { AWS_ERROR_CLASSES, classifyAwsError } from './outcome.js';
+export { AWS_ERROR_CLASSES, classifyAwsError, outcomeReason } from './outcome.js';
+export type { CallFailure, CallOutcome } from './outcome.js';
 export { analyzeBucketPolicy, RESTRICTING_KEYS } from './normalize/s3-policy.js';
 export type { BucketPolicyAnalysis, Capability, PublicGrant } from './normalize/s3-policy.js';
 export { normalizeAccountPublicAccessBlock, normalizeBucket } from './normalize/s3-bucket.js';
 export type { RawAccountPublicAccessBlock, RawBucket } from './normalize/s3-bucket.js';
-export { internetIngressOf, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from './normalize/ec2.js';
+export { groupExposure, internetIngressOf, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from './normalize/ec2.js';
+export type { GroupExposure, InternetIngress } from './normalize/ec2.js';
 export { normalizeDbCluster, normalizeDbInstance, normalizeDbSnapshot } from './normalize/rds.js';

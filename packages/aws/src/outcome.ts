@@ -5,6 +5,8 @@ export type CallOutcome<T> =
   | { status: 'ok'; value: T }
   | { status: 'not-configured'; code: string }
   | { status: 'failed'; failure: CallFailure }
+  /** The value cannot be known yet, e.g. a Terraform plan attribute "known after apply". */
+  | { status: 'unknown'; reason: string }
   | { status: 'skipped' };
 
 export interface CallFailure {
@@ -78,4 +80,12 @@ export function failureReason(f: CallFailure): string {
     default:
       return `${f.call} failed (${f.code}): ${f.message}`;
   }
+}
+
+/** Why an outcome gives no value: the failure, the unknown's reason, or that the call was not made. */
+export function outcomeReason(o: Exclude<CallOutcome<unknown>, { status: 'ok' }>, what = 'the value'): string {
+  if (o.status === 'failed') return failureReason(o.failure);
+  if (o.status === 'unknown') return o.reason;
+  if (o.status === 'not-configured') return `${what} is not configured (${o.code})`;
+  return `${what} was not read`;
 }

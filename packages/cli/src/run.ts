@@ -29,6 +29,7 @@ import { collectorFor, type ProviderOptions } from './providers.js';
 export type AuditInput =
   | { kind: 'demo' }
   | { kind: 'snapshot'; file: string }
+  | { kind: 'terraform'; plan: string; sourceRoot?: string }
   | { kind: 'providers'; providers: string[]; options: ProviderOptions };
 
 export interface RunAuditOptions {
@@ -87,6 +88,11 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
       resources.push(...collected.resources);
       notices.push(...collected.notices);
     }
+  } else if (input.kind === 'terraform') {
+    const { readTerraformPlan } = await import('@leakproof/terraform');
+    const planned = readTerraformPlan(input.plan, { cwd: options.cwd, ...(input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}) });
+    resources = planned.resources;
+    notices = planned.notices;
   } else {
     const snapshot = input.kind === 'demo' ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(options.cwd, input.file), input.file);
     resources = snapshot.resources;

@@ -16,6 +16,8 @@ export interface FailFinding extends FindingBase {
   message: string;
   /** The observations behind the verdict, from the facts that decided it. */
   evidence: string[];
+  /** The facts that decided it. */
+  facts: string[];
   /** Set when a waiver applies; a waived failure does not fail the run. */
   waiver?: AppliedWaiver;
   /** Set when the only matching waiver has expired: it no longer suppresses, and reports say so. */
@@ -134,7 +136,7 @@ export function evaluate(rule: Rule, resource: Resource): Finding | undefined {
     const fact = resource.facts[name];
     if (fact && !isUnknownFact(fact)) for (const e of fact.evidence) if (!evidence.includes(e)) evidence.push(e);
   }
-  return { status: 'fail', rule, resource, message: rule.message(resource), evidence };
+  return { status: 'fail', rule, resource, message: rule.message(resource), evidence, facts: [...facts] };
 }
 
 function notEvaluated(rule: Rule, resource: Resource, explain: (into: Set<string>) => void): NotEvaluatedFinding {

@@ -65,6 +65,11 @@ export interface Resource {
   tags: Record<string, string>;
   facts: Record<string, Fact>;
   source?: SourceLocation;
+  /**
+   * Where individual facts were declared, when that differs from `source`: e.g. a public ACL set by a
+   * separate `aws_s3_bucket_acl` block. Findings decided by such a fact point there.
+   */
+  factSources?: Record<string, SourceLocation>;
 }
 
 /** Something a collector wants the reader to know: a denied call, a skipped region, a disabled API. */

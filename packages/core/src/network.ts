@@ -126,3 +126,48 @@ function sameBlock(a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6, r
 function describeSize(hostBits: number): string {
   return hostBits <= 40 ? (2 ** hostBits).toLocaleString('en-US') : `2^${hostBits}`;
 }
+
+/** One ingress rule entry: protocol, port range and source, with the evidence line that names it. */
+export interface IngressEntry {
+  protocol: Protocol;
+  from: number;
+  to: number;
+  source: string;
+  evidence: string;
+}
+
+/**
+ * The provider-neutral firewall facts from ingress entries: the internet-facing ports, the database
+ * services among them (named from the catalogue), and whether all traffic is admitted. Sources are
+ * judged with judgeSourceRange; entries from private or narrow ranges are left out.
+ */
+export function internetIngressFacts(entries: IngressEntry[]): Record<'internetIngressPorts' | 'internetIngressDatabasePorts' | 'internetIngressAllTraffic', { value: boolean | string[]; evidence: string[] }> {
+  const open = entries.filter((e) => judgeSourceRange(e.source).internet);
+  const label = (e: IngressEntry) => (e.protocol === 'all' ? `all traffic from ${e.source}` : `${e.from === e.to ? e.from : `${e.from}-${e.to}`}/${e.protocol} from ${e.source}`);
+  const db = open.flatMap((e) => databaseServicesIn(e.protocol, e.from, e.to).map((s) => ({ e, label: `${s} from ${e.source}` })));
+  const all = open.filter((e) => e.protocol === 'all');
+  return {
+    internetIngressPorts: { value: [...new Set(open.map(label))], evidence: open.length ? open.map((e) => e.evidence) : ['no ingress rule admits a public range'] },
+    internetIngressDatabasePorts: { value: [...new Set(db.map((d) => d.label))], evidence: db.length ? [...new Set(db.map((d) => d.e.evidence))] : ['no database port is admitted from a public range'] },
+    internetIngressAllTraffic: { value: all.length > 0, evidence: all.length ? all.map((e) => e.evidence) : ['no "all traffic" rule from a public range'] },
+  };
+}
+
+/** Whether an IPv4 range given by its ends (Azure SQL firewall style) is broad and public. */
+export function judgeAddressRange(start: string, end: string): SourceExposure {
+  let a: ipaddr.IPv4;
+  let b: ipaddr.IPv4;
+  try {
+    a = ipaddr.IPv4.parse(start);
+    b = ipaddr.IPv4.parse(end);
+  } catch {
+    return { internet: false, reason: `${start}-${end} is not an IPv4 range` };
+  }
+  const toInt = (x: ipaddr.IPv4) => x.octets.reduce((n, o) => n * 256 + o, 0);
+  const size = toInt(b) - toInt(a) + 1;
+  if (size <= 0) return { internet: false, reason: `${start}-${end} is empty` };
+  const first = a.range();
+  if (first === b.range() && NON_PUBLIC.has(first)) return { internet: false, reason: `${start}-${end} is ${first} address space` };
+  if (size >= 2 ** (32 - BROAD_PREFIX.ipv4)) return { internet: true, reason: `${start}-${end} is a broad public range (${size.toLocaleString('en-US')} addresses)` };
+  return { internet: false, reason: `${start}-${end} is a narrow range (${size} addresses)` };
+}

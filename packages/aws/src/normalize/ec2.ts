@@ -1,6 +1,6 @@
 import type { Instance, IpPermission, SecurityGroup, Snapshot } from '@aws-sdk/client-ec2';
 import { databaseServicesIn, fact, judgeSourceRange, type Fact, type Resource } from '@leakproof/core';
-import { failureReason, type CallOutcome } from '../outcome.js';
+import { outcomeReason, type CallOutcome } from '../outcome.js';
 
 /** One ingress permission that admits an internet source. */
 export interface InternetIngress {
@@ -103,7 +103,7 @@ export type GroupExposure = { known: true; byGroup: Map<string, InternetIngress[
 
 export function groupExposure(outcome: CallOutcome<SecurityGroup[]>): GroupExposure {
   if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((sg) => [sg.GroupId ?? '?', internetIngressOf(sg)])) };
-  return { known: false, reason: outcome.status === 'failed' ? failureReason(outcome.failure) : 'security groups were not read' };
+  return { known: false, reason: outcomeReason(outcome, 'security groups') };
 }
 
 /** Pure: an EC2 instance with its groups' exposure to a compute-instance resource. */
@@ -151,7 +151,7 @@ export function normalizeEbsSnapshot(s: Snapshot, region: string, account: strin
       ? publicIds.value.has(id)
         ? fact(true, 'createVolumePermission: group all (restorable by everyone)')
         : fact(false, 'not restorable by group all')
-      : { unknown: publicIds.status === 'failed' ? failureReason(publicIds.failure) : 'public snapshots were not listed' };
+      : { unknown: outcomeReason(publicIds, 'the list of public snapshots') };
   return {
     id: `arn:${partition}:ec2:${region}::snapshot/${id}`,
     kind: 'snapshot',
@@ -178,7 +178,7 @@ export function normalizeEbsDefaultEncryption(outcome: CallOutcome<boolean>, reg
     tags: {},
     facts: {
       diskDefaultEncryption:
-        outcome.status === 'ok' ? fact(outcome.value, `GetEbsEncryptionByDefault ${region}: EbsEncryptionByDefault=${outcome.value}`) : { unknown: outcome.status === 'failed' ? failureReason(outcome.failure) : 'not read' },
+        outcome.status === 'ok' ? fact(outcome.value, `GetEbsEncryptionByDefault ${region}: EbsEncryptionByDefault=${outcome.value}`) : { unknown: outcomeReason(outcome, 'EBS default encryption') },
     },
   };
 }

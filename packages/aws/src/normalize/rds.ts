@@ -1,6 +1,6 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds';
 import { databaseServicesIn, fact, type Fact, type Resource } from '@leakproof/core';
-import { failureReason, type CallOutcome } from '../outcome.js';
+import { outcomeReason, type CallOutcome } from '../outcome.js';
 import { tagsOf, type GroupExposure, type InternetIngress } from './ec2.js';
 
 const DEFAULT_PORTS: Array<[RegExp, number]> = [
@@ -136,7 +136,8 @@ export type RestoreAttribute = CallOutcome<string[]>;
 function snapshotPublicFact(automated: boolean, restore: RestoreAttribute): Fact {
   if (automated) return fact(false, 'automated snapshots cannot be shared');
   if (restore.status === 'ok') return restore.value.includes('all') ? fact(true, 'DBSnapshotAttributes restore: [all] (restorable by every AWS account)') : fact(false, `restore attribute: [${restore.value.join(', ')}]`);
-  return { unknown: restore.status === 'failed' ? failureReason(restore.failure) : 'snapshot attributes were not read' };
+  if (restore.status === 'not-configured') return fact(false, 'no restore attribute');
+  return { unknown: outcomeReason(restore, 'the snapshot attributes') };
 }
 
 function ageDays(created: Date | undefined, now: Date): Record<string, Fact> {

@@ -12,7 +12,7 @@ import type {
   PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { fact, verdict, verdictFact, type Fact, type Resource, type Verdict } from '@leakproof/core';
-import { failureReason, type CallOutcome } from '../outcome.js';
+import { outcomeReason, type CallOutcome } from '../outcome.js';
 import { analyzeBucketPolicy, type Capability } from './s3-policy.js';
 
 type Payload<T> = Omit<T, '$metadata'>;
@@ -53,10 +53,8 @@ function bpaFlag(level: 'bucket' | 'account', outcome: CallOutcome<{ PublicAcces
     }
     case 'not-configured':
       return verdict.of(false, `${level} ${flag}=false (no Block Public Access configuration)`);
-    case 'failed':
-      return verdict.unknown(failureReason(outcome.failure));
-    case 'skipped':
-      return verdict.unknown(`${level} Block Public Access was not read`);
+    default:
+      return verdict.unknown(outcomeReason(outcome, `${level} Block Public Access`));
   }
 }
 
@@ -78,7 +76,7 @@ interface AclAnalysis {
  */
 function analyzeAcl(outcome: RawBucket['acl']): AclAnalysis {
   if (outcome.status !== 'ok') {
-    const why = outcome.status === 'failed' ? failureReason(outcome.failure) : 'the bucket ACL was not read';
+    const why = outcomeReason(outcome, 'the bucket ACL');
     const u = verdict.unknown(why);
     return { allUsers: { read: verdict.of(false, 'a bucket ACL never grants object reads'), list: u, write: u }, authenticatedUsers: u, aclPublic: u };
   }
@@ -114,7 +112,7 @@ function analyzePolicy(policy: RawBucket['policy'], status: RawBucket['policySta
     return { grants: { read: none, list: none, write: none }, policyPublic: none, tlsEnforced: verdict.of(false, 'no bucket policy, so nothing denies requests without TLS') };
   }
   if (policy.status !== 'ok' || policy.value.Policy === undefined) {
-    const u = verdict.unknown(policy.status === 'failed' ? failureReason(policy.failure) : 'the bucket policy was not read');
+    const u = verdict.unknown(policy.status === 'ok' ? 'the bucket policy is empty' : outcomeReason(policy, 'the bucket policy'));
     return { grants: { read: u, list: u, write: u }, policyPublic: crossCheck(u, status), tlsEnforced: u };
   }
   const analysis = analyzeBucketPolicy(policy.value.Policy);
@@ -190,7 +188,7 @@ export function normalizeBucket(raw: RawBucket, accountBpa: RawAccountPublicAcce
 /** Facts from one call: unknown (with the reason) when it failed, absent when skipped. */
 function fromCall<T>(outcome: CallOutcome<T>, names: string[], ok: (value: T | undefined, notConfigured: string | undefined) => Record<string, Fact>): Record<string, Fact> {
   if (outcome.status === 'skipped') return {};
-  if (outcome.status === 'failed') return Object.fromEntries(names.map((n) => [n, { unknown: failureReason(outcome.failure) }]));
+  if (outcome.status === 'failed' || outcome.status === 'unknown') return Object.fromEntries(names.map((n) => [n, { unknown: outcomeReason(outcome) }]));
   return ok(outcome.status === 'ok' ? outcome.value : undefined, outcome.status === 'not-configured' ? outcome.code : undefined);
 }
 

@@ -21,13 +21,16 @@ import { UsageError, list, parsingArgs } from '../args.js';
 import { EXIT, toolVersion, type CliIO } from '../io.js';
 
 
-export const AUDIT_HELP = `Usage: leakproof audit (--provider NAME | --snapshot FILE | --demo) [options]
+export const AUDIT_HELP = `Usage: leakproof audit (--provider NAME | --snapshot FILE | --terraform-plan FILE | --demo) [options]
 
 Audit cloud resources against the built-in HIPAA/GDPR rule packs and your own.
 
 Input:
       --provider NAME       Collect live from a cloud: aws (repeatable)
       --snapshot FILE       Audit a snapshot written by --save-snapshot (offline)
+      --terraform-plan FILE Judge a Terraform plan (terraform show -json plan.out > FILE);
+                            findings point at the .tf file and line that caused them
+      --source-root DIR     Directory of the root module's .tf files (default: .)
       --demo                Audit the bundled demo estate (a medical-imaging SaaS)
       --save-snapshot FILE  Also write the audited resources as a snapshot
 
@@ -89,6 +92,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     'role-name': { type: 'string' },
     concurrency: { type: 'string' },
     snapshot: { type: 'string' },
+    'terraform-plan': { type: 'string' },
+    'source-root': { type: 'string' },
     demo: { type: 'boolean' },
     'save-snapshot': { type: 'string' },
     policies: { type: 'string', multiple: true },
@@ -107,9 +112,10 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     }),
   );
   const providers = list(values.provider);
-  const sources = [values.snapshot ? '--snapshot' : '', values.demo ? '--demo' : '', providers.length ? '--provider' : ''].filter(Boolean);
-  if (sources.length > 1) throw new UsageError(`use one of --provider, --snapshot or --demo, not ${sources.join(' and ')}`);
-  if (sources.length === 0) throw new UsageError('nothing to audit: give --provider aws, --snapshot FILE or --demo (see leakproof audit --help)');
+  const sources = [values.snapshot ? '--snapshot' : '', values.demo ? '--demo' : '', providers.length ? '--provider' : '', values['terraform-plan'] ? '--terraform-plan' : ''].filter(Boolean);
+  if (sources.length > 1) throw new UsageError(`use one of --provider, --snapshot, --terraform-plan or --demo, not ${sources.join(' and ')}`);
+  if (sources.length === 0) throw new UsageError('nothing to audit: give --provider aws, --snapshot FILE, --terraform-plan FILE or --demo (see leakproof audit --help)');
+  if (values['source-root'] && !values['terraform-plan']) throw new UsageError('--source-root goes with --terraform-plan');
   const failOn = parseFailOn(values['fail-on']);
   const reports = planReports(tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : [])));
   for (const p of providers) collectorFor(p);
@@ -131,9 +137,11 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
           ...(concurrency ? { concurrency } : {}),
         },
       }
-    : values.demo
-      ? { kind: 'demo' }
-      : { kind: 'snapshot', file: values.snapshot! };
+    : values['terraform-plan']
+      ? { kind: 'terraform', plan: values['terraform-plan'], ...(values['source-root'] ? { sourceRoot: values['source-root'] } : {}) }
+      : values.demo
+        ? { kind: 'demo' }
+        : { kind: 'snapshot', file: values.snapshot! };
   const progress = progressLine(io, values.quiet === true);
   const result = await runAudit({
     input,

@@ -1,6 +1,7 @@
 import { severityRank } from '../model.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
+import { anchorOf } from './sarif.js';
 
 /** Escapes text for a Markdown table cell. */
 export function cell(text: string): string {
@@ -84,7 +85,9 @@ export function toJobSummary(result: AuditResult, options: { title?: string; max
     out.push('### Failures', '');
     for (const f of failures.slice(0, max)) {
       const tag = f.baselineState === 'new' ? '🆕 ' : '';
-      const where = f.resource.source ? ` — \`${f.resource.source.file}:${f.resource.source.line}\`` : '';
+      // For IaC the location of the block that caused it; live resources have no file to point at.
+      const anchor = f.resource.source ? anchorOf(f) : undefined;
+      const where = anchor ? ` — \`${anchor.uri}:${anchor.line}\`` : '';
       out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on \`${f.resource.id}\`${where}: ${f.message}`);
       for (const e of f.evidence) out.push(`  - ${e}`);
       if (f.expiredWaiver) out.push(`  - waiver expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source})`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditResult, FailFinding, NotEvaluatedFinding } from '../engine.js';
-import type { Severity } from '../model.js';
+import type { Resource, Severity } from '../model.js';
 import type { Rule } from '../policy/load.js';
 
 /** The key under which results carry leakproof's own stable fingerprint. */
@@ -32,12 +32,14 @@ export function fingerprint(ruleId: string, resourceId: string): string {
 }
 
 /**
- * Anchoring rule for physical locations: a resource declared in IaC points at its file and line;
- * otherwise the result points at the line of the rule in its policy YAML (built-in rules as
- * `policies/<file>.yaml`). GitHub code scanning needs a file location for every result.
+ * Anchoring rule for physical locations: a resource declared in IaC points at the file and line of
+ * the block that decided the finding (a split resource such as `aws_s3_bucket_acl`, else the
+ * resource's own block); otherwise the result points at the line of the rule in its policy YAML
+ * (built-in rules as `policies/<file>.yaml`). GitHub code scanning needs a file location for every result.
  */
-export function anchorOf(finding: { rule: Rule; resource: { source?: { file: string; line: number } } }): { uri: string; line: number } {
-  const src = finding.resource.source;
+export function anchorOf(finding: { rule: Rule; resource: Pick<Resource, 'source' | 'factSources'>; facts?: string[] }): { uri: string; line: number } {
+  const specific = finding.facts?.map((f) => finding.resource.factSources?.[f]).find((s) => s !== undefined);
+  const src = specific ?? finding.resource.source;
   return src ? { uri: src.file, line: src.line } : { uri: finding.rule.origin.file, line: finding.rule.origin.line };
 }
 

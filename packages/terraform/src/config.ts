@@ -1,0 +1,66 @@
+import type { ConfigModule, ConfigResource, Expression, Plan, ResourceChange } from './plan.js';
+
+/** `module.a.module.b` -> ['a', 'b']. */
+export function modulePath(moduleAddress: string | undefined): string[] {
+  if (!moduleAddress) return [];
+  return [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1]!);
+}
+
+function moduleAt(root: ConfigModule | undefined, path: string[]): ConfigModule | undefined {
+  let mod = root;
+  for (const name of path) mod = mod?.module_calls?.[name]?.module;
+  return mod;
+}
+
+/**
+ * The configuration side of a plan: each resource block's expressions, with references resolved to
+ * resource addresses inside the same module (following module outputs one level at a time).
+ */
+export class PlanConfiguration {
+  constructor(private readonly plan: Plan) {}
+
+  /** The configuration block of a planned resource instance. */
+  blockOf(rc: ResourceChange): ConfigResource | undefined {
+    const mod = moduleAt(this.plan.configuration?.root_module, modulePath(rc.module_address));
+    return mod?.resources?.find((r) => r.type === rc.type && r.name === rc.name && r.mode === rc.mode);
+  }
+
+  /** References of one attribute expression (e.g. `bucket` -> ["aws_s3_bucket.photos.id", "aws_s3_bucket.photos"]). */
+  referencesOf(rc: ResourceChange, attribute: string): string[] {
+    const expr = this.blockOf(rc)?.expressions?.[attribute] as Expression | undefined;
+    return expr?.references ?? [];
+  }
+
+  /**
+   * Resolves an attribute's references to the addresses (without instance keys) of resource blocks,
+   * in the module of `rc`, following `module.X.output` references into child modules.
+   */
+  resolveTargets(rc: ResourceChange, attribute: string): string[] {
+    const path = modulePath(rc.module_address);
+    return this.resolveRefs(path, this.referencesOf(rc, attribute));
+  }
+
+  private resolveRefs(path: string[], refs: string[]): string[] {
+    const out = new Set<string>();
+    const prefix = path.map((m) => `module.${m}.`).join('');
+    for (const ref of refs) {
+      const parts = ref.split('.');
+      if (parts[0] === 'module' && parts.length >= 3) {
+        // module.<name>.<output>: follow the output's own references inside that module.
+        const child = [...path, parts[1]!];
+        const mod = moduleAt(this.plan.configuration?.root_module, child);
+        const outputRefs = mod?.outputs?.[parts[2]!]?.expression?.references ?? [];
+        for (const target of this.resolveRefs(child, outputRefs)) out.add(target);
+        continue;
+      }
+      if (parts[0] === 'data' || parts[0] === 'var' || parts[0] === 'local' || parts.length < 2) continue;
+      out.add(`${prefix}${parts[0]}.${parts[1]!.replace(/\[.*$/, '')}`);
+    }
+    return [...out];
+  }
+}
+
+/** `module.m.aws_s3_bucket.b["x"]` -> `module.m.aws_s3_bucket.b` (the block, without the instance key). */
+export function blockAddress(rc: ResourceChange): string {
+  return rc.address.replace(/\[[^\]]*\]$/, '');
+}

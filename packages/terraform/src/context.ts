@@ -1,0 +1,79 @@
+import type { CollectionNotice, Resource, SourceLocation } from '@leakproof/core';
+import { blockAddress, type PlanConfiguration } from './config.js';
+import { planned, type ResourceChange } from './plan.js';
+
+/** What a provider's plan normalizer works with. */
+export class PlanContext {
+  /** Resource changes that survive the plan (deletes removed), by type. */
+  readonly byType = new Map<string, ResourceChange[]>();
+  readonly handled = new Set<ResourceChange>();
+
+  constructor(
+    changes: ResourceChange[],
+    readonly config: PlanConfiguration,
+    private readonly locator: (rc: ResourceChange) => SourceLocation | undefined,
+    readonly notices: CollectionNotice[],
+  ) {
+    for (const rc of changes) {
+      const list = this.byType.get(rc.type) ?? [];
+      list.push(rc);
+      this.byType.set(rc.type, list);
+    }
+  }
+
+  of(type: string): ResourceChange[] {
+    const list = this.byType.get(type) ?? [];
+    for (const rc of list) this.handled.add(rc);
+    return list;
+  }
+
+  source(rc: ResourceChange | undefined): SourceLocation | undefined {
+    return rc ? this.locator(rc) : undefined;
+  }
+
+  /** A value planned for `rc`, or undefined when it is absent. Unknown values are reported by `unknownReason`. */
+  value<T>(rc: ResourceChange, ...path: Array<string | number>): T | undefined {
+    const p = planned<T>(rc, ...path);
+    return p.known ? (p.value ?? undefined) : undefined;
+  }
+
+  isUnknown(rc: ResourceChange, ...path: Array<string | number>): boolean {
+    return !planned(rc, ...path).known;
+  }
+
+  unknownReason(rc: ResourceChange, attribute: string): string {
+    return `${rc.address}.${attribute} is known only after apply`;
+  }
+
+  /**
+   * The planned resources of `parentTypes` that `rc`'s `attribute` refers to, through the configuration
+   * references (never by name). With count/for_each, the instance with the same key is chosen.
+   */
+  joinTo(rc: ResourceChange, attribute: string, parentTypes: string[]): ResourceChange[] {
+    const targets = new Set(this.config.resolveTargets(rc, attribute));
+    const candidates = parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p)));
+    if (candidates.length <= 1) return candidates;
+    const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
+    const sameKey = candidates.filter((c) => key !== undefined && c.address.endsWith(key));
+    return sameKey.length ? sameKey : candidates;
+  }
+
+  note(message: string, rc?: ResourceChange): void {
+    this.notices.push({ level: 'note', message: rc ? `${rc.address}: ${message}` : message });
+  }
+}
+
+/** Sets each fact's declaring block from the first piece of its evidence that a split resource explains. */
+export function attributeFactSources(resource: Resource, rules: Array<{ evidence: RegExp; source: SourceLocation | undefined }>): void {
+  const sources: Record<string, SourceLocation> = {};
+  for (const [name, fact] of Object.entries(resource.facts)) {
+    for (const e of fact.evidence ?? []) {
+      const hit = rules.find((r) => r.source && r.evidence.test(e));
+      if (hit?.source) {
+        sources[name] = hit.source;
+        break;
+      }
+    }
+  }
+  if (Object.keys(sources).length) resource.factSources = sources;
+}

@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import type { CollectionNotice, Resource } from '@leakproof/core';
+import { PlanConfiguration } from './config.js';
+import { PlanContext } from './context.js';
+import { AWS_TYPES, normalizeAwsPlan } from './normalize/aws.js';
+import { AZURE_TYPES, normalizeAzurePlan } from './normalize/azure.js';
+import { GCP_TYPES, normalizeGcpPlan } from './normalize/gcp.js';
+import { parsePlan, readPlan, type Plan } from './plan.js';
+import { SourceIndex } from './source.js';
+
+export { parsePlan, readPlan, SUPPORTED_FORMAT } from './plan.js';
+export type { Plan, ResourceChange } from './plan.js';
+
+/** The Terraform resource types leakproof judges. */
+export const SUPPORTED_TYPES: readonly string[] = [...AWS_TYPES, ...GCP_TYPES, ...AZURE_TYPES];
+
+export interface TerraformOptions {
+  /** Directory of the root module's `.tf` files (default: the working directory). */
+  sourceRoot?: string;
+  /** Paths in findings are relative to this directory, the repository root (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface TerraformAudit {
+  resources: Resource[];
+  notices: CollectionNotice[];
+}
+
+/**
+ * Normalizes the planned end state of a `terraform show -json` plan into leakproof resources, with the
+ * same kinds, facts and evidence as the live collectors. Resources being deleted are ignored; values
+ * known only after apply make the facts that depend on them unknown; resource types leakproof does not
+ * judge are listed in a note.
+ */
+export function normalizePlan(plan: Plan, options: TerraformOptions = {}): TerraformAudit {
+  const cwd = options.cwd ?? process.cwd();
+  const sources = new SourceIndex(resolve(cwd, options.sourceRoot ?? '.'), plan.configuration?.root_module, cwd);
+  const managed = plan.resource_changes.filter((rc) => rc.mode === 'managed');
+  const deleted = managed.filter((rc) => rc.change.actions.length === 1 && rc.change.actions[0] === 'delete');
+  const kept = managed.filter((rc) => !deleted.includes(rc));
+  const notices: CollectionNotice[] = [];
+  const ctx = new PlanContext(kept, new PlanConfiguration(plan), (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address), notices);
+  const resources = [...normalizeAwsPlan(ctx), ...normalizeGcpPlan(ctx), ...normalizeAzurePlan(ctx)];
+  const unjudged = new Map<string, number>();
+  for (const rc of kept) if (!ctx.handled.has(rc)) unjudged.set(rc.type, (unjudged.get(rc.type) ?? 0) + 1);
+  if (unjudged.size) {
+    const list = [...unjudged].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} (${n})`);
+    notices.push({ level: 'note', message: `the plan has resources of types leakproof does not judge: ${list.join(', ')}` });
+  }
+  if (deleted.length) notices.push({ level: 'note', message: `${deleted.length} resource(s) being deleted were not judged: ${deleted.map((d) => d.address).join(', ')}` });
+  return { resources, notices };
+}
+
+/** Reads, validates and normalizes a plan file (`terraform show -json plan.out > plan.json`). */
+export function readTerraformPlan(file: string, options: TerraformOptions & { display?: string } = {}): TerraformAudit {
+  return normalizePlan(readPlan(resolve(options.cwd ?? process.cwd(), file), options.display ?? file), options);
+}
+
+// Re-exported so callers can parse text they already hold.
+export function normalizePlanText(text: string, file: string, options: TerraformOptions = {}): TerraformAudit {
+  return normalizePlan(parsePlan(text, file), options);
+}

@@ -1,0 +1,377 @@
+import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
+import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeSecurityGroup, internetIngressOf, type CallOutcome, type GroupExposure, type RawBucket } from '@leakproof/aws';
+import type { Resource } from '@leakproof/core';
+import { attributeFactSources, type PlanContext } from '../context.js';
+import type { ResourceChange } from '../plan.js';
+
+export const AWS_TYPES = [
+  'aws_s3_bucket',
+  'aws_s3_bucket_acl',
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_account_public_access_block',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_versioning',
+  'aws_s3_bucket_logging',
+  'aws_s3_bucket_ownership_controls',
+  'aws_security_group',
+  'aws_security_group_rule',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_rds_cluster_instance',
+] as const;
+
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
+/** Canned ACLs as the grants S3 applies for them. */
+const CANNED: Record<string, Array<[string, string]>> = {
+  private: [],
+  'public-read': [[ALL_USERS, 'READ']],
+  'public-read-write': [
+    [ALL_USERS, 'READ'],
+    [ALL_USERS, 'WRITE'],
+  ],
+  'authenticated-read': [[AUTH_USERS, 'READ']],
+  'log-delivery-write': [],
+  'bucket-owner-read': [],
+  'bucket-owner-full-control': [],
+  'aws-exec-read': [],
+};
+
+const PLAN_ACCOUNT = 'planned';
+const PLAN_REGION = 'planned';
+
+type Ctx = PlanContext;
+const ok = <T>(value: T): CallOutcome<T> => ({ status: 'ok', value });
+const unknownOf = <T>(ctx: Ctx, rc: ResourceChange, attribute: string): CallOutcome<T> => ({ status: 'unknown', reason: ctx.unknownReason(rc, attribute) });
+const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
+
+/** The single split resource of `type` joined to `bucket`, noting extras. */
+function splitFor(ctx: Ctx, type: string, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>): ResourceChange | undefined {
+  const list = (joined.get(bucket) ?? []).filter((rc) => rc.type === type);
+  if (list.length > 1) ctx.note(`${list.length} ${type} resources configure this bucket; the last one in the plan is used`, bucket);
+  return list[list.length - 1];
+}
+
+function aclOutcome(ctx: Ctx, bucket: ResourceChange, acl: ResourceChange | undefined): RawBucket['acl'] {
+  const holder = acl ?? bucket;
+  if (ctx.isUnknown(holder, 'acl')) return unknownOf(ctx, holder, 'acl');
+  const canned = ctx.value<string>(holder, 'acl');
+  // With a canned ACL, Terraform computes access_control_policy after apply; the canned ACL decides.
+  if (acl && canned === undefined && ctx.isUnknown(acl, 'access_control_policy')) return unknownOf(ctx, acl, 'access_control_policy');
+  const policy = acl && canned === undefined ? first<{ grant?: Array<{ permission?: string; grantee?: Array<{ type?: string; uri?: string }> }> }>(ctx.value(acl, 'access_control_policy')) : undefined;
+  if (policy?.grant) {
+    const Grants = policy.grant.map((g) => {
+      const grantee = first<{ type?: string; uri?: string }>(g.grantee);
+      return { Grantee: { Type: (grantee?.type ?? 'CanonicalUser') as 'Group', ...(grantee?.uri ? { URI: grantee.uri } : {}) }, Permission: g.permission as 'READ' };
+    });
+    return ok({ Grants });
+  }
+  if (canned === undefined) return ok({ Grants: [] });
+  const grants = CANNED[canned];
+  if (!grants) ctx.note(`canned ACL "${canned}" is not known to leakproof; treated as private`, holder);
+  return ok({ Grants: (grants ?? []).map(([URI, Permission]) => ({ Grantee: { Type: 'Group' as const, URI }, Permission: Permission as 'READ' })) });
+}
+
+function policyOutcome(ctx: Ctx, bucket: ResourceChange, policy: ResourceChange | undefined): RawBucket['policy'] {
+  const holder = policy ?? bucket;
+  if (ctx.isUnknown(holder, 'policy')) return unknownOf(ctx, holder, 'policy');
+  const text = ctx.value<string>(holder, 'policy');
+  return text ? ok({ Policy: text }) : { status: 'not-configured', code: 'NoSuchBucketPolicy' };
+}
+
+function bpaOutcome(ctx: Ctx, rc: ResourceChange | undefined, creating: boolean): RawBucket['publicAccessBlock'] {
+  if (!rc) {
+    // New buckets get all four Block Public Access settings from S3 since April 2023.
+    return creating
+      ? ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } })
+      : { status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' };
+  }
+  const names = ['block_public_acls', 'ignore_public_acls', 'block_public_policy', 'restrict_public_buckets'];
+  const unknown = names.find((n) => ctx.isUnknown(rc, n));
+  if (unknown) return unknownOf(ctx, rc, unknown);
+  return ok({
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: ctx.value<boolean>(rc, 'block_public_acls') === true,
+      IgnorePublicAcls: ctx.value<boolean>(rc, 'ignore_public_acls') === true,
+      BlockPublicPolicy: ctx.value<boolean>(rc, 'block_public_policy') === true,
+      RestrictPublicBuckets: ctx.value<boolean>(rc, 'restrict_public_buckets') === true,
+    },
+  });
+}
+
+function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>, accountBpa: ResourceChange | undefined): Resource {
+  const creating = bucket.change.actions.includes('create');
+  const acl = splitFor(ctx, 'aws_s3_bucket_acl', bucket, joined);
+  const policy = splitFor(ctx, 'aws_s3_bucket_policy', bucket, joined);
+  const pab = splitFor(ctx, 'aws_s3_bucket_public_access_block', bucket, joined);
+  const sse = splitFor(ctx, 'aws_s3_bucket_server_side_encryption_configuration', bucket, joined);
+  const versioning = splitFor(ctx, 'aws_s3_bucket_versioning', bucket, joined);
+  const logging = splitFor(ctx, 'aws_s3_bucket_logging', bucket, joined);
+  const ownership = splitFor(ctx, 'aws_s3_bucket_ownership_controls', bucket, joined);
+  const name = ctx.value<string>(bucket, 'bucket') ?? bucket.address;
+
+  const sseRule = (rc: ResourceChange, path: Array<string | number>): RawBucket['encryption'] => {
+    if (ctx.isUnknown(rc, ...path)) return unknownOf(ctx, rc, 'server side encryption');
+    const rule = first<{ apply_server_side_encryption_by_default?: Array<{ sse_algorithm?: string; kms_master_key_id?: string }> }>(ctx.value(rc, ...path));
+    const byDefault = first<{ sse_algorithm?: string; kms_master_key_id?: string }>(rule?.apply_server_side_encryption_by_default);
+    if (!byDefault?.sse_algorithm) return { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
+    return ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: byDefault.sse_algorithm as 'AES256', ...(byDefault.kms_master_key_id ? { KMSMasterKeyID: byDefault.kms_master_key_id } : {}) } }] } });
+  };
+  const legacySse = first<{ rule?: unknown }>(ctx.value(bucket, 'server_side_encryption_configuration'));
+  const encryption: RawBucket['encryption'] = sse ? sseRule(sse, ['rule']) : legacySse ? sseRule(bucket, ['server_side_encryption_configuration', 0, 'rule']) : { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
+
+  let versioningOutcome: RawBucket['versioning'];
+  if (versioning) {
+    if (ctx.isUnknown(versioning, 'versioning_configuration')) versioningOutcome = unknownOf(ctx, versioning, 'versioning_configuration');
+    else {
+      const conf = first<{ status?: string; mfa_delete?: string }>(ctx.value(versioning, 'versioning_configuration'));
+      versioningOutcome = ok({ ...(conf?.status && conf.status !== 'Disabled' ? { Status: conf.status as 'Enabled' } : {}), ...(conf?.mfa_delete ? { MFADelete: conf.mfa_delete as 'Enabled' } : {}) });
+    }
+  } else {
+    const legacy = first<{ enabled?: boolean; mfa_delete?: boolean }>(ctx.value(bucket, 'versioning'));
+    versioningOutcome = ok({ ...(legacy?.enabled ? { Status: 'Enabled' as const } : {}), ...(legacy?.mfa_delete ? { MFADelete: 'Enabled' as const } : {}) });
+  }
+
+  let loggingOutcome: RawBucket['logging'];
+  if (logging) {
+    loggingOutcome = ctx.isUnknown(logging, 'target_bucket')
+      ? unknownOf(ctx, logging, 'target_bucket')
+      : ok({ LoggingEnabled: { TargetBucket: ctx.value<string>(logging, 'target_bucket') ?? '?', TargetPrefix: ctx.value<string>(logging, 'target_prefix') ?? '' } });
+  } else {
+    const legacy = first<{ target_bucket?: string; target_prefix?: string }>(ctx.value(bucket, 'logging'));
+    loggingOutcome = ok(legacy?.target_bucket ? { LoggingEnabled: { TargetBucket: legacy.target_bucket, TargetPrefix: legacy.target_prefix ?? '' } } : {});
+  }
+
+  let ownershipOutcome: RawBucket['ownership'];
+  if (ownership) {
+    const rule = first<{ object_ownership?: string }>(ctx.value(ownership, 'rule'));
+    ownershipOutcome = ctx.isUnknown(ownership, 'rule') ? unknownOf(ctx, ownership, 'rule') : ok({ OwnershipControls: { Rules: [{ ObjectOwnership: (rule?.object_ownership ?? 'ObjectWriter') as 'BucketOwnerEnforced' }] } });
+  } else {
+    // New buckets have ACLs disabled (BucketOwnerEnforced) by default since April 2023.
+    ownershipOutcome = creating ? ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }) : { status: 'not-configured', code: 'OwnershipControlsNotFoundError' };
+  }
+
+  const tags = ctx.value<Record<string, string>>(bucket, 'tags') ?? {};
+  const raw: RawBucket = {
+    name,
+    region: PLAN_REGION,
+    account: PLAN_ACCOUNT,
+    acl: aclOutcome(ctx, bucket, acl),
+    policy: policyOutcome(ctx, bucket, policy),
+    policyStatus: { status: 'skipped' },
+    publicAccessBlock: bpaOutcome(ctx, pab, creating),
+    ownership: ownershipOutcome,
+    encryption,
+    versioning: versioningOutcome,
+    logging: loggingOutcome,
+    objectLock: ctx.value<boolean>(bucket, 'object_lock_enabled') ? ok({ ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' } }) : { status: 'not-configured', code: 'ObjectLockConfigurationNotFoundError' },
+    tagging: ok({ TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+  };
+  const accountOutcome = accountBpa ? bpaOutcome(ctx, accountBpa, false) : ({ status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' } as const);
+  const resource = normalizeBucket(raw, accountOutcome);
+  const source = ctx.source(bucket);
+  if (source) resource.source = source;
+  attributeFactSources(resource, [
+    { evidence: /^ACL grant/, source: ctx.source(acl) },
+    { evidence: /^bucket policy|^no bucket policy statement denies/, source: ctx.source(policy) },
+    { evidence: /^bucket (BlockPublicAcls|IgnorePublicAcls|BlockPublicPolicy|RestrictPublicBuckets)/, source: ctx.source(pab) },
+    { evidence: /^account (BlockPublicAcls|IgnorePublicAcls|BlockPublicPolicy|RestrictPublicBuckets)/, source: ctx.source(accountBpa) },
+    { evidence: /^default encryption/, source: ctx.source(sse) },
+    { evidence: /^(versioning|MFADelete)/, source: ctx.source(versioning) },
+    { evidence: /^server access logging/, source: ctx.source(logging) },
+    { evidence: /^ObjectOwnership/, source: ctx.source(ownership) },
+  ]);
+  return resource;
+}
+
+const SPLIT_TYPES = [
+  'aws_s3_bucket_acl',
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_versioning',
+  'aws_s3_bucket_logging',
+  'aws_s3_bucket_ownership_controls',
+];
+
+function s3(ctx: Ctx): Resource[] {
+  const buckets = ctx.of('aws_s3_bucket');
+  const accountBpas = ctx.of('aws_s3_account_public_access_block');
+  const joined = new Map<ResourceChange, ResourceChange[]>();
+  for (const type of SPLIT_TYPES) {
+    for (const rc of ctx.of(type)) {
+      const targets = ctx.joinTo(rc, 'bucket', ['aws_s3_bucket']);
+      if (targets.length === 0) {
+        ctx.note(`could not join to an aws_s3_bucket of this plan through its "bucket" reference (bucket = ${JSON.stringify(ctx.value(rc, 'bucket') ?? 'unknown')}); its settings were not judged`, rc);
+        continue;
+      }
+      for (const b of targets) joined.set(b, [...(joined.get(b) ?? []), rc]);
+    }
+  }
+  return buckets.map((b) => buildBucket(ctx, b, joined, accountBpas[0]));
+}
+
+interface PlannedRule {
+  rc: ResourceChange;
+  protocol?: string;
+  from?: number;
+  to?: number;
+  cidrs: string[];
+  ipv6: string[];
+  unknown?: string;
+}
+
+function permission(rule: PlannedRule): IpPermission {
+  const protocol = rule.protocol === 'all' ? '-1' : (rule.protocol ?? '-1');
+  return {
+    IpProtocol: protocol,
+    ...(rule.from !== undefined ? { FromPort: rule.from } : {}),
+    ...(rule.to !== undefined ? { ToPort: rule.to } : {}),
+    IpRanges: rule.cidrs.map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: rule.ipv6.map((CidrIpv6) => ({ CidrIpv6 })),
+  };
+}
+
+function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, names: { protocol: string; from: string; to: string; cidrs: string; ipv6: string }, single = false): PlannedRule {
+  const at = (n: string) => [...path, n];
+  const unknown = Object.values(names).find((n) => ctx.isUnknown(rc, ...at(n)));
+  const list = (n: string): string[] => {
+    const v = ctx.value<unknown>(rc, ...at(n));
+    return v === undefined || v === null ? [] : single ? [String(v)] : (v as string[]);
+  };
+  return {
+    rc,
+    protocol: ctx.value<string>(rc, ...at(names.protocol)),
+    from: ctx.value<number>(rc, ...at(names.from)),
+    to: ctx.value<number>(rc, ...at(names.to)),
+    cidrs: list(names.cidrs),
+    ipv6: list(names.ipv6),
+    ...(unknown ? { unknown: ctx.unknownReason(rc, `${path.join('.')}${path.length ? '.' : ''}${unknown}`) } : {}),
+  };
+}
+
+const INLINE = { protocol: 'protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_blocks', ipv6: 'ipv6_cidr_blocks' };
+
+/** Security groups with their inline and separate ingress rules; the exposure index keyed by block address. */
+function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string, GroupExposure> } {
+  const groups = ctx.of('aws_security_group');
+  const rules = new Map<ResourceChange, PlannedRule[]>(groups.map((g) => [g, []]));
+  for (const g of groups) {
+    if (ctx.isUnknown(g, 'ingress')) rules.get(g)!.push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
+    else (ctx.value<unknown[]>(g, 'ingress') ?? []).forEach((_, i) => rules.get(g)!.push(ruleFields(ctx, g, ['ingress', i], INLINE)));
+  }
+  for (const rc of ctx.of('aws_security_group_rule')) {
+    if (ctx.value<string>(rc, 'type') !== 'ingress') continue;
+    const targets = ctx.joinTo(rc, 'security_group_id', ['aws_security_group']);
+    if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
+    for (const g of targets) rules.get(g)!.push(ruleFields(ctx, rc, [], INLINE));
+  }
+  for (const rc of ctx.of('aws_vpc_security_group_ingress_rule')) {
+    const targets = ctx.joinTo(rc, 'security_group_id', ['aws_security_group']);
+    if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
+    for (const g of targets) rules.get(g)!.push(ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true));
+  }
+  const resources: Resource[] = [];
+  const exposure = new Map<string, GroupExposure>();
+  for (const g of groups) {
+    const list = rules.get(g)!;
+    const key = g.address;
+    const sg: SecurityGroup = { GroupId: ctx.value<string>(g, 'id') ?? key, GroupName: ctx.value<string>(g, 'name') ?? g.name, IpPermissions: list.filter((r) => !r.unknown).map(permission) };
+    const resource = normalizeSecurityGroup(sg, PLAN_REGION, PLAN_ACCOUNT, undefined);
+    resource.id = ctx.value<string>(g, 'arn') ?? `terraform:${g.address}`;
+    const unknown = list.find((r) => r.unknown);
+    if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic']) resource.facts[f] = { unknown: unknown.unknown! };
+    const source = ctx.source(g);
+    if (source) resource.source = source;
+    // A finding caused by a separate rule resource points at that rule.
+    const exposing = list.find((r) => r.rc !== g && !r.unknown && internetIngressOf({ GroupId: 'x', IpPermissions: [permission(r)] }).length > 0);
+    const ruleSource = exposing && !list.some((r) => r.rc === g && !r.unknown && internetIngressOf({ GroupId: 'x', IpPermissions: [permission(r)] }).length > 0) ? ctx.source(exposing.rc) : undefined;
+    if (ruleSource) resource.factSources = { internetIngressPorts: ruleSource, internetIngressDatabasePorts: ruleSource, internetIngressAllTraffic: ruleSource };
+    resources.push(resource);
+    exposure.set(
+      key,
+      unknown ? { known: false, reason: unknown.unknown! } : { known: true, byGroup: new Map([[key, internetIngressOf({ ...sg, GroupId: key })]]) },
+    );
+  }
+  return { resources, exposure };
+}
+
+/** Exposure of the groups a database refers to, or unknown when one is not in the plan. */
+function exposureFor(ctx: Ctx, rc: ResourceChange, index: Map<string, GroupExposure>): { groups: string[]; exposure: GroupExposure } {
+  const targets = ctx.joinTo(rc, 'vpc_security_group_ids', ['aws_security_group']).map((g) => g.address);
+  const literal = (ctx.value<string[]>(rc, 'vpc_security_group_ids') ?? []).length;
+  if (ctx.isUnknown(rc, 'vpc_security_group_ids') && targets.length === 0) return { groups: [], exposure: { known: false, reason: ctx.unknownReason(rc, 'vpc_security_group_ids') } };
+  if (literal > targets.length) return { groups: targets, exposure: { known: false, reason: `${rc.address} uses security groups that are not in this plan` } };
+  const byGroup = new Map<string, ReturnType<typeof internetIngressOf>>();
+  for (const t of targets) {
+    const e = index.get(t);
+    if (!e || !e.known) return { groups: targets, exposure: e ?? { known: false, reason: `${t} is not in this plan` } };
+    for (const [k, v] of e.byGroup) byGroup.set(k, v);
+  }
+  return { groups: targets, exposure: { known: true, byGroup } };
+}
+
+function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
+  const out: Resource[] = [];
+  for (const rc of ctx.of('aws_db_instance')) {
+    const { groups, exposure } = exposureFor(ctx, rc, index);
+    const db: DBInstance = {
+      DBInstanceIdentifier: ctx.value<string>(rc, 'identifier') ?? rc.address,
+      DBInstanceArn: ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`,
+      Engine: ctx.value<string>(rc, 'engine'),
+      ...(ctx.value<number>(rc, 'port') ? { Endpoint: { Port: ctx.value<number>(rc, 'port') } } : {}),
+      PubliclyAccessible: ctx.value<boolean>(rc, 'publicly_accessible') === true,
+      VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+      StorageEncrypted: ctx.value<boolean>(rc, 'storage_encrypted') === true,
+      KmsKeyId: ctx.value<string>(rc, 'kms_key_id'),
+      BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 0,
+      DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
+      TagList: Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    };
+    const resource = normalizeDbInstance(db, PLAN_REGION, PLAN_ACCOUNT, exposure);
+    markUnknown(ctx, rc, resource, { publicly_accessible: ['publiclyAccessible', 'internetReachable'], storage_encrypted: ['encryptionAtRest'], backup_retention_period: ['backupsEnabled', 'backupRetentionDays'] });
+    const source = ctx.source(rc);
+    if (source) resource.source = source;
+    out.push(resource);
+  }
+  const members = ctx.of('aws_rds_cluster_instance');
+  for (const rc of ctx.of('aws_rds_cluster')) {
+    const { groups, exposure } = exposureFor(ctx, rc, index);
+    const mine = members.filter((m) => ctx.joinTo(m, 'cluster_identifier', ['aws_rds_cluster']).includes(rc));
+    const cluster: DBCluster = {
+      DBClusterIdentifier: ctx.value<string>(rc, 'cluster_identifier') ?? rc.address,
+      DBClusterArn: ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`,
+      Engine: ctx.value<string>(rc, 'engine'),
+      ...(ctx.value<number>(rc, 'port') ? { Port: ctx.value<number>(rc, 'port') } : {}),
+      VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+      StorageEncrypted: ctx.value<boolean>(rc, 'storage_encrypted') === true,
+      KmsKeyId: ctx.value<string>(rc, 'kms_key_id'),
+      BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 1,
+      DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
+    };
+    const memberInstances: DBInstance[] = mine.map((m) => ({ DBInstanceIdentifier: ctx.value<string>(m, 'identifier') ?? m.address, PubliclyAccessible: ctx.value<boolean>(m, 'publicly_accessible') === true }));
+    const resource = normalizeDbCluster(cluster, memberInstances, PLAN_REGION, PLAN_ACCOUNT, exposure);
+    markUnknown(ctx, rc, resource, { storage_encrypted: ['encryptionAtRest'] });
+    const source = ctx.source(rc);
+    if (source) resource.source = source;
+    out.push(resource);
+  }
+  return out;
+}
+
+/** Facts whose planned attribute is known only after apply become unknown, saying so. */
+function markUnknown(ctx: Ctx, rc: ResourceChange, resource: Resource, map: Record<string, string[]>): void {
+  for (const [attribute, facts] of Object.entries(map)) {
+    if (!ctx.isUnknown(rc, attribute)) continue;
+    for (const f of facts) resource.facts[f] = { unknown: ctx.unknownReason(rc, attribute) };
+  }
+}
+
+/** Every AWS resource of the plan as leakproof resources, judged by the live collector's normalizers. */
+export function normalizeAwsPlan(ctx: PlanContext): Resource[] {
+  const { resources: firewalls, exposure } = securityGroups(ctx);
+  return [...s3(ctx), ...firewalls, ...databases(ctx, exposure)];
+}

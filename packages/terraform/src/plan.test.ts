@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { anyUnknown, parsePlan, planned, type ResourceChange } from './plan.js';
+
+const rc = (after: Record<string, unknown>, afterUnknown: Record<string, unknown>): ResourceChange => ({
+  address: 'aws_s3_bucket.b',
+  mode: 'managed',
+  type: 'aws_s3_bucket',
+  name: 'b',
+  change: { actions: ['create'], after, after_unknown: afterUnknown },
+});
+
+describe('reading planned values', () => {
+  it('returns a known value', () => expect(planned(rc({ bucket: 'x' }, {}), 'bucket')).toEqual({ known: true, value: 'x' }));
+  it('says "unknown" for a value known only after apply, never absent', () => expect(planned(rc({}, { policy: true }), 'policy')).toEqual({ known: false }));
+  it('treats everything under an unknown block as unknown', () => expect(planned(rc({}, { rule: true }), 'rule', 0, 'status')).toEqual({ known: false }));
+  it('finds an unknown nested anywhere under an attribute', () => expect(anyUnknown(rc({ rule: [{}] }, { rule: [{ kms: true }] }), 'rule')).toBe(true));
+});
+
+describe('parsing plan files', () => {
+  it.each([
+    ['not JSON', '{"format_version": "1.2", "resource_changes": [', 'plan.json: the plan JSON is truncated'],
+    ['state instead of a plan', '{"format_version": "1.0", "values": {}}', 'plan.json#/resource_changes: not a Terraform plan (this looks like state, from "terraform show -json" without a plan file)'],
+    ['an unsupported format version', '{"format_version": "2.0", "resource_changes": []}', 'plan.json#/format_version: plan format "2.0" is not supported (this release reads 1.x)'],
+    ['some other JSON', '{"name": "app"}', 'plan.json#/format_version: not a Terraform plan (no "format_version"; use "terraform show -json plan.out")'],
+    ['a JSON list', '[]', 'plan.json: not a Terraform plan (expected the JSON object from "terraform show -json plan.out")'],
+  ])('rejects %s with one line', (_what, text, message) => {
+    expect(() => parsePlan(text, 'plan.json')).toThrowError(message);
+  });
+});

@@ -1,0 +1,199 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collectAws } from '@leakproof/aws';
+import { audit, loadPolicies, type Finding, type Resource } from '@leakproof/core';
+import { SUPPORTED_TYPES, readTerraformPlan } from '@leakproof/terraform';
+import { loadFakeAwsEstate, startFakeAws } from '@leakproof/testkit';
+import { repoRoot, runCli, tempDir } from './helpers/cli.js';
+import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
+
+const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
+const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'gcp', 'azure'];
+const policies = loadPolicies();
+const auditCase = (name: string) => {
+  const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
+  return { ...planned, result: audit({ resources: planned.resources, notices: planned.notices, policies }) };
+};
+const outcome = (findings: Finding[], rule: string, resource: string) => findings.find((f) => f.rule.id === rule && f.resource.name === resource);
+
+describe('coverage', () => {
+  it('has a fixture for every supported resource type', () => {
+    const types = new Set(cases.flatMap((c) => (JSON.parse(readFileSync(join(fixtures, c, 'plan.json'), 'utf8')) as { resource_changes: Array<{ type: string }> }).resource_changes.map((r) => r.type)));
+    expect(SUPPORTED_TYPES.filter((t) => !types.has(t))).toEqual([]);
+  });
+
+  it('lists resource types it does not judge in a note, never dropping them silently', () => {
+    expect(auditCase('aws-split').notices).toContainEqual({ level: 'note', message: 'the plan has resources of types leakproof does not judge: aws_sqs_queue (1)' });
+  });
+
+  it('ignores resources being deleted, and says so', () => {
+    const { resources, notices } = auditCase('aws-split');
+    expect(resources.some((r) => r.name === 'clinic-legacy-public')).toBe(false);
+    expect(notices).toContainEqual({ level: 'note', message: '1 resource(s) being deleted were not judged: aws_s3_bucket.legacy' });
+  });
+});
+
+describe('split resources join to their parent through configuration references', () => {
+  it('a public ACL set by aws_s3_bucket_acl makes its bucket listable, pointing at the ACL block', () => {
+    const f = outcome(auditCase('aws-split').result.findings, 'storage-public-list', 'clinic-photos')!;
+    expect(f.status).toBe('fail');
+    expect(f.status === 'fail' && f.evidence).toContain('ACL grant to AllUsers: READ (lists objects)');
+  });
+
+  it('the account-wide Block Public Access in the plan cancels a public bucket policy', () => {
+    const f = outcome(auditCase('aws-account').result.findings, 'storage-public-read', 'clinic-site')!;
+    expect(f.status).toBe('pass');
+    expect(f.resource.facts.publicRead).toMatchObject({ value: false, evidence: expect.arrayContaining(['account RestrictPublicBuckets=true']) });
+  });
+
+  it('a policy in the root module joins a bucket inside a module through the module output', () => {
+    const { result } = auditCase('modules');
+    expect(outcome(result.findings, 'storage-public-read', 'clinic-module-photos')?.status).toBe('fail');
+    expect(outcome(result.findings, 'storage-public-write', 'clinic-module-photos')?.status).toBe('fail');
+  });
+
+  it('separate security group rules join their group, and databases their groups', () => {
+    const { result } = auditCase('aws-network');
+    expect(outcome(result.findings, 'network-database-port-internet', 'search (aws_security_group.search)')?.status).toBe('fail');
+    expect(outcome(result.findings, 'network-database-port-internet', 'cache (aws_security_group.cache)')?.status).toBe('fail');
+    expect(outcome(result.findings, 'database-internet-reachable', 'patients-public')?.status).toBe('fail');
+    expect(outcome(result.findings, 'database-internet-reachable', 'analytics-private')?.status).toBe('pass');
+    expect(outcome(result.findings, 'database-internet-reachable', 'aurora-analytics')?.status).toBe('fail');
+  });
+
+  it('GCP IAM and ACL resources join their bucket, and public access prevention wins', () => {
+    const { result } = auditCase('gcp');
+    expect(outcome(result.findings, 'storage-public-read', 'clinic-photos-gcs')?.status).toBe('fail');
+    expect(outcome(result.findings, 'storage-public-read', 'clinic-guarded')?.status).toBe('pass');
+    expect(outcome(result.findings, 'storage-public-write', 'clinic-legacy-acl')?.status).toBe('fail');
+    expect(outcome(result.findings, 'storage-authenticated-users-access', 'clinic-shared')?.status).toBe('fail');
+    expect(outcome(result.findings, 'database-internet-reachable', 'patients-sql')?.status).toBe('fail');
+    expect(outcome(result.findings, 'database-internet-reachable', 'private-sql')?.status).toBe('pass');
+    expect(outcome(result.findings, 'network-database-port-internet', 'allow-postgres')?.status).toBe('fail');
+    expect(outcome(result.findings, 'network-all-traffic-internet', 'allow-all-disabled')?.status).toBe('pass');
+  });
+
+  it('Azure containers are public only when the account allows it, and SQL firewall rules join their server', () => {
+    const { result } = auditCase('azure');
+    expect(outcome(result.findings, 'storage-public-list', 'photos')?.status).toBe('fail');
+    expect(outcome(result.findings, 'storage-public-list', 'scans')?.status).toBe('pass');
+    expect(outcome(result.findings, 'database-internet-reachable', 'clinic-sql')?.status).toBe('fail');
+    expect(outcome(result.findings, 'database-open-to-cloud-tenants', 'clinic-sql')?.status).toBe('fail');
+    expect(outcome(result.findings, 'network-database-port-internet', 'db-nsg')?.status).toBe('fail');
+    expect(outcome(result.findings, 'network-database-port-internet', 'app-nsg')?.status).toBe('fail');
+  });
+});
+
+describe('values known only after apply', () => {
+  it('make the facts that depend on them unknown, so the rules are not evaluated, saying why', () => {
+    const f = outcome(auditCase('aws-split').result.findings, 'storage-public-read', 'clinic-reports')!;
+    expect(f.status).toBe('not-evaluated');
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(['publicRead: aws_s3_bucket_policy.reports.policy is known only after apply']);
+    const db = outcome(auditCase('aws-network').result.findings, 'database-publicly-accessible', 'pending')!;
+    expect(db.status === 'not-evaluated' && db.reasons).toEqual(['publiclyAccessible: aws_db_instance.pending.publicly_accessible is known only after apply']);
+  });
+});
+
+describe('source locations', () => {
+  it.each([
+    ['aws-split', 'storage-public-list', 'clinic-photos', 'aws-split/main.tf', 23],
+    ['aws-split', 'storage-public-read', 'clinic-invoices-policy', 'aws-split/main.tf', 48],
+    ['modules', 'storage-public-read', 'clinic-module-photos', 'modules/main.tf', 6],
+    ['modules', 'storage-public-write', 'clinic-module-photos', 'modules/modules/storage/main.tf', 20],
+    ['aws-network', 'network-database-port-internet', 'search (aws_security_group.search)', 'aws-network/main.tf', 21],
+    ['aws-network', 'network-database-port-internet', 'cache (aws_security_group.cache)', 'aws-network/main.tf', 34],
+    ['aws-network', 'database-internet-reachable', 'patients-public', 'aws-network/main.tf', 52],
+    ['gcp', 'storage-public-read', 'clinic-photos-gcs', 'gcp/main.tf', 7],
+    ['azure', 'database-internet-reachable', 'clinic-sql', 'azure/main.tf', 28],
+    ['azure', 'network-database-port-internet', 'app-nsg', 'azure/main.tf', 61],
+  ])('%s: %s on %s points at %s:%i', async (name, rule, resource, file, line) => {
+    const dir = tempDir();
+    const r = await runCli(['audit', '--terraform-plan', join(fixtures, name, 'plan.json'), '--source-root', join(fixtures, name), '--format', 'sarif', '--fail-on', 'none'], { cwd: fixtures });
+    expect(r.code).toBe(0);
+    void dir;
+    const sarif = JSON.parse(r.stdout);
+    const result = sarif.runs[0].results.find((x: { ruleId: string; locations: Array<{ logicalLocations: Array<{ name: string }> }> }) => x.ruleId === rule && x.locations[0]!.logicalLocations[0]!.name === resource);
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: file }, region: { startLine: line } });
+  });
+
+  it('writes SARIF that passes both validators', async () => {
+    const r = await runCli(['audit', '--terraform-plan', 'aws-split/plan.json', '--source-root', 'aws-split', '--format', 'sarif', '--fail-on', 'none'], { cwd: fixtures });
+    const sarif = JSON.parse(r.stdout);
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(await multitoolProblems(sarif)).toEqual([]);
+  });
+
+  it('falls back to rule anchoring when no .tf source is found', () => {
+    const planned = readTerraformPlan(join('aws-split', 'plan.json'), { cwd: fixtures, sourceRoot: 'nowhere' });
+    const result = audit({ resources: planned.resources, policies });
+    const f = outcome(result.findings, 'storage-public-read', 'clinic-invoices-policy')!;
+    expect(f.resource.source).toBeUndefined();
+  });
+});
+
+describe('the same misconfiguration as a plan and as a live estate', () => {
+  let live: Resource[];
+  beforeAll(async () => {
+    const server = await startFakeAws(loadFakeAwsEstate(fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url))));
+    try {
+      live = (await collectAws({ credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, env: { AWS_ENDPOINT_URL: server.endpoint }, regions: ['eu-west-1'] })).resources;
+    } finally {
+      await server.close();
+    }
+  });
+  const verdicts = (resources: Resource[], name: string, kind: Resource['kind']) =>
+    audit({ resources: resources.filter((r) => r.name === name && r.kind === kind), policies })
+      .findings.map((f) => `${f.rule.id}=${f.status}`)
+      .sort();
+
+  it('gives the same rule ids and verdicts for a bucket with a public policy', () => {
+    expect(verdicts(auditCase('aws-split').resources, 'clinic-invoices-policy', 'storage-bucket')).toEqual(verdicts(live, 'clinic-invoices-policy', 'storage-bucket'));
+  });
+
+  it('gives the same rule ids and verdicts for a security group open on 5432', () => {
+    const plan = auditCase('aws-network').resources.find((r) => r.name.startsWith('db-public'))!;
+    const liveGroup = live.find((r) => r.name.startsWith('db-public'))!;
+    const v = (r: Resource) => audit({ resources: [r], policies }).findings.map((f) => `${f.rule.id}=${f.status}`).sort();
+    expect(v(plan)).toEqual(v(liveGroup));
+  });
+
+  it('gives the same rule ids and verdicts for a public database behind that group', () => {
+    expect(verdicts(auditCase('aws-network').resources, 'patients-public', 'database-instance')).toEqual(verdicts(live, 'patients-public', 'database-instance'));
+  });
+});
+
+describe('bad plan files exit 2 with one line', () => {
+  it.each([
+    ['state.json', 'leakproof: bad/state.json#/resource_changes: not a Terraform plan (this looks like state, from "terraform show -json" without a plan file)'],
+    ['future-format.json', 'leakproof: bad/future-format.json#/format_version: plan format "2.0" is not supported (this release reads 1.x)'],
+    ['truncated.json', 'leakproof: bad/truncated.json: the plan JSON is truncated'],
+    ['not-a-plan.json', 'leakproof: bad/not-a-plan.json#/format_version: not a Terraform plan (no "format_version"; use "terraform show -json plan.out")'],
+  ])('%s', async (file, message) => {
+    const r = await runCli(['audit', '--terraform-plan', `bad/${file}`], { cwd: fixtures });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${message}\n`);
+  });
+});
+
+describe('the Action judges a plan', () => {
+  it('annotates the .tf line with the terraform-plan input', async () => {
+    const { execFile } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, cpSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const ws = mkdtempSync(join(tmpdir(), 'leakproof-tf-action-'));
+    cpSync(join(fixtures, 'aws-split'), join(ws, 'infra'), { recursive: true });
+    writeFileSync(join(ws, 'out.txt'), '');
+    writeFileSync(join(ws, 'summary.md'), '');
+    const env = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: join(ws, 'out.txt'), GITHUB_STEP_SUMMARY: join(ws, 'summary.md'), 'INPUT_TERRAFORM-PLAN': 'infra/plan.json', 'INPUT_SOURCE-ROOT': 'infra', 'INPUT_FAIL-ON': 'critical' };
+    const stdout = await new Promise<string>((resolve) => execFile(process.execPath, [join(repoRoot, 'packages/action/dist/index.js')], { cwd: ws, env }, (_e, out) => resolve(out)));
+    expect(stdout).toContain('::error title=storage-public-read%3A Storage is readable by anyone on the internet,file=infra/main.tf,line=48::clinic-invoices-policy lets anyone');
+    expect(readFileSync(join(ws, 'summary.md'), 'utf8')).toContain('`infra/main.tf:48`');
+  });
+});
+
+// Keep the fixture list honest: every directory is a case above or the bad inputs.
+it('every fixture directory is exercised', () => {
+  expect(readdirSync(fixtures).sort()).toEqual([...cases, 'bad'].sort());
+});
