@@ -3,14 +3,14 @@
 // the bound N*k*L/C (N buckets, k calls per bucket, L latency, C calls in flight): 1.0 is perfect overlap.
 import { performance } from 'node:perf_hooks';
 import { collectAws } from '@leakproof/aws';
-import { startSyntheticAwsProcess } from '@leakproof/testkit';
+import { startSyntheticProcess } from '@leakproof/testkit';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const N = Number(process.env.BENCH_BUCKETS ?? 2000);
 const LATENCY = 50;
 
 export async function benchAwsCollector() {
-  const server = await startSyntheticAwsProcess(N, LATENCY);
+  const server = await startSyntheticProcess('aws', N, LATENCY);
   try {
     for (const concurrency of [10, 128, 256]) {
       const start = performance.now();

@@ -79,3 +79,7 @@ const { benchAwsCollector } = await import('./aws-collector.mjs');
 console.log('');
 await benchAwsCollector();
 console.log(`peak RSS after collector: ${mib(process.resourceUsage().maxRSS * 1024)}`);
+
+const { benchGcpCollector } = await import('./gcp-collector.mjs');
+console.log('');
+await benchGcpCollector();

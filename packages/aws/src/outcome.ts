@@ -1,24 +1,8 @@
+import { safeMessage, type CallOutcome, type ErrorCategory } from '@leakproof/core';
 import type { AwsCall } from './calls.js';
 
-/** What one API call gave: its value, "not configured" (a documented default), or a failure. */
-export type CallOutcome<T> =
-  | { status: 'ok'; value: T }
-  | { status: 'not-configured'; code: string }
-  | { status: 'failed'; failure: CallFailure }
-  /** The value cannot be known yet, e.g. a Terraform plan attribute "known after apply". */
-  | { status: 'unknown'; reason: string }
-  | { status: 'skipped' };
-
-export interface CallFailure {
-  call: string;
-  permission: string;
-  code: string;
-  category: ErrorCategory;
-  /** A short, credential-free description. */
-  message: string;
-}
-
-export type ErrorCategory = 'access-denied' | 'throttled' | 'region-disabled' | 'not-found' | 'error';
+export { failureReason, outcomeReason, safeMessage } from '@leakproof/core';
+export type { CallFailure, CallOutcome, ErrorCategory } from '@leakproof/core';
 
 /**
  * How AWS error codes are read. A data table, so a new code is one line (codeql-action style).
@@ -61,31 +45,5 @@ export function outcomeOfError<T>(error: unknown, call: AwsCall): CallOutcome<T>
   return { status: 'failed', failure: { call: call.id, permission: call.permission, code, category, message: safeMessage(e.message ?? code) } };
 }
 
-/** Keeps error messages to one short line and strips anything that looks like a credential. */
-export function safeMessage(message: string): string {
-  return message
-    .split('\n')[0]!
-    .replace(/(AKIA|ASIA)[A-Z0-9]{16}/g, '[access key]')
-    .replace(/(Signature|X-Amz-Signature|X-Amz-Security-Token|Credential)=[^&\s]+/gi, '$1=[redacted]')
-    .slice(0, 300);
-}
 
-/** The reason text an unknown fact carries when its call failed. */
-export function failureReason(f: CallFailure): string {
-  switch (f.category) {
-    case 'access-denied':
-      return `${f.call} was denied (${f.code}); grant ${f.permission}`;
-    case 'throttled':
-      return `${f.call} was throttled (${f.code}) after retries`;
-    default:
-      return `${f.call} failed (${f.code}): ${f.message}`;
-  }
-}
 
-/** Why an outcome gives no value: the failure, the unknown's reason, or that the call was not made. */
-export function outcomeReason(o: Exclude<CallOutcome<unknown>, { status: 'ok' }>, what = 'the value'): string {
-  if (o.status === 'failed') return failureReason(o.failure);
-  if (o.status === 'unknown') return o.reason;
-  if (o.status === 'not-configured') return `${what} is not configured (${o.code})`;
-  return `${what} was not read`;
-}

@@ -6,6 +6,9 @@ export type NeededFacts = Partial<Record<ResourceKind, Set<string>>>;
 /** Provider options as given on the command line (each provider reads its own). */
 export interface ProviderOptions {
   regions: string[];
+  /** GCP projects (default: every visible project) and organization. */
+  projects?: string[];
+  organization?: string;
   profile?: string;
   roleArns: string[];
   externalId?: string;
@@ -46,6 +49,25 @@ export const COLLECTORS: Record<string, ProviderCollector> = {
       const { awsPermissionPolicy } = await import('@leakproof/aws');
       return JSON.stringify(awsPermissionPolicy(needed), null, 2) + '\n';
     },
+  },
+};
+
+COLLECTORS.gcp = {
+  async collect(options, needed, env, logger, progress) {
+    const { collectGcp } = await import('@leakproof/gcp');
+    return collectGcp({
+      ...(options.projects?.length ? { projects: options.projects } : {}),
+      ...(options.organization ? { organization: options.organization } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      needed,
+      env,
+      logger,
+      onProgress: (p) => progress(`GCP ${p.phase}: ${p.done}/${p.total}`),
+    });
+  },
+  async permissions(needed) {
+    const { gcpCustomRole } = await import('@leakproof/gcp');
+    return JSON.stringify(gcpCustomRole(needed), null, 2) + '\n';
   },
 };
 

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { silentLogger, type CollectionNotice, type Logger, type Resource } from '@leakproof/core';
+import { mapOutcome as mapOk, silentLogger, type CollectionNotice, type Logger, type Resource } from '@leakproof/core';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { awsCall, isCallNeeded, type AwsCallId, type NeededFacts } from '../calls.js';
 import { failureReason, outcomeOfError, type CallOutcome, type CallFailure } from '../outcome.js';
@@ -387,9 +387,6 @@ class AccountCollector {
   }
 }
 
-function mapOk<T, U>(o: CallOutcome<T>, f: (value: T) => U): CallOutcome<U> {
-  return o.status === 'ok' ? { status: 'ok', value: f(o.value) } : o;
-}
 
 /** What each security group guards: instances and RDS instances; undefined if either list is unknown. */
 function attachmentsByGroup(instances: CallOutcome<Instance[]>, dbs: CallOutcome<DBInstance[]>): Map<string, string[]> | undefined {

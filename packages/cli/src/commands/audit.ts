@@ -26,7 +26,7 @@ export const AUDIT_HELP = `Usage: leakproof audit (--provider NAME | --snapshot 
 Audit cloud resources against the built-in HIPAA/GDPR rule packs and your own.
 
 Input:
-      --provider NAME       Collect live from a cloud: aws (repeatable)
+      --provider NAME       Collect live from a cloud: aws, gcp (repeatable)
       --snapshot FILE       Audit a snapshot written by --save-snapshot (offline)
       --terraform-plan FILE Judge a Terraform plan (terraform show -json plan.out > FILE);
                             findings point at the .tf file and line that caused them
@@ -44,6 +44,12 @@ AWS (credentials from the default chain: environment, profile, SSO, instance rol
       --concurrency N       API calls in flight at once (default 128)
       Endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured (LocalStack);
       S3 then uses path-style requests.
+
+GCP (Application Default Credentials):
+      --projects LIST       Projects to audit (default: every active project you can see)
+      --organization ID     Only projects under this organization (numeric id)
+      Endpoints: STORAGE_EMULATOR_HOST (Cloud Storage) and LEAKPROOF_GCP_API_ENDPOINT (Cloud SQL
+      Admin, Compute, Resource Manager); with either, no credential lookup happens.
 
 Policies:
       --policies PATH       Extra policy pack file or directory (repeatable); it may add,
@@ -85,6 +91,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
       options: {
     provider: { type: 'string', multiple: true },
     regions: { type: 'string', multiple: true },
+    projects: { type: 'string', multiple: true },
+    organization: { type: 'string' },
     profile: { type: 'string' },
     'role-arn': { type: 'string', multiple: true },
     'external-id': { type: 'string' },
@@ -129,6 +137,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
         providers,
         options: {
           regions: list(values.regions),
+          projects: list(values.projects),
+          ...(values.organization ? { organization: values.organization } : {}),
           roleArns: values['role-arn'] ?? [],
           accounts: list(values.accounts),
           ...(values.profile ? { profile: values.profile } : {}),

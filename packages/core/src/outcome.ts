@@ -1,0 +1,60 @@
+/**
+ * What one collector call gave: its value, "not configured" (a documented default), a failure, a
+ * value that cannot be known yet (a Terraform plan's "known after apply"), or skipped because no
+ * enabled rule needs it. Shared by every collector, so normalizers read outcomes the same way.
+ */
+export type CallOutcome<T> =
+  | { status: 'ok'; value: T }
+  | { status: 'not-configured'; code: string }
+  | { status: 'failed'; failure: CallFailure }
+  | { status: 'unknown'; reason: string }
+  | { status: 'skipped' };
+
+export type ErrorCategory = 'access-denied' | 'throttled' | 'region-disabled' | 'service-disabled' | 'not-found' | 'error';
+
+export interface CallFailure {
+  /** The call, e.g. `s3:GetBucketAcl` or `storage.buckets.getIamPolicy`. */
+  call: string;
+  /** The permission that allows it. */
+  permission: string;
+  code: string;
+  category: ErrorCategory;
+  /** A short, credential-free description. */
+  message: string;
+}
+
+/** Keeps error messages to one short line and strips anything that looks like a credential. */
+export function safeMessage(message: string): string {
+  return message
+    .split('\n')[0]!
+    .replace(/(AKIA|ASIA)[A-Z0-9]{16}/g, '[access key]')
+    .replace(/ya29\.[\w.-]+/g, '[token]')
+    .replace(/(Bearer|Signature|X-Amz-Signature|X-Amz-Security-Token|Credential|access_token|sig)[=: ]+[^&\s]+/gi, '$1=[redacted]')
+    .slice(0, 300);
+}
+
+/** The reason text an unknown fact carries when its call failed. */
+export function failureReason(f: CallFailure): string {
+  switch (f.category) {
+    case 'access-denied':
+      return `${f.call} was denied (${f.code}); grant ${f.permission}`;
+    case 'throttled':
+      return `${f.call} was throttled (${f.code}) after retries`;
+    case 'service-disabled':
+      return `${f.call} failed: the API is disabled in the project (${f.code})`;
+    default:
+      return `${f.call} failed (${f.code}): ${f.message}`;
+  }
+}
+
+/** Why an outcome gives no value: the failure, the unknown's reason, or that the call was not made. */
+export function outcomeReason(o: Exclude<CallOutcome<unknown>, { status: 'ok' }>, what = 'the value'): string {
+  if (o.status === 'failed') return failureReason(o.failure);
+  if (o.status === 'unknown') return o.reason;
+  if (o.status === 'not-configured') return `${what} is not configured (${o.code})`;
+  return `${what} was not read`;
+}
+
+export function mapOutcome<T, U>(o: CallOutcome<T>, f: (value: T) => U): CallOutcome<U> {
+  return o.status === 'ok' ? { status: 'ok', value: f(o.value) } : o;
+}

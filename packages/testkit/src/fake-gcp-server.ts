@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** A JSON answer: a body, or an error `{ status, error }` as Google APIs send it. */
+export type GcpAnswer = { status: number; body: unknown };
+
+/**
+ * A Google Cloud estate as its JSON APIs answer: projects, buckets (JSON API metadata with ACLs),
+ * bucket IAM policies, Cloud SQL instances and VPC firewall rules, each possibly an error.
+ */
+export interface FakeGcpEstate {
+  projects: string[];
+  pageSize: number;
+  buckets: Record<string, Array<Record<string, unknown>>>;
+  iam: Record<string, GcpAnswer>;
+  sqlInstances: Record<string, GcpAnswer>;
+  firewalls: Record<string, GcpAnswer>;
+  /** Answer the first N requests for a key (`iam/<bucket>`, `sql/<project>`, ...) with 429. */
+  throttleFirst?: Record<string, number>;
+}
+
+export interface FakeGcpServer {
+  endpoint: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+/** `<name>.json` is a success body; `<name>.error.json` is `{ "status": 403, "error": { ... } }`. */
+function answerFile(dir: string, name: string): GcpAnswer | undefined {
+  if (existsSync(join(dir, `${name}.error.json`))) {
+    const e = readJson(join(dir, `${name}.error.json`)) as { status: number; error: unknown };
+    return { status: e.status, body: { error: e.error } };
+  }
+  if (existsSync(join(dir, `${name}.json`))) return { status: 200, body: readJson(join(dir, `${name}.json`)) };
+  return undefined;
+}
+
+/**
+ * Reads an estate from readable fixture files:
+ * `estate.json` ({ projects, pageSize, throttleFirst }); `storage/<project>/buckets/<bucket>.json`;
+ * `storage/<project>/iam/<bucket>.json` (or `.error.json`); `sql/<project>/instances.json`;
+ * `compute/<project>/firewalls.json`. Lists missing a file are empty.
+ */
+export function loadFakeGcpEstate(dir: string): FakeGcpEstate {
+  const meta = readJson(join(dir, 'estate.json')) as { projects: string[]; pageSize?: number; throttleFirst?: Record<string, number> };
+  const estate: FakeGcpEstate = { projects: meta.projects, pageSize: meta.pageSize ?? 500, buckets: {}, iam: {}, sqlInstances: {}, firewalls: {}, ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}) };
+  for (const project of meta.projects) {
+    const bdir = join(dir, 'storage', project, 'buckets');
+    estate.buckets[project] = existsSync(bdir) ? readdirSync(bdir).sort().map((f) => readJson(join(bdir, f)) as Record<string, unknown>) : [];
+    const idir = join(dir, 'storage', project, 'iam');
+    for (const b of estate.buckets[project]!) {
+      const a = answerFile(idir, String(b.name));
+      if (a) estate.iam[String(b.name)] = a;
+    }
+    const sql = answerFile(join(dir, 'sql', project), 'instances');
+    if (sql) estate.sqlInstances[project] = sql;
+    const fw = answerFile(join(dir, 'compute', project), 'firewalls');
+    if (fw) estate.firewalls[project] = fw;
+  }
+  return estate;
+}
+
+/** Pages a list answer's `items` by the estate's page size, with `nextPageToken` offsets. */
+function paged(answer: GcpAnswer | undefined, pageToken: string | null, size: number, kind: string): GcpAnswer {
+  if (!answer) return { status: 200, body: { kind } };
+  if (answer.status !== 200) return answer;
+  const items = ((answer.body as { items?: unknown[] }).items ?? []) as unknown[];
+  const start = Number(pageToken ?? 0);
+  const page = items.slice(start, start + size);
+  return { status: 200, body: { kind, ...(page.length ? { items: page } : {}), ...(start + size < items.length ? { nextPageToken: String(start + size) } : {}) } };
+}
+
+/**
+ * Starts a server on 127.0.0.1 answering the Cloud Storage JSON API (at `/b/...`, as clients address an
+ * emulator, or `/storage/v1/b/...`), Cloud SQL Admin v1beta4, Compute v1 firewalls and Resource
+ * Manager v3 project search. `latencyMs` delays every answer, for benchmarks.
+ */
+export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?: number } = {}): Promise<FakeGcpServer> {
+  const requests: string[] = [];
+  const throttle = new Map(Object.entries(estate.throttleFirst ?? {}));
+  const throttled = (key: string): GcpAnswer | undefined => {
+    const left = throttle.get(key) ?? 0;
+    if (left <= 0) return undefined;
+    throttle.set(key, left - 1);
+    return { status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded', errors: [{ reason: 'rateLimitExceeded' }] } } };
+  };
+  const route = (req: IncomingMessage): GcpAnswer => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname.replace(/^\/storage\/v1/, '');
+    let m: RegExpExecArray | null;
+    if (path === '/b') {
+      const project = url.searchParams.get('project') ?? '';
+      requests.push(`storage buckets.list ${project}`);
+      const items = estate.buckets[project] ?? [];
+      return paged({ status: 200, body: { items } }, url.searchParams.get('pageToken'), Math.min(Number(url.searchParams.get('maxResults') ?? estate.pageSize), estate.pageSize), 'storage#buckets');
+    }
+    if ((m = /^\/b\/([^/]+)\/iam$/.exec(path))) {
+      const bucket = decodeURIComponent(m[1]!);
+      requests.push(`storage getIamPolicy ${bucket}`);
+      return throttled(`iam/${bucket}`) ?? estate.iam[bucket] ?? { status: 200, body: { kind: 'storage#policy', resourceId: `projects/_/buckets/${bucket}`, version: 1, etag: 'CAE=', bindings: [] } };
+    }
+    if ((m = /^\/(?:sql\/)?v1beta4\/projects\/([^/]+)\/instances$/.exec(path))) {
+      requests.push(`sqladmin instances.list ${m[1]}`);
+      return throttled(`sql/${m[1]}`) ?? paged(estate.sqlInstances[m[1]!], url.searchParams.get('pageToken'), estate.pageSize, 'sql#instancesList');
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/firewalls$/.exec(path))) {
+      requests.push(`compute firewalls.list ${m[1]}`);
+      return throttled(`compute/${m[1]}`) ?? paged(estate.firewalls[m[1]!], url.searchParams.get('pageToken'), estate.pageSize, 'compute#firewallList');
+    }
+    if (path === '/v3/projects:search') {
+      requests.push('cloudresourcemanager projects.search');
+      return { status: 200, body: { projects: estate.projects.map((projectId) => ({ projectId, name: `projects/${projectId}`, state: 'ACTIVE' })) } };
+    }
+    requests.push(`unknown ${req.method} ${url.pathname}`);
+    return { status: 404, body: { error: { code: 404, status: 'NOT_FOUND', message: `no route for ${url.pathname}` } } };
+  };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const answer = route(req);
+    const send = () => {
+      res.writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8' });
+      res.end(JSON.stringify(answer.body));
+    };
+    if (options.latencyMs) setTimeout(send, options.latencyMs);
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectGcp, gcpCustomRole, type GcpCollection } from '@leakproof/gcp';
+import { audit, loadPolicies, type Resource } from '@leakproof/core';
+import { loadFakeGcpEstate, startFakeGcp, type FakeGcpServer } from '@leakproof/testkit';
+
+const estateDir = fileURLToPath(new URL('./fixtures/gcp/estate/', import.meta.url));
+let server: FakeGcpServer;
+let collection: GcpCollection;
+const env = () => ({ STORAGE_EMULATOR_HOST: server.endpoint, LEAKPROOF_GCP_API_ENDPOINT: server.endpoint });
+const byName = (name: string): Resource => {
+  const r = collection.resources.find((x) => x.name === name);
+  if (!r) throw new Error(`no resource named ${name}`);
+  return r;
+};
+const value = (name: string, fact: string) => {
+  const f = byName(name).facts[fact];
+  return f && 'value' in f ? f.value : f ? 'unknown' : 'absent';
+};
+
+beforeAll(async () => {
+  server = await startFakeGcp(loadFakeGcpEstate(estateDir));
+  collection = await collectGcp({ env: env(), concurrency: 8, retries: 3 });
+});
+afterAll(() => server.close());
+
+describe('Cloud Storage buckets', () => {
+  it('discovers every visible project and lists buckets across pages with their ACLs', () => {
+    expect(server.requests).toContain('cloudresourcemanager projects.search');
+    expect(collection.resources.filter((r) => r.kind === 'storage-bucket')).toHaveLength(8);
+    expect(server.requests.filter((r) => r === 'storage buckets.list clinic-prod')).toHaveLength(3);
+  });
+
+  it.each([
+    ['clinic-gcs-photos', 'publicRead', true],
+    ['clinic-gcs-photos', 'publicList', true],
+    ['clinic-gcs-photos', 'publicWrite', false],
+    ['clinic-gcs-guarded', 'publicRead', false],
+    ['clinic-gcs-guarded', 'publicAccessPrevention', true],
+    ['clinic-gcs-legacy', 'publicList', true],
+    ['clinic-gcs-legacy', 'publicRead', true],
+    ['clinic-gcs-legacy', 'aclsDisabled', false],
+    ['clinic-gcs-stale-acl', 'publicList', false],
+    ['clinic-gcs-authenticated', 'authenticatedUsersAccess', true],
+    ['clinic-gcs-authenticated', 'publicRead', false],
+    ['clinic-gcs-dropbox', 'publicWrite', true],
+    ['clinic-gcs-dropbox', 'publicRead', false],
+    ['clinic-gcs-private', 'encryptionAtRest', 'customer-managed'],
+    ['clinic-gcs-private', 'versioning', true],
+    ['clinic-gcs-private', 'accessLogging', true],
+    ['clinic-gcs-private', 'objectLock', true],
+    ['clinic-gcs-photos', 'encryptionAtRest', 'provider-managed'],
+  ] as const)('%s has %s = %s', (bucket, fact, expected) => {
+    expect(value(bucket, fact)).toBe(expected);
+  });
+
+  it('carries the evidence chain', () => {
+    expect(byName('clinic-gcs-photos').facts.publicRead).toEqual({ value: true, evidence: ['IAM binding roles/storage.objectViewer to allUsers', 'iamConfiguration.publicAccessPrevention=inherited'] });
+    expect(byName('clinic-gcs-legacy').facts.publicRead).toMatchObject({ value: true, evidence: expect.arrayContaining(['default object ACL READER to allUsers', 'uniform bucket-level access off: ACLs apply']) });
+  });
+
+  it('retries a throttled IAM call with backoff and gets the answer', () => {
+    expect(server.requests.filter((r) => r === 'storage getIamPolicy clinic-gcs-photos')).toHaveLength(3);
+  });
+
+  it('makes what a denied call feeds unknown, says which permission is missing, and goes on', () => {
+    expect(byName('clinic-gcs-iam-denied').facts.publicRead).toMatchObject({ unknown: expect.stringMatching(/^storage.buckets.getIamPolicy was denied \(forbidden\); grant storage.buckets.getIamPolicy/) });
+    expect(collection.notices).toContainEqual(expect.objectContaining({ call: 'storage.buckets.getIamPolicy', permission: 'storage.buckets.getIamPolicy', resourceId: '//storage.googleapis.com/projects/_/buckets/clinic-gcs-iam-denied' }));
+  });
+});
+
+describe('Cloud SQL and firewalls', () => {
+  it('is reachable only with a public IP AND a broad public authorized network', () => {
+    expect(byName('patients-sql').facts.internetReachable).toEqual({
+      value: true,
+      evidence: ['ipConfiguration.ipv4Enabled=true (public IPv4 address)', 'authorized network 0.0.0.0/0 (0.0.0.0/0 is every IPv4 address)', 'the database listens on 5432'],
+    });
+    expect(value('office-sql', 'internetReachable')).toBe(false);
+    expect(value('private-sql', 'internetReachable')).toBe(false);
+    expect(value('broad-sql', 'internetReachable')).toBe(true);
+  });
+
+  it('lets sslMode supersede requireSsl', () => {
+    expect(byName('patients-sql').facts.tlsRequired).toEqual({ value: false, evidence: ['sslMode=ALLOW_UNENCRYPTED_AND_ENCRYPTED (supersedes requireSsl)'] });
+    expect(value('office-sql', 'tlsRequired')).toBe(true);
+  });
+
+  it('judges enabled ingress allow rules from public ranges on the database port catalogue', () => {
+    expect(value('allow-postgres', 'internetIngressDatabasePorts')).toEqual(['PostgreSQL 5432/tcp from 0.0.0.0/0']);
+    expect(value('allow-postgres', 'appliesTo')).toEqual(['tag:db']);
+    expect(value('allow-es-broad', 'internetIngressDatabasePorts')).toEqual(['Elasticsearch/OpenSearch 9200/tcp from 0.0.0.0/1', 'Elasticsearch/OpenSearch transport 9300/tcp from 0.0.0.0/1']);
+    expect(value('allow-all-disabled', 'internetIngressAllTraffic')).toBe(false);
+    expect(value('allow-internal', 'internetIngressDatabasePorts')).toEqual([]);
+    expect(value('egress-all', 'internetIngressPorts')).toEqual([]);
+  });
+
+  it('notes a disabled API for that project and warns about a denied list', () => {
+    expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'note', message: 'sqladmin.googleapis.com is disabled in project clinic-sandbox; its Cloud SQL instances were not audited' }));
+    expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'compute.firewalls.list', permission: 'compute.firewalls.list' }));
+  });
+});
+
+describe('the audit over a collected GCP estate', () => {
+  it('fails the exposures and passes the guarded resources', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const status = (rule: string, name: string) => result.findings.find((f) => f.rule.id === rule && f.resource.name === name)?.status;
+    expect(status('storage-public-read', 'clinic-gcs-photos')).toBe('fail');
+    expect(status('storage-public-read', 'clinic-gcs-guarded')).toBe('pass');
+    expect(status('storage-public-write', 'clinic-gcs-dropbox')).toBe('fail');
+    expect(status('storage-public-list', 'clinic-gcs-stale-acl')).toBe('pass');
+    expect(status('storage-public-read', 'clinic-gcs-iam-denied')).toBe('not-evaluated');
+    expect(status('database-internet-reachable', 'patients-sql')).toBe('fail');
+    expect(status('network-database-port-internet', 'allow-postgres')).toBe('fail');
+  });
+});
+
+describe('calls and permissions', () => {
+  it('skips calls no enabled rule needs', async () => {
+    const s = await startFakeGcp(loadFakeGcpEstate(estateDir));
+    try {
+      await collectGcp({ env: { STORAGE_EMULATOR_HOST: s.endpoint, LEAKPROOF_GCP_API_ENDPOINT: s.endpoint }, projects: ['clinic-prod'], needed: { 'network-firewall': new Set(['internetIngressDatabasePorts']) } });
+      expect(s.requests.some((r) => r.startsWith('compute firewalls.list'))).toBe(true);
+      expect(s.requests.some((r) => r.startsWith('sqladmin'))).toBe(false);
+      expect(s.requests.some((r) => r.startsWith('storage getIamPolicy'))).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('generates a least-privilege custom role from the same table', () => {
+    expect(gcpCustomRole({ 'database-instance': new Set(['internetReachable']) }).includedPermissions).toEqual(['cloudsql.instances.list', 'resourcemanager.projects.get', 'storage.buckets.getIamPolicy', 'storage.buckets.list']);
+  });
+});
