@@ -83,3 +83,8 @@ console.log(`peak RSS after collector: ${mib(process.resourceUsage().maxRSS * 10
 const { benchGcpCollector } = await import('./gcp-collector.mjs');
 console.log('');
 await benchGcpCollector();
+
+const { benchAzureCollector } = await import('./azure-collector.mjs');
+console.log('');
+await benchAzureCollector();
+console.log(`\npeak RSS (whole run): ${mib(process.resourceUsage().maxRSS * 1024)}`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/cli.js';
 
-const PUBLISHED = ['packages/core', 'packages/aws', 'packages/gcp', 'packages/terraform', 'packages/cli'];
+const PUBLISHED = ['packages/core', 'packages/aws', 'packages/gcp', 'packages/azure', 'packages/terraform', 'packages/cli'];
 const pnpmSpec = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
 
 function sh(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = process.env): Promise<{ code: number; stdout: string; stderr: string }> {

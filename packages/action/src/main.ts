@@ -34,9 +34,9 @@ function inputOf(): AuditInput {
   if (plan) return { kind: 'terraform', plan, ...(core.getInput('source-root') ? { sourceRoot: core.getInput('source-root') } : {}) };
   if (snapshot) return { kind: 'snapshot', file: snapshot };
   if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", "terraform-plan", or "demo"');
-  const unsupported = providers.filter((p) => p !== 'aws' && p !== 'gcp');
-  if (unsupported.length) throw new Error(`provider(s) ${unsupported.join(', ')} are not available in this release of leakproof; available: aws, gcp`);
-  return { kind: 'providers', providers, options: { regions: list('regions'), projects: list('projects'), roleArns: [], accounts: [] } };
+  const unsupported = providers.filter((p) => !['aws', 'gcp', 'azure'].includes(p));
+  if (unsupported.length) throw new Error(`unknown provider(s) ${unsupported.join(', ')}; available: aws, gcp, azure`);
+  return { kind: 'providers', providers, options: { regions: list('regions'), projects: list('projects'), subscriptions: list('subscriptions'), roleArns: [], accounts: [] } };
 }
 
 const ANNOTATION_LIMIT = 50;

@@ -15,7 +15,7 @@ Commands:
   audit               Audit a cloud (--provider aws), a snapshot or the bundled demo
   rules               List the rules with their severity and HIPAA/GDPR controls
   validate-policies   Check policy packs for errors (file:line:col)
-  permissions NAME    Print the least-privilege read-only policy or role for a provider (aws, gcp)
+  permissions NAME    Print the least-privilege read-only policy or role for a provider (aws, gcp, azure)
   merge FILES -o OUT  Combine sharded SARIF files within GitHub's limits
 
 Options:

@@ -9,6 +9,9 @@ export interface ProviderOptions {
   /** GCP projects (default: every visible project) and organization. */
   projects?: string[];
   organization?: string;
+  /** Azure subscriptions (default: every visible subscription) and how to read container access. */
+  subscriptions?: string[];
+  azureContainers?: 'arm' | 'data-plane';
   profile?: string;
   roleArns: string[];
   externalId?: string;
@@ -68,6 +71,25 @@ COLLECTORS.gcp = {
   async permissions(needed) {
     const { gcpCustomRole } = await import('@leakproof/gcp');
     return JSON.stringify(gcpCustomRole(needed), null, 2) + '\n';
+  },
+};
+
+COLLECTORS.azure = {
+  async collect(options, needed, env, logger, progress) {
+    const { collectAzure } = await import('@leakproof/azure');
+    return collectAzure({
+      ...(options.subscriptions?.length ? { subscriptions: options.subscriptions } : {}),
+      ...(options.azureContainers ? { containers: options.azureContainers } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      needed,
+      env,
+      logger,
+      onProgress: (p) => progress(`Azure ${p.phase}: ${p.done}/${p.total}`),
+    });
+  },
+  async permissions(needed) {
+    const { azureCustomRole } = await import('@leakproof/azure');
+    return JSON.stringify(azureCustomRole(needed), null, 2) + '\n';
   },
 };
 

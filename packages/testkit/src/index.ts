@@ -3,5 +3,10 @@ export type { FakeAwsEstate, FakeAwsServer, FakeResponse } from './fake-aws-serv
 export { syntheticAwsEstate } from './synthetic-aws.js';
 export { startSyntheticProcess } from './synthetic-process.js';
 export { syntheticGcpEstate } from './synthetic-gcp.js';
+export { syntheticArmEstate } from './synthetic-azure.js';
 export { loadFakeGcpEstate, startFakeGcp } from './fake-gcp-server.js';
 export type { FakeGcpEstate, FakeGcpServer, GcpAnswer } from './fake-gcp-server.js';
+export { loadFakeArmEstate, startFakeArm } from './fake-arm-server.js';
+export type { ArmAnswer, FakeArmEstate, FakeArmServer } from './fake-arm-server.js';
+export { AZURITE_ACCOUNT, seedAzuriteContainers, startAzurite } from './azurite.js';
+export type { Azurite } from './azurite.js';

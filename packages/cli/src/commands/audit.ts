@@ -26,7 +26,7 @@ export const AUDIT_HELP = `Usage: leakproof audit (--provider NAME | --snapshot 
 Audit cloud resources against the built-in HIPAA/GDPR rule packs and your own.
 
 Input:
-      --provider NAME       Collect live from a cloud: aws, gcp (repeatable)
+      --provider NAME       Collect live from a cloud: aws, gcp, azure (repeatable)
       --snapshot FILE       Audit a snapshot written by --save-snapshot (offline)
       --terraform-plan FILE Judge a Terraform plan (terraform show -json plan.out > FILE);
                             findings point at the .tf file and line that caused them
@@ -50,6 +50,12 @@ GCP (Application Default Credentials):
       --organization ID     Only projects under this organization (numeric id)
       Endpoints: STORAGE_EMULATOR_HOST (Cloud Storage) and LEAKPROOF_GCP_API_ENDPOINT (Cloud SQL
       Admin, Compute, Resource Manager); with either, no credential lookup happens.
+
+Azure (DefaultAzureCredential: environment, workload identity, managed identity, Azure CLI):
+      --subscriptions LIST  Subscriptions to audit (default: every subscription you can see)
+      --azure-containers M  arm (Reader role, default) or data-plane (Storage Blob Data Reader)
+      Endpoints: LEAKPROOF_AZURE_ARM_ENDPOINT (ARM) and AZURE_STORAGE_CONNECTION_STRING (the data
+      plane of the account it names, e.g. Azurite); with the ARM override no credential lookup happens.
 
 Policies:
       --policies PATH       Extra policy pack file or directory (repeatable); it may add,
@@ -93,6 +99,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     regions: { type: 'string', multiple: true },
     projects: { type: 'string', multiple: true },
     organization: { type: 'string' },
+    subscriptions: { type: 'string', multiple: true },
+    'azure-containers': { type: 'string' },
     profile: { type: 'string' },
     'role-arn': { type: 'string', multiple: true },
     'external-id': { type: 'string' },
@@ -139,6 +147,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
           regions: list(values.regions),
           projects: list(values.projects),
           ...(values.organization ? { organization: values.organization } : {}),
+          subscriptions: list(values.subscriptions),
+          ...(values['azure-containers'] ? { azureContainers: parseContainersMode(values['azure-containers']) } : {}),
           roleArns: values['role-arn'] ?? [],
           accounts: list(values.accounts),
           ...(values.profile ? { profile: values.profile } : {}),
@@ -185,6 +195,11 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     return EXIT.usage;
   }
   return verdict.verdict === 'fail' ? EXIT.findings : EXIT.ok;
+}
+
+function parseContainersMode(value: string): 'arm' | 'data-plane' {
+  if (value === 'arm' || value === 'data-plane') return value;
+  throw new UsageError(`--azure-containers: "${value}" is not one of arm, data-plane`);
 }
 
 function parseFailOn(value: string | undefined): Severity | 'none' {

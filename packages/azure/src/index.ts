@@ -1,0 +1,11 @@
+export { collectAzure } from './fetch/collect.js';
+export type { AzureCollection, CollectAzureOptions } from './fetch/collect.js';
+export { AZURE_CALLS, azureCustomRole } from './calls.js';
+export type { AzureCall, AzureCallId, NeededFacts } from './calls.js';
+export { AZURE_ERROR_CLASSES, outcomeOfAzureError } from './outcome.js';
+export { allowPublicVerdict, normalizeContainer, normalizeStorageAccount } from './normalize/storage.js';
+export type { AzureBlobServiceProperties, AzureStorageAccount } from './normalize/storage.js';
+export { normalizeSqlServer } from './normalize/sql.js';
+export type { AzureFirewallRule, AzureSqlServer } from './normalize/sql.js';
+export { normalizeNsg, nsgRuleEntries, nsgRuleIsOpen } from './normalize/nsg.js';
+export type { AzureNsg, AzureSecurityRule } from './normalize/nsg.js';

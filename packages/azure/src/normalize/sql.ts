@@ -1,0 +1,76 @@
+import { fact, judgeAddressRange, outcomeReason, type CallOutcome, type Fact, type Resource } from '@leakproof/core';
+
+export interface AzureSqlServer {
+  id?: string;
+  name?: string;
+  location?: string;
+  tags?: Record<string, string>;
+  publicNetworkAccess?: string;
+  minimalTlsVersion?: string;
+}
+
+export interface AzureFirewallRule {
+  name?: string;
+  startIpAddress?: string;
+  endIpAddress?: string;
+}
+
+/**
+ * Pure: an Azure SQL server with its firewall rules. 0.0.0.0-0.0.0.0 ("Allow Azure services") opens it
+ * to every Azure tenant; a broad public range opens it to the internet, but only with public network
+ * access enabled. The evidence names each link.
+ */
+export function normalizeSqlServer(server: AzureSqlServer, rules: CallOutcome<AzureFirewallRule[]>, protector: CallOutcome<{ serverKeyType?: string }>, unknown: { publicNetworkAccess?: string } = {}): Resource {
+  const name = server.name ?? '?';
+  const publicNetwork = (server.publicNetworkAccess ?? 'Enabled') === 'Enabled';
+  const publicly: Fact = unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : fact(publicNetwork, `publicNetworkAccess=${server.publicNetworkAccess ?? 'not set (Enabled)'}`);
+  const internet: string[] = [];
+  const tenants: string[] = [];
+  if (rules.status === 'ok') {
+    for (const r of rules.value) {
+      const start = r.startIpAddress ?? '';
+      const end = r.endIpAddress ?? '';
+      if (start === '0.0.0.0' && end === '0.0.0.0') tenants.push(`firewall rule ${r.name} 0.0.0.0-0.0.0.0 ("Allow Azure services") admits every Azure tenant`);
+      else {
+        const judged = judgeAddressRange(start, end);
+        if (judged.internet) internet.push(`firewall rule ${r.name} ${start}-${end}: ${judged.reason}`);
+      }
+    }
+  }
+  const rulesUnknown = rules.status === 'ok' ? undefined : outcomeReason(rules, 'the firewall rules');
+  const reachable: Fact =
+    'unknown' in publicly
+      ? publicly
+      : !publicNetwork
+        ? fact(false, 'publicNetworkAccess=Disabled')
+        : internet.length
+          ? fact(true, 'publicNetworkAccess=Enabled', ...internet, 'SQL Server listens on 1433')
+          : rulesUnknown
+            ? { unknown: rulesUnknown }
+            : fact(false, 'publicNetworkAccess=Enabled', 'no firewall rule admits a broad public range');
+  const tls = server.minimalTlsVersion ?? 'None';
+  const facts: Record<string, Fact> = {
+    engine: fact('sqlserver', 'Azure SQL Database server'),
+    port: fact(1433, 'Azure SQL listens on 1433'),
+    publiclyAccessible: publicly,
+    internetReachable: reachable,
+    internetExposedPorts: rulesUnknown ? { unknown: rulesUnknown } : fact(publicNetwork && internet.length ? ['SQL Server 1433/tcp from the internet'] : [], ...(internet.length ? internet : ['no broad public firewall range'])),
+    openToCloudTenants: rulesUnknown ? { unknown: rulesUnknown } : fact(publicNetwork && tenants.length > 0, ...(tenants.length ? tenants : ['no 0.0.0.0-0.0.0.0 firewall rule'])),
+    tlsRequired: fact(tls === '1.2' || tls === '1.3', `minimalTlsVersion=${tls}`),
+    backupsEnabled: fact(true, 'Azure SQL Database takes automated backups'),
+  };
+  if (protector.status === 'ok') {
+    facts.encryptionAtRest = protector.value.serverKeyType === 'AzureKeyVault' ? fact('customer-managed', 'encryption protector: AzureKeyVault') : fact('provider-managed', `encryption protector: ${protector.value.serverKeyType ?? 'ServiceManaged'} (transparent data encryption)`);
+  } else if (protector.status !== 'skipped') facts.encryptionAtRest = { unknown: outcomeReason(protector, 'the encryption protector') };
+  return {
+    id: server.id ?? `terraform:${name}`,
+    kind: 'database-instance',
+    provider: 'azure',
+    account: /\/subscriptions\/([^/]+)/i.exec(server.id ?? '')?.[1] ?? 'unknown',
+    region: server.location ?? 'unknown',
+    name,
+    type: 'Microsoft.Sql/servers',
+    tags: server.tags ?? {},
+    facts,
+  };
+}

@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, relative, sep } from 'node:path';
+
+/** One ARM answer: a JSON body (a list's `value` is paged with `nextLink`), or an error with headers. */
+export interface ArmAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FakeArmEstate {
+  /** By request path without query, e.g. `/subscriptions/S/providers/Microsoft.Sql/servers`. */
+  answers: Record<string, ArmAnswer>;
+  pageSize: number;
+  /** Answer the first N requests for a path with 429 and `Retry-After: 1`. */
+  throttleFirst?: Record<string, number>;
+}
+
+export interface FakeArmServer {
+  endpoint: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Reads an ARM estate from fixture files: every `*.json` under `arm/` answers the request path that
+ * mirrors its file path (`arm/subscriptions/S/providers/Microsoft.Sql/servers.json`), and
+ * `*.error.json` holds `{ "status", "headers"?, "error" }`. `estate.json` has pageSize and throttleFirst.
+ */
+export function loadFakeArmEstate(dir: string): FakeArmEstate {
+  const meta = JSON.parse(readFileSync(join(dir, 'estate.json'), 'utf8')) as { pageSize?: number; throttleFirst?: Record<string, number> };
+  const answers: Record<string, ArmAnswer> = {};
+  const root = join(dir, 'arm');
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d)) {
+      const full = join(d, f);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (f.endsWith('.error.json')) {
+        const e = JSON.parse(readFileSync(full, 'utf8')) as { status: number; headers?: Record<string, string>; error: unknown };
+        answers[`/${relative(root, full).split(sep).join('/').replace(/\.error\.json$/, '')}`] = { status: e.status, body: { error: e.error }, ...(e.headers ? { headers: e.headers } : {}) };
+      } else if (f.endsWith('.json')) answers[`/${relative(root, full).split(sep).join('/').replace(/\.json$/, '')}`] = { status: 200, body: JSON.parse(readFileSync(full, 'utf8')) };
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return { answers, pageSize: meta.pageSize ?? 100, ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}) };
+}
+
+/** Starts an ARM look-alike on 127.0.0.1: GET only, `api-version` ignored, lists paged by `nextLink`. */
+export async function startFakeArm(estate: FakeArmEstate, options: { latencyMs?: number } = {}): Promise<FakeArmServer> {
+  const requests: string[] = [];
+  const throttle = new Map(Object.entries(estate.throttleFirst ?? {}));
+  let endpoint = '';
+  const route = (req: IncomingMessage): ArmAnswer => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname.replace(/\/+$/, '');
+    requests.push(`${req.method} ${path}`);
+    const left = throttle.get(path) ?? 0;
+    if (left > 0) {
+      throttle.set(path, left - 1);
+      return { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } } };
+    }
+    if (!(req.headers.authorization ?? '').startsWith('Bearer ')) return { status: 401, body: { error: { code: 'AuthenticationFailed', message: 'no bearer token' } } };
+    const answer = estate.answers[path];
+    if (!answer) return { status: 404, body: { error: { code: 'ResourceNotFound', message: `no fixture for ${path}` } } };
+    const value = (answer.body as { value?: unknown[] }).value;
+    if (answer.status !== 200 || !Array.isArray(value)) return answer;
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
+    const page = value.slice(skip, skip + estate.pageSize);
+    const next = skip + estate.pageSize < value.length ? `${endpoint}${path}?api-version=${url.searchParams.get('api-version') ?? ''}&$skiptoken=${skip + estate.pageSize}` : undefined;
+    return { status: 200, body: { value: page, ...(next ? { nextLink: next } : {}) } };
+  };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const answer = route(req);
+    const send = () => {
+      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': 'fake', ...(answer.headers ?? {}) });
+      res.end(JSON.stringify(answer.body));
+    };
+    if (options.latencyMs) setTimeout(send, options.latencyMs);
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,148 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { azureCustomRole, collectAzure, type AzureCollection } from '@leakproof/azure';
+import { audit, loadPolicies, type Resource } from '@leakproof/core';
+import { loadFakeArmEstate, seedAzuriteContainers, startAzurite, startFakeArm, type Azurite, type FakeArmServer } from '@leakproof/testkit';
+
+const estateDir = fileURLToPath(new URL('./fixtures/azure/estate/', import.meta.url));
+let arm: FakeArmServer;
+let collection: AzureCollection;
+const byName = (name: string, kind?: Resource['kind']): Resource => {
+  const r = collection.resources.find((x) => x.name === name && (!kind || x.kind === kind));
+  if (!r) throw new Error(`no resource named ${name}`);
+  return r;
+};
+const value = (name: string, fact: string, kind?: Resource['kind']) => {
+  const f = byName(name, kind).facts[fact];
+  return f && 'value' in f ? f.value : f ? 'unknown' : 'absent';
+};
+
+beforeAll(async () => {
+  arm = await startFakeArm(loadFakeArmEstate(estateDir));
+  collection = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint }, concurrency: 8, maxRetries: 4 });
+});
+afterAll(() => arm.close());
+
+describe('storage accounts and containers (ARM)', () => {
+  it('discovers subscriptions and follows nextLink paging', () => {
+    expect(arm.requests).toContain('GET /subscriptions');
+    expect(collection.resources.filter((r) => r.kind === 'storage-account')).toHaveLength(5);
+    expect(arm.requests.filter((r) => r.endsWith('/providers/Microsoft.Storage/storageAccounts') && r.includes('000000000001'))).toHaveLength(3);
+  });
+
+  it.each([
+    ['photos', 'publicRead', true],
+    ['photos', 'publicList', true],
+    ['thumbs', 'publicRead', true],
+    ['thumbs', 'publicList', false],
+    ['private', 'publicRead', false],
+    ['scans', 'publicRead', false],
+    ['scans', 'publicList', false],
+    ['archive', 'publicRead', true],
+  ] as const)('container %s has %s = %s', (name, fact, expected) => {
+    expect(value(name, fact, 'storage-bucket')).toBe(expected);
+  });
+
+  it('explains that an account flag of false overrides a container level of "container"', () => {
+    expect(byName('scans').facts.publicList).toEqual({ value: false, evidence: ['storage account cliniclocked: allowBlobPublicAccess=false'] });
+    expect(byName('archive').facts.publicRead).toEqual({ value: true, evidence: ['container archive: public access level blob (ARM)', 'storage account clinicold: allowBlobPublicAccess=not set (allowed)'] });
+  });
+
+  it('reads the account settings', () => {
+    expect(value('clinicopen', 'networkOpenToInternet')).toBe(true);
+    expect(value('cliniclocked', 'networkOpenToInternet')).toBe(false);
+    expect(value('cliniclocked', 'encryptionAtRest')).toBe('customer-managed');
+    expect(value('clinicold', 'minimumTlsVersion')).toBe('TLS1_0');
+    expect(value('clinicold', 'blobSoftDelete')).toBe(false);
+    expect(value('clinicopen', 'versioning')).toBe(false);
+  });
+
+  it('notes a 403 and goes on', () => {
+    expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'blobContainers.list', permission: 'Microsoft.Storage/storageAccounts/blobServices/containers/read' }));
+    expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'storageAccounts.list', account: '00000000-0000-0000-0000-000000000002' }));
+    expect(value('clinicdenied', 'blobSoftDelete')).toBe('unknown');
+  });
+
+  it('honours 429 with Retry-After and then succeeds', () => {
+    expect(arm.requests.filter((r) => r.endsWith('000000000002/providers/Microsoft.Network/networkSecurityGroups'))).toHaveLength(3);
+  });
+});
+
+describe('SQL servers and NSGs', () => {
+  it('is reachable only with public network access AND a broad firewall range, naming each link', () => {
+    expect(byName('clinic-sql-open').facts.internetReachable).toEqual({
+      value: true,
+      evidence: ['publicNetworkAccess=Enabled', 'firewall rule AllowAll 0.0.0.0-255.255.255.255: 0.0.0.0-255.255.255.255 is a broad public range (4,294,967,296 addresses)', 'SQL Server listens on 1433'],
+    });
+    expect(value('clinic-sql-private', 'internetReachable')).toBe(false);
+    expect(value('clinic-sql-office', 'internetReachable')).toBe(false);
+  });
+
+  it('reports "Allow Azure services" as open to every Azure tenant', () => {
+    expect(value('clinic-sql-azure-only', 'openToCloudTenants')).toBe(true);
+    expect(value('clinic-sql-azure-only', 'internetReachable')).toBe(false);
+  });
+
+  it('reads TLS and the encryption protector', () => {
+    expect(value('clinic-sql-open', 'tlsRequired')).toBe(false);
+    expect(value('clinic-sql-office', 'encryptionAtRest')).toBe('customer-managed');
+  });
+
+  it('judges inbound Allow rules from Internet, *, and public ranges, with what they guard', () => {
+    expect(value('db-nsg', 'internetIngressDatabasePorts')).toEqual(['PostgreSQL 5432/tcp from 0.0.0.0/0']);
+    expect(value('db-nsg', 'appliesTo')).toEqual(['subnet vnet-clinic/subnets/db']);
+    expect(value('app-nsg', 'internetIngressAllTraffic')).toBe(true);
+    expect(value('app-nsg', 'appliesTo')).toEqual(['NIC app-vm-nic']);
+    expect(value('internal-nsg', 'internetIngressDatabasePorts')).toEqual([]);
+    expect(value('deny-nsg', 'internetIngressDatabasePorts')).toEqual([]);
+  });
+
+  it('fails the exposures in an audit and passes the guarded resources', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const status = (rule: string, name: string) => result.findings.find((f) => f.rule.id === rule && f.resource.name === name)?.status;
+    expect(status('storage-public-read', 'photos')).toBe('fail');
+    expect(status('storage-public-read', 'scans')).toBe('pass');
+    expect(status('database-internet-reachable', 'clinic-sql-open')).toBe('fail');
+    expect(status('database-open-to-cloud-tenants', 'clinic-sql-azure-only')).toBe('fail');
+    expect(status('network-database-port-internet', 'db-nsg')).toBe('fail');
+  });
+});
+
+describe('the data plane, against Azurite', () => {
+  let azurite: Azurite;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    await seedAzuriteContainers(azurite.connectionString, [
+      { name: 'dp-container', access: 'container' },
+      { name: 'dp-blob', access: 'blob' },
+      { name: 'dp-private' },
+    ]);
+  });
+  afterAll(() => azurite.stop());
+
+  it('reads container access levels from the Blob service and applies the account flag from ARM', async () => {
+    const c = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString }, subscriptions: ['00000000-0000-0000-0000-000000000001'], containers: 'data-plane', needed: { 'storage-bucket': new Set(['publicRead', 'publicList']) } });
+    const fact = (name: string, f: string) => {
+      const r = c.resources.find((x) => x.name === name)!;
+      const v = r.facts[f]!;
+      return 'value' in v ? v.value : 'unknown';
+    };
+    expect(fact('dp-container', 'publicList')).toBe(true);
+    expect(fact('dp-blob', 'publicRead')).toBe(true);
+    expect(fact('dp-blob', 'publicList')).toBe(false);
+    expect(fact('dp-private', 'publicRead')).toBe(false);
+    expect(c.resources.find((x) => x.name === 'dp-container')!.facts.publicList!.evidence).toContain('container dp-container: public access level container (data plane)');
+  });
+});
+
+describe('permissions', () => {
+  it('generates a least-privilege custom role from the call table', () => {
+    expect(azureCustomRole({ 'database-instance': new Set(['internetReachable']) }).Actions).toEqual([
+      'Microsoft.Resources/subscriptions/read',
+      'Microsoft.Sql/servers/firewallRules/read',
+      'Microsoft.Sql/servers/read',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/read',
+      'Microsoft.Storage/storageAccounts/read',
+    ]);
+  });
+});
