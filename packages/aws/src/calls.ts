@@ -1,4 +1,4 @@
-import type { ResourceKind } from '@leakproof/core';
+import { callIsNeeded, type NeededFacts, type ResourceKind } from '@leakproof/core';
 
 /** Names of the AWS API calls the collector can make. */
 export type AwsCallId =
@@ -152,14 +152,9 @@ export function awsCall(id: AwsCallId): AwsCall {
   return call;
 }
 
-/** What the enabled rules need: fact names by resource kind. `undefined` means "everything". */
-export type NeededFacts = Partial<Record<ResourceKind, ReadonlySet<string>>> | undefined;
-
+export type { NeededFacts };
 /** Whether a call feeds any needed fact (discovery calls always run). */
-export function isCallNeeded(call: AwsCall, needed: NeededFacts): boolean {
-  if (call.discovery || needed === undefined) return true;
-  return Object.entries(call.feeds).some(([kind, facts]) => facts.some((f) => needed[kind as ResourceKind]?.has(f)));
-}
+export const isCallNeeded: (call: AwsCall, needed: NeededFacts) => boolean = callIsNeeded;
 
 /** The calls the enabled rules need, in table order. */
 export function neededCalls(needed: NeededFacts): AwsCall[] {

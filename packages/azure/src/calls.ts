@@ -1,4 +1,4 @@
-import type { ResourceKind } from '@leakproof/core';
+import { callIsNeeded, type NeededFacts, type ResourceKind } from '@leakproof/core';
 
 export type AzureCallId =
   | 'subscriptions.list'
@@ -61,16 +61,13 @@ export const AZURE_CALLS: readonly AzureCall[] = [
   },
 ];
 
-export type NeededFacts = Partial<Record<ResourceKind, ReadonlySet<string>>> | undefined;
+export type { NeededFacts };
 
 export function azureCall(id: AzureCallId): AzureCall {
   return AZURE_CALLS.find((c) => c.id === id)!;
 }
 
-export function isAzureCallNeeded(call: AzureCall, needed: NeededFacts): boolean {
-  if (call.discovery || needed === undefined) return true;
-  return Object.entries(call.feeds).some(([kind, facts]) => facts.some((f) => needed[kind as ResourceKind]?.has(f)));
-}
+export const isAzureCallNeeded: (call: AzureCall, needed: NeededFacts) => boolean = callIsNeeded;
 
 /**
  * A least-privilege custom role (as `az role definition create` reads it). Containers are read through

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './util/read-file.js';
 import { ConfigurationError } from './errors.js';
 import type { AuditResult } from './engine.js';
 import { FINGERPRINT_KEY, fingerprint } from './report/sarif.js';
@@ -55,13 +55,7 @@ export function parseBaseline(text: string, file: string): Map<string, BaselineE
 }
 
 export function readBaseline(file: string, display: string = file): Map<string, BaselineEntry> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigurationError('LP_FILE_NOT_FOUND', `${display}: cannot read the baseline (does it exist?)`);
-  }
-  return parseBaseline(text, display);
+  return parseBaseline(readInputFile(file, display, 'the baseline'), display);
 }
 
 /**

@@ -37,5 +37,6 @@ export type { Waiver } from './waivers.js';
 export { applyBaseline, parseBaseline, readBaseline } from './baseline.js';
 export type { BaselineEntry } from './baseline.js';
 export { GITHUB_LIMITS, mergeSarif } from './report/sarif-merge.js';
-export { failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
-export type { CallFailure, CallOutcome, ErrorCategory } from './outcome.js';
+export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
+export type { CallFailure, CallOutcome, ErrorCategory, NeededFacts } from './outcome.js';
+export { readInputFile } from './util/read-file.js';

@@ -58,3 +58,15 @@ export function outcomeReason(o: Exclude<CallOutcome<unknown>, { status: 'ok' }>
 export function mapOutcome<T, U>(o: CallOutcome<T>, f: (value: T) => U): CallOutcome<U> {
   return o.status === 'ok' ? { status: 'ok', value: f(o.value) } : o;
 }
+
+/** The facts enabled rules read, by resource kind (see factsNeededBy); undefined means every fact. */
+export type NeededFacts = Partial<Record<import('./model.js').ResourceKind, ReadonlySet<string>>> | undefined;
+
+/**
+ * Whether a collector call must run: discovery calls always do; others when they feed a fact that
+ * an enabled rule needs. Every collector's call table is filtered with this.
+ */
+export function callIsNeeded(call: { feeds: Partial<Record<string, readonly string[]>>; discovery?: boolean }, needed: NeededFacts): boolean {
+  if (call.discovery || needed === undefined) return true;
+  return Object.entries(call.feeds).some(([kind, facts]) => (facts ?? []).some((f) => needed[kind as keyof NonNullable<NeededFacts>]?.has(f)));
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './util/read-file.js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
 import { checkFactValue, factDefinition, FACT_CATALOGUE } from './facts.js';
@@ -94,13 +94,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
 
 /** Reads and validates a snapshot file; errors name `display` (the path as the user wrote it). */
 export function readSnapshot(file: string, display: string = file): Snapshot {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigurationError('LP_FILE_NOT_FOUND', `${display}: cannot read the file (does it exist?)`);
-  }
-  return parseSnapshot(text, display);
+  return parseSnapshot(readInputFile(file, display), display);
 }
 
 function issueAt(where: SourceDocument | { file: string }, path: (string | number)[], message: string, key?: string): ValidationIssue {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './util/read-file.js';
 import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
 import type { AuditResult, FailFinding } from './engine.js';
 import type { CollectionNotice, Resource } from './model.js';
@@ -42,13 +42,7 @@ export function validateWaivers(text: string, file: string, policies?: PolicySet
 }
 
 export function readWaivers(file: string, display: string = file, policies?: PolicySet): Waiver[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigurationError('LP_FILE_NOT_FOUND', `${display}: cannot read the file (does it exist?)`);
-  }
-  const result = validateWaivers(text, display, policies);
+  const result = validateWaivers(readInputFile(file, display), display, policies);
   if (!result.ok) throw ConfigurationError.fromIssues('LP_WAIVERS_INVALID', result.issues);
   return result.value;
 }

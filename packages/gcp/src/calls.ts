@@ -1,4 +1,4 @@
-import type { ResourceKind } from '@leakproof/core';
+import { callIsNeeded, type NeededFacts, type ResourceKind } from '@leakproof/core';
 
 export type GcpCallId =
   | 'cloudresourcemanager.projects.search'
@@ -54,16 +54,13 @@ export const GCP_CALLS: readonly GcpCall[] = [
   },
 ];
 
-export type NeededFacts = Partial<Record<ResourceKind, ReadonlySet<string>>> | undefined;
+export type { NeededFacts };
 
 export function gcpCall(id: GcpCallId): GcpCall {
   return GCP_CALLS.find((c) => c.id === id)!;
 }
 
-export function isGcpCallNeeded(call: GcpCall, needed: NeededFacts): boolean {
-  if (call.discovery || needed === undefined) return true;
-  return Object.entries(call.feeds).some(([kind, facts]) => facts.some((f) => needed[kind as ResourceKind]?.has(f)));
-}
+export const isGcpCallNeeded: (call: GcpCall, needed: NeededFacts) => boolean = callIsNeeded;
 
 /** A least-privilege custom role (as `gcloud iam roles create --file` reads it) for the needed calls. */
 export function gcpCustomRole(needed: NeededFacts): { title: string; description: string; stage: string; includedPermissions: string[] } {

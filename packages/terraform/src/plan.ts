@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigurationError } from '@leakproof/core';
+import { ConfigurationError, readInputFile } from '@leakproof/core';
 
 /** One entry of `resource_changes` in `terraform show -json` output. */
 export interface ResourceChange {
@@ -72,13 +71,7 @@ export function parsePlan(text: string, file: string): Plan {
 }
 
 export function readPlan(file: string, display: string = file): Plan {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigurationError('LP_FILE_NOT_FOUND', `${display}: cannot read the plan (does it exist?)`);
-  }
-  return parsePlan(text, display);
+  return parsePlan(readInputFile(file, display, 'the plan'), display);
 }
 
 /** An attribute of the planned end state, or that it is unknown until apply. */

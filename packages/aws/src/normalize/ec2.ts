@@ -1,5 +1,5 @@
 import type { Instance, IpPermission, SecurityGroup, Snapshot } from '@aws-sdk/client-ec2';
-import { databaseServicesIn, fact, judgeSourceRange, type Fact, type Resource } from '@leakproof/core';
+import { databaseServicesIn, fact, internetIngressFacts, judgeSourceRange, type Fact, type Resource } from '@leakproof/core';
 import { outcomeReason, type CallOutcome } from '../outcome.js';
 
 /** One ingress permission that admits an internet source. */
@@ -53,10 +53,6 @@ export function internetIngressOf(sg: SecurityGroup): InternetIngress[] {
   return out;
 }
 
-function ingressLabel(i: InternetIngress): string {
-  return i.protocol === 'all' ? `all traffic from ${i.source}` : `${i.from === i.to ? i.from : `${i.from}-${i.to}`}/${i.protocol} from ${i.source}`;
-}
-
 function databaseLabels(i: InternetIngress): string[] {
   return databaseServicesIn(i.protocol, i.from, i.to).map((svc) => `${svc} from ${i.source}`);
 }
@@ -68,14 +64,7 @@ export function normalizeSecurityGroup(sg: SecurityGroup, region: string, accoun
   const facts: Record<string, Fact> = {
     direction: fact('ingress', 'security group ingress permissions'),
     enabled: fact(true, 'security groups are always in force'),
-    internetIngressPorts: fact([...new Set(ingress.map(ingressLabel))], ...(ingress.length ? ingress.map((i) => i.evidence) : ['no ingress permission admits a public range'])),
-    internetIngressDatabasePorts: fact(
-      [...new Set(ingress.flatMap(databaseLabels))],
-      ...(ingress.some((i) => databaseLabels(i).length) ? ingress.filter((i) => databaseLabels(i).length).map((i) => `${i.evidence} (${databaseServicesIn(i.protocol, i.from, i.to).join(', ')})`) : ['no database port is admitted from a public range']),
-    ),
-    internetIngressAllTraffic: ingress.some((i) => i.protocol === 'all')
-      ? fact(true, ...ingress.filter((i) => i.protocol === 'all').map((i) => i.evidence))
-      : fact(false, 'no "all traffic" permission from a public range'),
+    ...internetIngressFacts(ingress),
   };
   if (attachments !== undefined) {
     facts.appliesTo = fact(attachments, attachments.length ? `attached to ${attachments.join(', ')}` : 'not attached to any instance or database found');
