@@ -174,9 +174,17 @@ class AzureCollector {
     );
   }
 
-  /** Container access levels through ARM, or through the data plane (a connection string or the account's blob endpoint). */
+  /**
+   * Container access levels through ARM, or through the data plane (a connection string or the
+   * account's blob endpoint). With the ARM endpoint overridden (tests, emulators) nothing else may be
+   * contacted: only the account named by AZURE_STORAGE_CONNECTION_STRING is read on the data plane, the
+   * others through ARM.
+   */
   private listContainers(client: StorageManagementClient, a: AzureStorageAccount & { primaryEndpoints?: { blob?: string } }, rg: string): Promise<CallOutcome<{ items: Array<{ id?: string; name?: string; publicAccess?: string }>; how: string }>> {
-    if ((this.options.containers ?? 'arm') === 'arm') {
+    const connection = this.env.AZURE_STORAGE_CONNECTION_STRING;
+    const named = !!connection && new RegExp(`AccountName=${a.name};`, 'i').test(`${connection};`);
+    const dataPlane = (this.options.containers ?? 'arm') === 'data-plane' && (named || !this.endpoint);
+    if (!dataPlane) {
       return this.call('blobContainers.list', async () => {
         const items: Array<{ id?: string; name?: string; publicAccess?: string }> = [];
         for await (const c of client.blobContainers.list(rg, a.name ?? '')) items.push({ id: c.id, name: c.name, publicAccess: (c as { publicAccess?: string }).publicAccess ?? 'None' });
@@ -184,8 +192,6 @@ class AzureCollector {
       });
     }
     return this.call('dataPlane.listContainers', async () => {
-      const connection = this.env.AZURE_STORAGE_CONNECTION_STRING;
-      const named = connection && new RegExp(`AccountName=${a.name};`, 'i').test(`${connection};`);
       const blob = named ? BlobServiceClient.fromConnectionString(connection) : new BlobServiceClient(a.primaryEndpoints?.blob ?? `https://${a.name}.blob.core.windows.net`, this.credential);
       const items: Array<{ id?: string; name?: string; publicAccess?: string }> = [];
       for await (const c of blob.listContainers()) items.push({ id: `${a.id}/blobServices/default/containers/${c.name}`, name: c.name, publicAccess: c.properties.publicAccess ?? 'None' });
