@@ -119,6 +119,13 @@ describe('EC2 and RDS exposure', () => {
     expect(value('analytics-private', 'encryptionAtRest')).toBe('none');
   });
 
+  it('reads TLS enforcement from each parameter group once, with the engine default when unset', () => {
+    expect(byName('patients-public').facts.tlsRequired).toEqual({ value: false, evidence: ['parameter group pg-legacy: rds.force_ssl=0'] });
+    expect(value('patients-office', 'tlsRequired')).toBe(true);
+    expect(byName('analytics-private').facts.tlsRequired).toEqual({ value: false, evidence: ['parameter group mysql-default: require_secure_transport not set (engine default off)'] });
+    expect(server.requests.filter((r) => r === 'rds DescribeDBParameters')).toHaveLength(3);
+  });
+
   it('finds public EBS and RDS snapshots, and ignores automated ones', () => {
     expect(value('snap-0public00000001', 'public')).toBe(true);
     expect(value('snap-0private0000002', 'public')).toBe(false);

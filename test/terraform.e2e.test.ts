@@ -63,6 +63,11 @@ describe('split resources join to their parent through configuration references'
     expect(outcome(result.findings, 'database-internet-reachable', 'aurora-analytics')?.status).toBe('fail');
   });
 
+  it('a database reads TLS enforcement from the aws_db_parameter_group it refers to', () => {
+    const db = auditCase('aws-network').resources.find((r) => r.name === 'patients-public')!;
+    expect(db.facts.tlsRequired).toEqual({ value: false, evidence: ['parameter group pg-legacy: rds.force_ssl=0'] });
+  });
+
   it('GCP IAM and ACL resources join their bucket, and public access prevention wins', () => {
     const { result } = auditCase('gcp');
     expect(outcome(result.findings, 'storage-public-read', 'clinic-photos-gcs')?.status).toBe('fail');

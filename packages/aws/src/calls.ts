@@ -25,14 +25,16 @@ export type AwsCallId =
   | 'rds:DescribeDBSnapshots'
   | 'rds:DescribeDBSnapshotAttributes'
   | 'rds:DescribeDBClusterSnapshots'
-  | 'rds:DescribeDBClusterSnapshotAttributes';
+  | 'rds:DescribeDBClusterSnapshotAttributes'
+  | 'rds:DescribeDBParameters'
+  | 'rds:DescribeDBClusterParameters';
 
 export interface AwsCall {
   id: AwsCallId;
   /** The IAM action that allows the call. */
   permission: string;
   /** How often it runs: once per account, per region, or per resource. */
-  scope: 'account' | 'region' | 'bucket' | 'snapshot';
+  scope: 'account' | 'region' | 'bucket' | 'snapshot' | 'parameter-group';
   /** The facts it feeds, by resource kind. A call none of whose facts an enabled rule needs is not made. */
   feeds: Partial<Record<ResourceKind, string[]>>;
   /**
@@ -144,6 +146,9 @@ export const AWS_CALLS: readonly AwsCall[] = [
   { id: 'rds:DescribeDBSnapshotAttributes', permission: 'rds:DescribeDBSnapshotAttributes', scope: 'snapshot', feeds: { snapshot: ['public'] } },
   { id: 'rds:DescribeDBClusterSnapshots', permission: 'rds:DescribeDBClusterSnapshots', scope: 'region', feeds: { snapshot: ['snapshotOf', 'public', 'encrypted', 'ageDays'] } },
   { id: 'rds:DescribeDBClusterSnapshotAttributes', permission: 'rds:DescribeDBClusterSnapshotAttributes', scope: 'snapshot', feeds: { snapshot: ['public'] } },
+  // One call set per distinct parameter group, not per database: groups are usually shared.
+  { id: 'rds:DescribeDBParameters', permission: 'rds:DescribeDBParameters', scope: 'parameter-group', feeds: { 'database-instance': ['tlsRequired'] } },
+  { id: 'rds:DescribeDBClusterParameters', permission: 'rds:DescribeDBClusterParameters', scope: 'parameter-group', feeds: { 'database-instance': ['tlsRequired'] } },
 ];
 
 export function awsCall(id: AwsCallId): AwsCall {

@@ -11,4 +11,5 @@ export { normalizeAccountPublicAccessBlock, normalizeBucket } from './normalize/
 export type { RawAccountPublicAccessBlock, RawBucket } from './normalize/s3-bucket.js';
 export { groupExposure, internetIngressOf, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from './normalize/ec2.js';
 export type { GroupExposure, InternetIngress } from './normalize/ec2.js';
-export { normalizeDbCluster, normalizeDbInstance, normalizeDbSnapshot } from './normalize/rds.js';
+export { normalizeDbCluster, normalizeDbInstance, normalizeDbSnapshot, tlsRequiredFact } from './normalize/rds.js';
+export type { TlsParameters } from './normalize/rds.js';

@@ -190,7 +190,7 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
       }
       if (service === 'ec2' && action === 'DescribeRegions') return describeRegions(estate);
       const variant = params.get('RestorableBy.1') === 'all' ? '.restorable-by-all' : '';
-      const target = params.get('DBSnapshotIdentifier') ?? params.get('DBClusterSnapshotIdentifier');
+      const target = params.get('DBSnapshotIdentifier') ?? params.get('DBClusterSnapshotIdentifier') ?? params.get('DBParameterGroupName') ?? params.get('DBClusterParameterGroupName');
       const token = params.get('NextToken') ?? params.get('Marker');
       const key = `${service}/${region}/${action}${variant}${target ? `.${target}` : ''}${token ? `.${token}` : ''}`;
       return estate.query[key] ?? estate.query[`${service}/*/${action}${variant}${target ? `.${target}` : ''}${token ? `.${token}` : ''}`] ?? emptyQueryResponse(service, action);

@@ -2,7 +2,9 @@ import { DescribeRegionsCommand, GetEbsEncryptionByDefaultCommand, paginateDescr
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBSnapshotAttributesCommand,
+  paginateDescribeDBClusterParameters,
   paginateDescribeDBClusters,
+  paginateDescribeDBParameters,
   paginateDescribeDBClusterSnapshots,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
@@ -30,7 +32,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { awsCall, isCallNeeded, type AwsCallId, type NeededFacts } from '../calls.js';
 import { failureReason, outcomeOfError, type CallOutcome, type CallFailure } from '../outcome.js';
 import { groupExposure, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from '../normalize/ec2.js';
-import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot } from '../normalize/rds.js';
+import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, type TlsParameters } from '../normalize/rds.js';
 import { normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
 import { AwsClients, type Credentials } from './clients.js';
 
@@ -322,15 +324,50 @@ class AccountCollector {
       const publicIds = mapOk(publicSnapshots, (pages) => new Set(pages.flatMap((p) => (p.Snapshots ?? []).map((s: Snapshot) => s.SnapshotId!))));
       for (const s of snapshots.value.flatMap((p) => p.Snapshots ?? [])) this.out.resources.push(normalizeEbsSnapshot(s, region, this.account, publicIds, now, this.partition));
     }
-    if (dbList.status === 'ok') for (const db of dbList.value) this.out.resources.push(normalizeDbInstance(db, region, this.account, exposure, this.partition));
+    const instanceGroups = await this.tlsParameters(region, 'instance', dbList.status === 'ok' ? dbList.value.filter((d) => !d.DBClusterIdentifier).map((d) => d.DBParameterGroups?.[0]?.DBParameterGroupName) : []);
+    const clusterGroups = await this.tlsParameters(region, 'cluster', clusterList.status === 'ok' ? clusterList.value.map((c) => c.DBClusterParameterGroup) : []);
+    if (dbList.status === 'ok') {
+      for (const db of dbList.value) {
+        // Cluster members take TLS settings from the cluster parameter group, judged on the cluster.
+        const tls = db.DBClusterIdentifier ? undefined : instanceGroups.get(db.DBParameterGroups?.[0]?.DBParameterGroupName ?? '');
+        this.out.resources.push(normalizeDbInstance(db, region, this.account, exposure, this.partition, tls));
+      }
+    }
     if (clusterList.status === 'ok') {
       const members = dbList.status === 'ok' ? dbList.value : [];
       for (const c of clusterList.value) {
         const ids = new Set((c.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier));
-        this.out.resources.push(normalizeDbCluster(c, members.filter((m: DBInstance) => ids.has(m.DBInstanceIdentifier)), region, this.account, exposure, this.partition));
+        this.out.resources.push(normalizeDbCluster(c, members.filter((m: DBInstance) => ids.has(m.DBInstanceIdentifier)), region, this.account, exposure, this.partition, clusterGroups.get(c.DBClusterParameterGroup ?? '')));
       }
     }
     await Promise.all([this.collectDbSnapshots(region, dbSnapshots, now), this.collectClusterSnapshots(region, clusterSnapshots, now)]);
+  }
+
+  /** The TLS parameters of each distinct parameter group, read once per group. */
+  private async tlsParameters(region: string, level: 'instance' | 'cluster', groups: Array<string | undefined>): Promise<Map<string, TlsParameters>> {
+    const rds = this.clients.rds(region);
+    const names = [...new Set(groups.filter((g): g is string => !!g))];
+    const id = level === 'instance' ? 'rds:DescribeDBParameters' : 'rds:DescribeDBClusterParameters';
+    const entries = await Promise.all(
+      names.map(async (group) => {
+        const pages = await this.paged(id, `arn:${this.partition}:rds:${region}:${this.account}:${level === 'instance' ? 'pg' : 'cluster-pg'}:${group}`, () =>
+          level === 'instance'
+            ? paginateDescribeDBParameters({ client: rds, pageSize: 100 }, { DBParameterGroupName: group })
+            : paginateDescribeDBClusterParameters({ client: rds, pageSize: 100 }, { DBClusterParameterGroupName: group }),
+        );
+        const outcome = mapOk(pages, (list) => ({
+          group,
+          values: Object.fromEntries(
+            list
+              .flatMap((p) => p.Parameters ?? [])
+              .filter((p) => p.ParameterName === 'rds.force_ssl' || p.ParameterName === 'require_secure_transport')
+              .map((p) => [p.ParameterName!, p.ParameterValue]),
+          ),
+        }));
+        return [group, outcome] as const;
+      }),
+    );
+    return new Map(entries);
   }
 
   private async collectDbSnapshots(region: string, listed: CallOutcome<Array<{ DBSnapshots?: DBSnapshot[] }>>, now: Date): Promise<void> {

@@ -15,6 +15,30 @@ function portOf(engine: string | undefined, port: number | undefined): number | 
   return port ?? DEFAULT_PORTS.find(([re]) => re.test(engine ?? ''))?.[1];
 }
 
+/** The TLS-related parameters of a database's parameter group, by name (undefined: engine default). */
+export type TlsParameters = CallOutcome<{ group: string; values: Record<string, string | undefined> }>;
+
+/**
+ * Whether the parameter group forces TLS: rds.force_ssl (PostgreSQL, SQL Server, Aurora PostgreSQL) or
+ * require_secure_transport (MySQL, MariaDB, Aurora MySQL). An unset value is the engine default, which
+ * forces TLS only for PostgreSQL 15 and later.
+ */
+export function tlsRequiredFact(engine: string | undefined, version: string | undefined, params: TlsParameters | undefined): Fact | undefined {
+  if (!params || params.status === 'skipped') return undefined;
+  if (params.status !== 'ok') return { unknown: outcomeReason(params, 'the parameter group') };
+  const e = engine ?? '';
+  const name = /postgres|sqlserver/.test(e) ? 'rds.force_ssl' : /mysql|mariadb/.test(e) ? 'require_secure_transport' : undefined;
+  if (!name) return { unknown: `TLS enforcement is not judged for engine ${e || 'unknown'} (it is set outside the parameter group)` };
+  const value = params.value.values[name];
+  if (value === undefined) {
+    const major = Number(/^(\d+)/.exec(version ?? '')?.[1] ?? 0);
+    const defaultOn = /postgres/.test(e) && !/aurora/.test(e) && major >= 15;
+    return fact(defaultOn, `parameter group ${params.value.group}: ${name} not set (engine default ${defaultOn ? 'on' : 'off'})`);
+  }
+  const on = value === '1' || value.toLowerCase() === 'on' || value.toLowerCase() === 'true';
+  return fact(on, `parameter group ${params.value.group}: ${name}=${value}`);
+}
+
 interface DatabaseShape {
   identifier: string;
   arn: string;
@@ -29,6 +53,7 @@ interface DatabaseShape {
   deletionProtection?: boolean;
   tags?: Array<{ Key?: string; Value?: string }>;
   type: string;
+  tls?: TlsParameters;
 }
 
 /**
@@ -71,11 +96,13 @@ function databaseResource(db: DatabaseShape, region: string, account: string, ex
     backupRetentionDays: fact(retention, `BackupRetentionPeriod=${retention}`),
     deletionProtection: fact(db.deletionProtection === true, `DeletionProtection=${db.deletionProtection === true}`),
   };
+  const tls = tlsRequiredFact(db.engine, db.engineVersion, db.tls);
+  if (tls) facts.tlsRequired = tls;
   return { id: db.arn, kind: 'database-instance', provider: 'aws', account, region, name: db.identifier, type: db.type, tags: tagsOf(db.tags), facts };
 }
 
 /** Pure: an RDS DB instance and its security groups' exposure to a database-instance resource. */
-export function normalizeDbInstance(i: DBInstance, region: string, account: string, exposure: GroupExposure, partition = 'aws'): Resource {
+export function normalizeDbInstance(i: DBInstance, region: string, account: string, exposure: GroupExposure, partition = 'aws', tls?: TlsParameters): Resource {
   return databaseResource(
     {
       identifier: i.DBInstanceIdentifier ?? '?',
@@ -91,6 +118,7 @@ export function normalizeDbInstance(i: DBInstance, region: string, account: stri
       deletionProtection: i.DeletionProtection,
       tags: i.TagList,
       type: 'AWS::RDS::DBInstance',
+      ...(tls ? { tls } : {}),
     },
     region,
     account,
@@ -102,7 +130,7 @@ export function normalizeDbInstance(i: DBInstance, region: string, account: stri
  * Pure: an RDS/Aurora DB cluster. A cluster is publicly accessible when the cluster says so
  * (Multi-AZ DB clusters) or when any member instance is.
  */
-export function normalizeDbCluster(c: DBCluster, members: DBInstance[], region: string, account: string, exposure: GroupExposure, partition = 'aws'): Resource {
+export function normalizeDbCluster(c: DBCluster, members: DBInstance[], region: string, account: string, exposure: GroupExposure, partition = 'aws', tls?: TlsParameters): Resource {
   const publicMember = members.find((m) => m.PubliclyAccessible);
   const resource = databaseResource(
     {
@@ -119,6 +147,7 @@ export function normalizeDbCluster(c: DBCluster, members: DBInstance[], region: 
       deletionProtection: c.DeletionProtection,
       tags: c.TagList,
       type: 'AWS::RDS::DBCluster',
+      ...(tls ? { tls } : {}),
     },
     region,
     account,

@@ -1,6 +1,6 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeSecurityGroup, internetIngressOf, type CallOutcome, type GroupExposure, type RawBucket } from '@leakproof/aws';
+import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeSecurityGroup, internetIngressOf, type CallOutcome, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws';
 import type { Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -21,6 +21,7 @@ export const AWS_TYPES = [
   'aws_db_instance',
   'aws_rds_cluster',
   'aws_rds_cluster_instance',
+  'aws_db_parameter_group',
 ] as const;
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
@@ -314,14 +315,33 @@ function exposureFor(ctx: Ctx, rc: ResourceChange, index: Map<string, GroupExpos
   return { groups: targets, exposure: { known: true, byGroup } };
 }
 
+/**
+ * The TLS parameters a planned database gets: from the aws_db_parameter_group its
+ * parameter_group_name refers to, the engine default when unset, unknown for a group outside the plan.
+ */
+function tlsParameters(ctx: Ctx, rc: ResourceChange): TlsParameters {
+  const [group] = ctx.joinTo(rc, 'parameter_group_name', ['aws_db_parameter_group']);
+  if (group) {
+    if (ctx.isUnknown(group, 'parameter')) return { status: 'unknown', reason: ctx.unknownReason(group, 'parameter') };
+    const values = Object.fromEntries((ctx.value<Array<{ name?: string; value?: string }>>(group, 'parameter') ?? []).map((p) => [p.name ?? '', p.value]));
+    return { status: 'ok', value: { group: ctx.value<string>(group, 'name') ?? group.address, values } };
+  }
+  if (ctx.isUnknown(rc, 'parameter_group_name')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'parameter_group_name') };
+  const name = ctx.value<string>(rc, 'parameter_group_name');
+  if (!name || name.startsWith('default.')) return { status: 'ok', value: { group: name ?? 'the default parameter group', values: {} } };
+  return { status: 'unknown', reason: `parameter group ${name} of ${rc.address} is not in this plan` };
+}
+
 function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
   const out: Resource[] = [];
+  ctx.of('aws_db_parameter_group'); // judged through the databases that use them
   for (const rc of ctx.of('aws_db_instance')) {
     const { groups, exposure } = exposureFor(ctx, rc, index);
     const db: DBInstance = {
       DBInstanceIdentifier: ctx.value<string>(rc, 'identifier') ?? rc.address,
       DBInstanceArn: ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`,
       Engine: ctx.value<string>(rc, 'engine'),
+      EngineVersion: ctx.value<string>(rc, 'engine_version'),
       ...(ctx.value<number>(rc, 'port') ? { Endpoint: { Port: ctx.value<number>(rc, 'port') } } : {}),
       PubliclyAccessible: ctx.value<boolean>(rc, 'publicly_accessible') === true,
       VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
@@ -331,7 +351,7 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
       TagList: Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value })),
     };
-    const resource = normalizeDbInstance(db, PLAN_REGION, PLAN_ACCOUNT, exposure);
+    const resource = normalizeDbInstance(db, PLAN_REGION, PLAN_ACCOUNT, exposure, 'aws', tlsParameters(ctx, rc));
     markUnknown(ctx, rc, resource, { publicly_accessible: ['publiclyAccessible', 'internetReachable'], storage_encrypted: ['encryptionAtRest'], backup_retention_period: ['backupsEnabled', 'backupRetentionDays'] });
     const source = ctx.source(rc);
     if (source) resource.source = source;
