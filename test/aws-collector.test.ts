@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
 import { audit, loadPolicies, type Resource } from '@leakproof/core';
 import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
+import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -10,15 +11,8 @@ const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECR
 
 let server: FakeAwsServer;
 let collection: AwsCollection;
-const byName = (name: string): Resource => {
-  const r = collection.resources.find((x) => x.name === name);
-  if (!r) throw new Error(`no resource named ${name}`);
-  return r;
-};
-const value = (name: string, fact: string) => {
-  const f = byName(name).facts[fact];
-  return f && 'value' in f ? f.value : f ? 'unknown' : 'absent';
-};
+const byName = (name: string, kind?: Resource['kind']): Resource => resourceNamed(collection.resources, name, kind);
+const value = (name: string, fact: string, kind?: Resource['kind']) => factValue(collection.resources, name, fact, kind);
 
 beforeAll(async () => {
   server = await startFakeAws(loadFakeAwsEstate(estateDir));

@@ -3,19 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { azureCustomRole, collectAzure, type AzureCollection } from '@leakproof/azure';
 import { audit, loadPolicies, type Resource } from '@leakproof/core';
 import { loadFakeArmEstate, seedAzuriteContainers, startAzurite, startFakeArm, type Azurite, type FakeArmServer } from '@leakproof/testkit';
+import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/azure/estate/', import.meta.url));
 let arm: FakeArmServer;
 let collection: AzureCollection;
-const byName = (name: string, kind?: Resource['kind']): Resource => {
-  const r = collection.resources.find((x) => x.name === name && (!kind || x.kind === kind));
-  if (!r) throw new Error(`no resource named ${name}`);
-  return r;
-};
-const value = (name: string, fact: string, kind?: Resource['kind']) => {
-  const f = byName(name, kind).facts[fact];
-  return f && 'value' in f ? f.value : f ? 'unknown' : 'absent';
-};
+const byName = (name: string, kind?: Resource['kind']): Resource => resourceNamed(collection.resources, name, kind);
+const value = (name: string, fact: string, kind?: Resource['kind']) => factValue(collection.resources, name, fact, kind);
 
 beforeAll(async () => {
   arm = await startFakeArm(loadFakeArmEstate(estateDir));

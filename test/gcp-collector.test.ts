@@ -3,20 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectGcp, gcpCustomRole, type GcpCollection } from '@leakproof/gcp';
 import { audit, loadPolicies, type Resource } from '@leakproof/core';
 import { loadFakeGcpEstate, startFakeGcp, type FakeGcpServer } from '@leakproof/testkit';
+import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/gcp/estate/', import.meta.url));
 let server: FakeGcpServer;
 let collection: GcpCollection;
 const env = () => ({ STORAGE_EMULATOR_HOST: server.endpoint, LEAKPROOF_GCP_API_ENDPOINT: server.endpoint });
-const byName = (name: string): Resource => {
-  const r = collection.resources.find((x) => x.name === name);
-  if (!r) throw new Error(`no resource named ${name}`);
-  return r;
-};
-const value = (name: string, fact: string) => {
-  const f = byName(name).facts[fact];
-  return f && 'value' in f ? f.value : f ? 'unknown' : 'absent';
-};
+const byName = (name: string, kind?: Resource['kind']): Resource => resourceNamed(collection.resources, name, kind);
+const value = (name: string, fact: string, kind?: Resource['kind']) => factValue(collection.resources, name, fact, kind);
 
 beforeAll(async () => {
   server = await startFakeGcp(loadFakeGcpEstate(estateDir));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { assetDir } from '../assets.js';
 import { InternalError, type ValidationIssue } from '../errors.js';
 import { didYouMean } from './suggest.js';
-import { pointerToPath, type PathSegment, type SourceDocument } from './source-document.js';
+import { formatPath, pointerToPath, type SourceDocument } from './source-document.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export sits one level down.
 const Ajv = ajvModule.default;
@@ -66,7 +66,7 @@ function pickMostSpecific(errors: ErrorObject[]): ErrorObject[] {
 
 function toIssue(error: ErrorObject, where: IssueLocator): ValidationIssue {
   const path = pointerToPath(error.instancePath);
-  const field = fieldName(path);
+  const field = formatPath(path);
   let message: string;
   let key: string | undefined;
   switch (error.keyword) {
@@ -112,18 +112,9 @@ function toIssue(error: ErrorObject, where: IssueLocator): ValidationIssue {
   }
   if ('position' in where) return where.issue(path, message, key);
   const pointer = error.instancePath + (key === undefined ? '' : `/${key}`);
-  return { file: where.file, pointer: pointer || '/', path: formatDotted(path), message };
+  return { file: where.file, pointer: pointer || '/', path: formatPath(path), message };
 }
 
-function fieldName(path: PathSegment[]): string {
-  return formatDotted(path);
-}
-
-function formatDotted(path: PathSegment[]): string {
-  let out = '';
-  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out ? `.${s}` : s;
-  return out;
-}
 
 function article(type: string | string[]): string {
   const t = Array.isArray(type) ? type.join(' or ') : type;
