@@ -20,7 +20,7 @@ afterAll(() => arm.close());
 describe('storage accounts and containers (ARM)', () => {
   it('discovers subscriptions and follows nextLink paging', () => {
     expect(arm.requests).toContain('GET /subscriptions');
-    expect(collection.resources.filter((r) => r.kind === 'storage-account')).toHaveLength(5);
+    expect(collection.resources.filter((r) => r.kind === 'storage-account')).toHaveLength(6);
     expect(arm.requests.filter((r) => r.endsWith('/providers/Microsoft.Storage/storageAccounts') && r.includes('000000000001'))).toHaveLength(3);
   });
 
@@ -33,13 +33,24 @@ describe('storage accounts and containers (ARM)', () => {
     ['scans', 'publicRead', false],
     ['scans', 'publicList', false],
     ['archive', 'publicRead', true],
+    ['reports', 'publicRead', false],
   ] as const)('container %s has %s = %s', (name, fact, expected) => {
     expect(value(name, fact, 'storage-bucket')).toBe(expected);
   });
 
   it('explains that an account flag of false overrides a container level of "container"', () => {
-    expect(byName('scans').facts.publicList).toEqual({ value: false, evidence: ['storage account cliniclocked: allowBlobPublicAccess=false'] });
-    expect(byName('archive').facts.publicRead).toEqual({ value: true, evidence: ['container archive: public access level blob (ARM)', 'storage account clinicold: allowBlobPublicAccess=not set (allowed)'] });
+    expect(byName('scans').facts.publicList).toEqual({
+      value: false,
+      evidence: ['storage account cliniclocked: allowBlobPublicAccess=false', 'storage account cliniclocked: network default action Deny (only listed networks reach it)'],
+    });
+    expect(byName('archive').facts.publicRead).toEqual({
+      value: true,
+      evidence: ['container archive: public access level blob (ARM)', 'storage account clinicold: allowBlobPublicAccess=not set (allowed)', 'storage account clinicold: network default action Allow'],
+    });
+  });
+
+  it('keeps a public container private when the account firewall admits only listed networks', () => {
+    expect(byName('reports').facts.publicRead).toEqual({ value: false, evidence: ['storage account clinicfirewalled: network default action Deny (only listed networks reach it)'] });
   });
 
   it('reads the account settings', () => {

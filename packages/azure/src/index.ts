@@ -3,7 +3,7 @@ export type { AzureCollection, CollectAzureOptions } from './fetch/collect.js';
 export { AZURE_CALLS, azureCustomRole } from './calls.js';
 export type { AzureCall, AzureCallId, NeededFacts } from './calls.js';
 export { AZURE_ERROR_CLASSES, outcomeOfAzureError } from './outcome.js';
-export { allowPublicVerdict, normalizeContainer, normalizeStorageAccount } from './normalize/storage.js';
+export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './normalize/storage.js';
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './normalize/storage.js';
 export { normalizeSqlServer } from './normalize/sql.js';
 export type { AzureFirewallRule, AzureSqlServer } from './normalize/sql.js';

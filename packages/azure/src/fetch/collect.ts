@@ -11,7 +11,7 @@ import { azureCall, isAzureCallNeeded, type AzureCallId, type NeededFacts } from
 import { outcomeOfAzureError } from '../outcome.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { normalizeSqlServer, type AzureFirewallRule, type AzureSqlServer } from '../normalize/sql.js';
-import { allowPublicVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
 
 export interface CollectAzureOptions {
   /** Subscriptions to audit; default: every subscription the credential can see. */
@@ -166,7 +166,7 @@ class AzureCollector {
         const accountResource = normalizeStorageAccount(a, props);
         this.out.resources.push(accountResource);
         const containers = await this.listContainers(client, a, rg);
-        const account = { resource: accountResource, allowPublic: allowPublicVerdict(a) };
+        const account = { resource: accountResource, allowPublic: allowPublicVerdict(a), networkOpen: networkOpenVerdict(a) };
         if (containers.status === 'ok') for (const c of containers.value.items) this.out.resources.push(normalizeContainer(c, account, {}, containers.value.how));
         else if (containers.status === 'failed') this.failed(subscription, `storage account ${name}: containers were not audited`, containers, a.id);
         this.options.onProgress?.({ phase: `storage accounts (${subscription})`, done: ++done, total: accounts.value.length });

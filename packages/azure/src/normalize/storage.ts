@@ -27,6 +27,21 @@ export function allowPublicVerdict(a: AzureStorageAccount, unknown?: string): Ve
   return verdict.of(allowed, `storage account ${a.name}: allowBlobPublicAccess=${a.allowBlobPublicAccess === undefined ? 'not set (allowed)' : allowed}`);
 }
 
+/**
+ * Whether anonymous requests from the internet reach the account at all: public network access enabled
+ * AND the firewall's default action Allow (or an IP rule admitting a broad public range). The storage
+ * firewall applies to anonymous requests too.
+ */
+export function networkOpenVerdict(a: AzureStorageAccount): Verdict {
+  const publicNetwork = (a.publicNetworkAccess ?? 'Enabled') === 'Enabled';
+  const defaultAction = a.networkRuleSet?.defaultAction ?? 'Allow';
+  const broad = (a.networkRuleSet?.ipRules ?? []).map((r) => r.iPAddressOrRange ?? '').filter((ip) => judgeSourceRange(ip).internet);
+  if (!publicNetwork) return verdict.of(false, `storage account ${a.name}: publicNetworkAccess=${a.publicNetworkAccess}`);
+  if (defaultAction === 'Allow') return verdict.of(true, `storage account ${a.name}: network default action Allow`);
+  if (broad.length) return verdict.of(true, `storage account ${a.name}: network default action Deny, but IP rule ${broad.join(', ')} is a broad public range`);
+  return verdict.of(false, `storage account ${a.name}: network default action Deny (only listed networks reach it)`);
+}
+
 function subscriptionOf(id: string | undefined): string {
   return /\/subscriptions\/([^/]+)/i.exec(id ?? '')?.[1] ?? 'unknown';
 }
@@ -34,19 +49,13 @@ function subscriptionOf(id: string | undefined): string {
 /** Pure: a storage account (and its blob service properties) to a storage-account resource. */
 export function normalizeStorageAccount(a: AzureStorageAccount, blob: CallOutcome<AzureBlobServiceProperties>, unknown: { allowBlobPublicAccess?: string } = {}): Resource {
   const name = a.name ?? '?';
-  const defaultAction = a.networkRuleSet?.defaultAction ?? 'Allow';
-  const broad = (a.networkRuleSet?.ipRules ?? []).map((r) => r.iPAddressOrRange ?? '').filter((ip) => judgeSourceRange(ip).internet);
   const publicNetwork = (a.publicNetworkAccess ?? 'Enabled') === 'Enabled';
   const httpsOnly = a.enableHttpsTrafficOnly !== false;
   const cmk = a.encryption?.keySource === 'Microsoft.Keyvault';
   const facts: Record<string, Fact> = {
     allowBlobPublicAccess: verdictFact(allowPublicVerdict(a, unknown.allowBlobPublicAccess)),
     publicNetworkAccess: fact(publicNetwork, `publicNetworkAccess=${a.publicNetworkAccess ?? 'not set (Enabled)'}`),
-    networkOpenToInternet: fact(
-      publicNetwork && (defaultAction === 'Allow' || broad.length > 0),
-      `networkRuleSet.defaultAction=${defaultAction}`,
-      ...broad.map((ip) => `IP rule ${ip}: ${judgeSourceRange(ip).reason}`),
-    ),
+    networkOpenToInternet: verdictFact(networkOpenVerdict(a)),
     httpsOnly: fact(httpsOnly, `supportsHttpsTrafficOnly=${httpsOnly}`),
     minimumTlsVersion: fact(a.minimumTlsVersion ?? 'TLS1_0', `minimumTlsVersion=${a.minimumTlsVersion ?? 'not set (TLS1_0)'}`),
     sharedKeyAccess: fact(a.allowSharedKeyAccess !== false, `allowSharedKeyAccess=${a.allowSharedKeyAccess ?? 'not set (true)'}`),
@@ -74,12 +83,13 @@ export function normalizeStorageAccount(a: AzureStorageAccount, blob: CallOutcom
 }
 
 /**
- * Pure: a blob container to a storage-bucket resource. Anonymous read needs both the container's
- * access level (blob or container) AND the account's allowBlobPublicAccess; listing needs "container".
+ * Pure: a blob container to a storage-bucket resource. Anonymous read needs the container's access
+ * level (blob or container) AND the account's allowBlobPublicAccess AND an account network open to the
+ * internet; listing needs the level "container".
  */
 export function normalizeContainer(
   container: { id?: string; name?: string; publicAccess?: string },
-  account: { resource: Resource; allowPublic: Verdict } | undefined,
+  account: { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } | undefined,
   unknown: { publicAccess?: string } = {},
   how = 'ARM',
 ): Resource {
@@ -88,9 +98,10 @@ export function normalizeContainer(
   const levelVerdict = (levels: string[]): Verdict =>
     unknown.publicAccess ? verdict.unknown(unknown.publicAccess) : verdict.of(levels.includes(level), `container ${name}: public access level ${level === 'none' ? 'private' : level} (${how})`);
   const allow = account?.allowPublic ?? verdict.unknown(`the storage account of container ${name} is not known`);
+  const network = account?.networkOpen ?? verdict.unknown(`the storage account of container ${name} is not known`);
   const facts: Record<string, Fact> = {
-    publicRead: verdictFact(verdict.all(levelVerdict(['blob', 'container']), allow)),
-    publicList: verdictFact(verdict.all(levelVerdict(['container']), allow)),
+    publicRead: verdictFact(verdict.all(levelVerdict(['blob', 'container']), allow, network)),
+    publicList: verdictFact(verdict.all(levelVerdict(['container']), allow, network)),
     publicWrite: fact(false, 'anonymous access to Azure blobs is read-only'),
     authenticatedUsersAccess: fact(false, 'Azure Storage has no "any authenticated user" grant'),
     publicAccessPrevention: verdictFact(verdict.not(allow)),

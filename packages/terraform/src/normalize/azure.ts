@@ -1,4 +1,4 @@
-import { allowPublicVerdict, normalizeContainer, normalizeNsg, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure';
 import { judgeAddressRange, type Resource, type Verdict } from '@leakproof/core';
 import type { PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -31,7 +31,7 @@ function located(ctx: PlanContext, rc: ResourceChange, resource: Resource): Reso
 }
 
 /** A planned storage account rebuilt as the ARM account the live collector reads, judged by @leakproof/azure. */
-function storageAccount(ctx: PlanContext, rc: ResourceChange): { resource: Resource; allowPublic: Verdict } {
+function storageAccount(ctx: PlanContext, rc: ResourceChange): { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } {
   const network = first<{ default_action?: string; ip_rules?: string[] }>(ctx.value(rc, 'network_rules'));
   const blob = first<{ versioning_enabled?: boolean; delete_retention_policy?: Array<{ days?: number }> }>(ctx.value(rc, 'blob_properties'));
   const allow = either<boolean>(ctx, rc, 'allow_nested_items_to_be_public', 'allow_blob_public_access');
@@ -51,7 +51,7 @@ function storageAccount(ctx: PlanContext, rc: ResourceChange): { resource: Resou
   };
   const unknown = ctx.isUnknown(rc, 'allow_nested_items_to_be_public') ? { allowBlobPublicAccess: ctx.unknownReason(rc, 'allow_nested_items_to_be_public') } : {};
   const resource = located(ctx, rc, normalizeStorageAccount(a, { status: 'ok', value: { deleteRetentionPolicy: { enabled: (blob?.delete_retention_policy?.[0]?.days ?? 0) > 0, days: blob?.delete_retention_policy?.[0]?.days ?? 0 }, isVersioningEnabled: blob?.versioning_enabled === true } }, unknown));
-  return { resource, allowPublic: allowPublicVerdict(a, unknown.allowBlobPublicAccess) };
+  return { resource, allowPublic: allowPublicVerdict(a, unknown.allowBlobPublicAccess), networkOpen: networkOpenVerdict(a) };
 }
 
 function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]): Resource {
