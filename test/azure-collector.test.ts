@@ -88,8 +88,10 @@ describe('SQL servers and NSGs', () => {
     expect(value('clinic-sql-azure-only', 'internetReachable')).toBe(false);
   });
 
-  it('reads TLS and the encryption protector', () => {
+  it('reads TLS, the encryption protector and server auditing', () => {
     expect(value('clinic-sql-open', 'tlsRequired')).toBe(false);
+    expect(byName('clinic-sql-open').facts.auditLogging).toEqual({ value: false, evidence: ['server auditing: Disabled'] });
+    expect(value('clinic-sql-office', 'auditLogging')).toBe(true);
     expect(value('clinic-sql-office', 'encryptionAtRest')).toBe('customer-managed');
   });
 

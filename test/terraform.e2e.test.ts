@@ -86,6 +86,7 @@ describe('split resources join to their parent through configuration references'
     expect(outcome(result.findings, 'storage-public-list', 'scans')?.status).toBe('pass');
     expect(outcome(result.findings, 'database-internet-reachable', 'clinic-sql')?.status).toBe('fail');
     expect(outcome(result.findings, 'database-open-to-cloud-tenants', 'clinic-sql')?.status).toBe('fail');
+    expect(outcome(result.findings, 'database-audit-logging', 'clinic-sql')?.status).toBe('pass');
     expect(outcome(result.findings, 'network-database-port-internet', 'db-nsg')?.status).toBe('fail');
     expect(outcome(result.findings, 'network-database-port-internet', 'app-nsg')?.status).toBe('fail');
   });

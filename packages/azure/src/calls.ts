@@ -9,6 +9,7 @@ export type AzureCallId =
   | 'sqlServers.list'
   | 'firewallRules.listByServer'
   | 'encryptionProtectors.get'
+  | 'serverBlobAuditingPolicies.get'
   | 'networkSecurityGroups.listAll';
 
 export interface AzureCall {
@@ -53,6 +54,7 @@ export const AZURE_CALLS: readonly AzureCall[] = [
   },
   { id: 'firewallRules.listByServer', action: 'Microsoft.Sql/servers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
   { id: 'encryptionProtectors.get', action: 'Microsoft.Sql/servers/encryptionProtector/read', scope: 'server', feeds: { 'database-instance': ['encryptionAtRest'] } },
+  { id: 'serverBlobAuditingPolicies.get', action: 'Microsoft.Sql/servers/auditingSettings/read', scope: 'server', feeds: { 'database-instance': ['auditLogging'] } },
   {
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',

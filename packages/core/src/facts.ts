@@ -64,6 +64,7 @@ export const FACT_CATALOGUE: Record<ResourceKind, Record<string, FactDefinition>
     backupsEnabled: bool('Automated backups are on.'),
     backupRetentionDays: num('Days automated backups are kept.'),
     deletionProtection: bool('The instance cannot be deleted without first turning protection off.'),
+    auditLogging: bool('Database auditing records events to a log (Azure SQL server auditing).'),
   },
   'network-firewall': {
     direction: oneOf(['ingress', 'egress'], 'Traffic direction the rule set governs.'),

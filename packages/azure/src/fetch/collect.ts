@@ -210,17 +210,19 @@ class AzureCollector {
     const resources = await Promise.all(
       servers.value.map(async (s) => {
         const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
-        const [rules, protector] = await Promise.all([
+        const [rules, protector, auditing] = await Promise.all([
           this.call('firewallRules.listByServer', async () => {
             const list: AzureFirewallRule[] = [];
             for await (const r of client.firewallRules.listByServer(rg, s.name ?? '')) list.push(r as AzureFirewallRule);
             return list;
           }),
           this.call('encryptionProtectors.get', async () => (await client.encryptionProtectors.get(rg, s.name ?? '', 'current')) as { serverKeyType?: string }),
+          this.call('serverBlobAuditingPolicies.get', async () => (await client.serverBlobAuditingPolicies.get(rg, s.name ?? '')) as { state?: string }),
         ]);
         if (rules.status === 'failed') this.failed(subscription, `SQL server ${s.name}: firewall rules`, rules, s.id);
         if (protector.status === 'failed') this.failed(subscription, `SQL server ${s.name}: encryption protector`, protector, s.id);
-        return normalizeSqlServer(s, rules, protector);
+        if (auditing.status === 'failed') this.failed(subscription, `SQL server ${s.name}: auditing settings`, auditing, s.id);
+        return normalizeSqlServer(s, rules, protector, {}, auditing);
       }),
     );
     this.out.resources.push(...resources);

@@ -20,7 +20,13 @@ export interface AzureFirewallRule {
  * to every Azure tenant; a broad public range opens it to the internet, but only with public network
  * access enabled. The evidence names each link.
  */
-export function normalizeSqlServer(server: AzureSqlServer, rules: CallOutcome<AzureFirewallRule[]>, protector: CallOutcome<{ serverKeyType?: string }>, unknown: { publicNetworkAccess?: string } = {}): Resource {
+export function normalizeSqlServer(
+  server: AzureSqlServer,
+  rules: CallOutcome<AzureFirewallRule[]>,
+  protector: CallOutcome<{ serverKeyType?: string }>,
+  unknown: { publicNetworkAccess?: string } = {},
+  auditing: CallOutcome<{ state?: string }> = { status: 'skipped' },
+): Resource {
   const name = server.name ?? '?';
   const publicNetwork = (server.publicNetworkAccess ?? 'Enabled') === 'Enabled';
   const publicly: Fact = unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : fact(publicNetwork, `publicNetworkAccess=${server.publicNetworkAccess ?? 'not set (Enabled)'}`);
@@ -62,6 +68,8 @@ export function normalizeSqlServer(server: AzureSqlServer, rules: CallOutcome<Az
   if (protector.status === 'ok') {
     facts.encryptionAtRest = protector.value.serverKeyType === 'AzureKeyVault' ? fact('customer-managed', 'encryption protector: AzureKeyVault') : fact('provider-managed', `encryption protector: ${protector.value.serverKeyType ?? 'ServiceManaged'} (transparent data encryption)`);
   } else if (protector.status !== 'skipped') facts.encryptionAtRest = { unknown: outcomeReason(protector, 'the encryption protector') };
+  if (auditing.status === 'ok') facts.auditLogging = fact(auditing.value.state === 'Enabled', `server auditing: ${auditing.value.state ?? 'Disabled'}`);
+  else if (auditing.status !== 'skipped') facts.auditLogging = { unknown: outcomeReason(auditing, 'the auditing settings') };
   return {
     id: server.id ?? `terraform:${name}`,
     kind: 'database-instance',

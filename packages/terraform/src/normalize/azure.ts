@@ -10,6 +10,7 @@ export const AZURE_TYPES = [
   'azurerm_mssql_firewall_rule',
   'azurerm_network_security_group',
   'azurerm_network_security_rule',
+  'azurerm_mssql_server_extended_auditing_policy',
 ] as const;
 
 /** azurerm v4 renamed some arguments; read whichever the plan carries. */
@@ -54,7 +55,7 @@ function storageAccount(ctx: PlanContext, rc: ResourceChange): { resource: Resou
   return { resource, allowPublic: allowPublicVerdict(a, unknown.allowBlobPublicAccess), networkOpen: networkOpenVerdict(a) };
 }
 
-function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]): Resource {
+function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined): Resource {
   const unknownRule = rules.find((r) => ctx.isUnknown(r, 'start_ip_address') || ctx.isUnknown(r, 'end_ip_address'));
   const resource = normalizeSqlServer(
     {
@@ -72,6 +73,12 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
     // TDE with a service-managed key is the default; a customer key is a separate resource.
     { status: 'ok', value: { serverKeyType: 'ServiceManaged' } },
     ctx.isUnknown(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {},
+    // Auditing is its own resource; without one in the plan the server has none.
+    auditing
+      ? ctx.isUnknown(auditing, 'enabled')
+        ? { status: 'unknown', reason: ctx.unknownReason(auditing, 'enabled') }
+        : { status: 'ok', value: { state: ctx.value<boolean>(auditing, 'enabled') === false ? 'Disabled' : 'Enabled' } }
+      : { status: 'ok', value: { state: 'Disabled' } },
   );
   located(ctx, rc, resource);
   // Point at the rule that opens the server: a broad public range, or "Allow Azure services".
@@ -134,7 +141,13 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     if (!targets.length) ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', r);
     for (const s of targets) rulesByServer.set(s, [...(rulesByServer.get(s) ?? []), r]);
   }
-  for (const rc of ctx.of('azurerm_mssql_server')) out.push(sqlServer(ctx, rc, rulesByServer.get(rc) ?? []));
+  const auditingByServer = new Map<ResourceChange, ResourceChange>();
+  for (const a of ctx.of('azurerm_mssql_server_extended_auditing_policy')) {
+    const [server] = ctx.joinTo(a, 'server_id', ['azurerm_mssql_server']);
+    if (server) auditingByServer.set(server, a);
+    else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', a);
+  }
+  for (const rc of ctx.of('azurerm_mssql_server')) out.push(sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc)));
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
   for (const r of ctx.of('azurerm_network_security_rule')) {
     const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);
