@@ -21,7 +21,7 @@ afterAll(() => server.close());
 describe('Cloud Storage buckets', () => {
   it('discovers every visible project and lists buckets across pages with their ACLs', () => {
     expect(server.requests).toContain('cloudresourcemanager projects.search');
-    expect(collection.resources.filter((r) => r.kind === 'storage-bucket')).toHaveLength(8);
+    expect(collection.resources.filter((r) => r.kind === 'storage-bucket')).toHaveLength(9);
     expect(server.requests.filter((r) => r === 'storage buckets.list clinic-prod')).toHaveLength(3);
   });
 
@@ -48,8 +48,17 @@ describe('Cloud Storage buckets', () => {
     expect(value(bucket, fact)).toBe(expected);
   });
 
+  it('treats public access prevention enforced by organization policy as enforced, even when the bucket says "inherited"', () => {
+    expect(byName('clinic-gcs-regulated').facts.publicRead).toEqual({ value: false, evidence: ['organization policy storage.publicAccessPrevention enforced for project clinic-regulated'] });
+    expect(value('clinic-gcs-regulated', 'publicAccessPrevention')).toBe(true);
+    expect(value('clinic-gcs-photos', 'publicAccessPrevention')).toBe(false);
+  });
+
   it('carries the evidence chain', () => {
-    expect(byName('clinic-gcs-photos').facts.publicRead).toEqual({ value: true, evidence: ['IAM binding roles/storage.objectViewer to allUsers', 'iamConfiguration.publicAccessPrevention=inherited'] });
+    expect(byName('clinic-gcs-photos').facts.publicRead).toEqual({
+      value: true,
+      evidence: ['IAM binding roles/storage.objectViewer to allUsers', 'iamConfiguration.publicAccessPrevention=inherited', 'organization policy storage.publicAccessPrevention not enforced for project clinic-prod'],
+    });
     expect(byName('clinic-gcs-legacy').facts.publicRead).toMatchObject({ value: true, evidence: expect.arrayContaining(['default object ACL READER to allUsers', 'uniform bucket-level access off: ACLs apply']) });
   });
 
@@ -123,5 +132,6 @@ describe('calls and permissions', () => {
 
   it('generates a least-privilege custom role from the same table', () => {
     expect(gcpCustomRole({ 'database-instance': new Set(['internetReachable']) }).includedPermissions).toEqual(['cloudsql.instances.list', 'resourcemanager.projects.get', 'storage.buckets.getIamPolicy', 'storage.buckets.list']);
+    expect(gcpCustomRole({ 'storage-bucket': new Set(['publicRead']) }).includedPermissions).toContain('orgpolicy.policy.get');
   });
 });

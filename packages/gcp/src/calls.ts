@@ -2,6 +2,7 @@ import { callIsNeeded, type NeededFacts, type ResourceKind } from '@leakproof/co
 
 export type GcpCallId =
   | 'cloudresourcemanager.projects.search'
+  | 'cloudresourcemanager.projects.getEffectiveOrgPolicy'
   | 'storage.buckets.list'
   | 'storage.buckets.getIamPolicy'
   | 'sqladmin.instances.list'
@@ -26,6 +27,15 @@ const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticated
  */
 export const GCP_CALLS: readonly GcpCall[] = [
   { id: 'cloudresourcemanager.projects.search', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.projects.get'], scope: 'organization', feeds: {}, discovery: true },
+  {
+    // Public access prevention can be enforced for a whole organization, folder or project by the
+    // constraint storage.publicAccessPrevention; buckets then still say "inherited".
+    id: 'cloudresourcemanager.projects.getEffectiveOrgPolicy',
+    api: 'cloudresourcemanager.googleapis.com',
+    permissions: ['orgpolicy.policy.get'],
+    scope: 'project',
+    feeds: { 'storage-bucket': [...BUCKET_ACCESS, 'publicAccessPrevention'] },
+  },
   {
     id: 'storage.buckets.list',
     api: 'storage.googleapis.com',

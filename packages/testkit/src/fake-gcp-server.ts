@@ -17,6 +17,8 @@ export interface FakeGcpEstate {
   iam: Record<string, GcpAnswer>;
   sqlInstances: Record<string, GcpAnswer>;
   firewalls: Record<string, GcpAnswer>;
+  /** Projects whose effective organization policy enforces storage.publicAccessPrevention. */
+  orgEnforced?: string[];
   /** Answer the first N requests for a key (`iam/<bucket>`, `sql/<project>`, ...) with 429. */
   throttleFirst?: Record<string, number>;
 }
@@ -41,13 +43,22 @@ function answerFile(dir: string, name: string): GcpAnswer | undefined {
 
 /**
  * Reads an estate from readable fixture files:
- * `estate.json` ({ projects, pageSize, throttleFirst }); `storage/<project>/buckets/<bucket>.json`;
+ * `estate.json` ({ projects, pageSize, throttleFirst, orgEnforced }); `storage/<project>/buckets/<bucket>.json`;
  * `storage/<project>/iam/<bucket>.json` (or `.error.json`); `sql/<project>/instances.json`;
  * `compute/<project>/firewalls.json`. Lists missing a file are empty.
  */
 export function loadFakeGcpEstate(dir: string): FakeGcpEstate {
-  const meta = readJson(join(dir, 'estate.json')) as { projects: string[]; pageSize?: number; throttleFirst?: Record<string, number> };
-  const estate: FakeGcpEstate = { projects: meta.projects, pageSize: meta.pageSize ?? 500, buckets: {}, iam: {}, sqlInstances: {}, firewalls: {}, ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}) };
+  const meta = readJson(join(dir, 'estate.json')) as { projects: string[]; pageSize?: number; throttleFirst?: Record<string, number>; orgEnforced?: string[] };
+  const estate: FakeGcpEstate = {
+    projects: meta.projects,
+    pageSize: meta.pageSize ?? 500,
+    buckets: {},
+    iam: {},
+    sqlInstances: {},
+    firewalls: {},
+    ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}),
+    ...(meta.orgEnforced ? { orgEnforced: meta.orgEnforced } : {}),
+  };
   for (const project of meta.projects) {
     const bdir = join(dir, 'storage', project, 'buckets');
     estate.buckets[project] = existsSync(bdir) ? readdirSync(bdir).sort().map((f) => readJson(join(bdir, f)) as Record<string, unknown>) : [];
@@ -110,6 +121,11 @@ export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?:
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/firewalls$/.exec(path))) {
       requests.push(`compute firewalls.list ${m[1]}`);
       return throttled(`compute/${m[1]}`) ?? paged(estate.firewalls[m[1]!], url.searchParams.get('pageToken'), estate.pageSize, 'compute#firewallList');
+    }
+    if ((m = /^\/v1\/projects\/([^/:]+):getEffectiveOrgPolicy$/.exec(path))) {
+      requests.push(`cloudresourcemanager getEffectiveOrgPolicy ${m[1]}`);
+      const enforced = estate.orgEnforced?.includes(m[1]!) === true;
+      return { status: 200, body: { constraint: 'constraints/storage.publicAccessPrevention', booleanPolicy: enforced ? { enforced: true } : {} } };
     }
     if (path === '/v3/projects:search') {
       requests.push('cloudresourcemanager projects.search');

@@ -1,5 +1,5 @@
 import { Storage, type GetBucketsRequest } from '@google-cloud/storage';
-import { cloudresourcemanager } from '@googleapis/cloudresourcemanager';
+import { cloudresourcemanager, type cloudresourcemanager_v1, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { compute } from '@googleapis/compute';
 import { auth as googleAuth, sqladmin } from '@googleapis/sqladmin';
 import { failureReason, silentLogger, type CallOutcome, type CollectionNotice, type Logger, type Resource } from '@leakproof/core';
@@ -50,7 +50,8 @@ class GcpCollector {
   private readonly storage: Storage;
   private readonly sql: ReturnType<typeof sqladmin>;
   private readonly compute: ReturnType<typeof compute>;
-  private readonly crm: ReturnType<typeof cloudresourcemanager>;
+  private readonly crm: cloudresourcemanager_v3.Cloudresourcemanager;
+  private readonly crmV1: cloudresourcemanager_v1.Cloudresourcemanager;
 
   constructor(private readonly options: CollectGcpOptions) {
     this.env = options.env ?? process.env;
@@ -72,7 +73,8 @@ class GcpCollector {
       : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retryConfig };
     this.sql = sqladmin({ version: 'v1beta4', ...common });
     this.compute = compute({ version: 'v1', ...common });
-    this.crm = cloudresourcemanager({ version: 'v3', ...common });
+    this.crm = cloudresourcemanager({ version: 'v3', ...common }) as cloudresourcemanager_v3.Cloudresourcemanager;
+    this.crmV1 = cloudresourcemanager({ version: 'v1', ...common }) as cloudresourcemanager_v1.Cloudresourcemanager;
   }
 
   private count(id: GcpCallId): void {
@@ -143,6 +145,18 @@ class GcpCollector {
     await Promise.all([this.collectBuckets(project), this.collectSql(project), this.collectFirewalls(project)]);
   }
 
+  /** The project's effective storage.publicAccessPrevention constraint (one call per project). */
+  private async orgPreventsPublicAccess(project: string): Promise<CallOutcome<boolean>> {
+    const outcome = await this.call('cloudresourcemanager.projects.getEffectiveOrgPolicy', async () => {
+      const res = await this.crmV1.projects.getEffectiveOrgPolicy({ resource: `projects/${project}`, requestBody: { constraint: 'constraints/storage.publicAccessPrevention' } });
+      return res.data.booleanPolicy?.enforced === true;
+    });
+    if (outcome.status === 'failed') {
+      this.notice('warning', `project ${project}: the organization policy for public access prevention was not read: ${failureReason(outcome.failure)}`, { account: project, call: outcome.failure.call, permission: outcome.failure.permission });
+    }
+    return outcome;
+  }
+
   private async collectBuckets(project: string): Promise<void> {
     const listed = await this.pages<GcsBucket>('storage.buckets.list', async (pageToken) => {
       // projection=full returns each bucket's ACL and default object ACL with the listing.
@@ -155,6 +169,7 @@ class GcpCollector {
       if (listed.status === 'failed') this.reportFailure(project, 'Cloud Storage buckets', listed);
       return;
     }
+    const orgEnforced = listed.value.length ? await this.orgPreventsPublicAccess(project) : ({ status: 'skipped' } as const);
     let done = 0;
     const resources = await Promise.all(
       listed.value.map(async (bucket) => {
@@ -171,7 +186,7 @@ class GcpCollector {
           });
         }
         this.options.onProgress?.({ phase: `GCS buckets (${project})`, done: ++done, total: listed.value.length });
-        return normalizeGcsBucket({ project, bucket, iam });
+        return normalizeGcsBucket({ project, bucket, iam, orgEnforced });
       }),
     );
     this.out.resources.push(...resources);

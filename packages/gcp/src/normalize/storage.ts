@@ -24,6 +24,8 @@ export interface RawGcsBucket {
   /** Unknown parts of the metadata (a Terraform plan value known after apply), by field. */
   unknown?: Partial<Record<'publicAccessPrevention' | 'uniformBucketLevelAccess' | 'acl', string>>;
   iam: CallOutcome<GcsIamPolicy>;
+  /** Whether the project's effective organization policy enforces public access prevention. */
+  orgEnforced?: CallOutcome<boolean>;
 }
 
 export type Capability = 'read' | 'list' | 'write';
@@ -90,7 +92,16 @@ export function normalizeGcsBucket(raw: RawGcsBucket): Resource {
   const b = raw.bucket;
   const { grants, iamUnknown } = grantsOf(raw);
   const papValue = b.iamConfiguration?.publicAccessPrevention ?? 'inherited';
-  const pap: Verdict = raw.unknown?.publicAccessPrevention ? verdict.unknown(raw.unknown.publicAccessPrevention) : verdict.of(papValue === 'enforced', `iamConfiguration.publicAccessPrevention=${papValue}`);
+  const bucketPap: Verdict = raw.unknown?.publicAccessPrevention ? verdict.unknown(raw.unknown.publicAccessPrevention) : verdict.of(papValue === 'enforced', `iamConfiguration.publicAccessPrevention=${papValue}`);
+  // "inherited" defers to the organization policy constraint storage.publicAccessPrevention.
+  const org = raw.orgEnforced;
+  const orgPap: Verdict | undefined =
+    org === undefined || org.status === 'skipped'
+      ? undefined
+      : org.status === 'ok'
+        ? verdict.of(org.value, `organization policy storage.publicAccessPrevention ${org.value ? 'enforced' : 'not enforced'} for project ${raw.project}`)
+        : verdict.unknown(outcomeReason(org, 'the organization policy'));
+  const pap: Verdict = orgPap && papValue !== 'enforced' ? verdict.any(bucketPap, orgPap) : bucketPap;
   const uniform = b.iamConfiguration?.uniformBucketLevelAccess?.enabled === true;
   const aclApplies: Verdict = raw.unknown?.uniformBucketLevelAccess
     ? verdict.unknown(raw.unknown.uniformBucketLevelAccess)
