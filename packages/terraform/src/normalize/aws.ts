@@ -254,6 +254,11 @@ function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, 
   };
 }
 
+/** Whether a known planned rule admits a public range (used to anchor findings to that rule). */
+function opensToInternet(rule: PlannedRule): boolean {
+  return !rule.unknown && internetIngressOf({ GroupId: 'planned', IpPermissions: [permission(rule)] }).length > 0;
+}
+
 const INLINE = { protocol: 'protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_blocks', ipv6: 'ipv6_cidr_blocks' };
 
 /** Security groups with their inline and separate ingress rules; the exposure index keyed by block address. */
@@ -288,8 +293,8 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     const source = ctx.source(g);
     if (source) resource.source = source;
     // A finding caused by a separate rule resource points at that rule.
-    const exposing = list.find((r) => r.rc !== g && !r.unknown && internetIngressOf({ GroupId: 'x', IpPermissions: [permission(r)] }).length > 0);
-    const ruleSource = exposing && !list.some((r) => r.rc === g && !r.unknown && internetIngressOf({ GroupId: 'x', IpPermissions: [permission(r)] }).length > 0) ? ctx.source(exposing.rc) : undefined;
+    const exposing = list.find((r) => r.rc !== g && opensToInternet(r));
+    const ruleSource = exposing && !list.some((r) => r.rc === g && opensToInternet(r)) ? ctx.source(exposing.rc) : undefined;
     if (ruleSource) resource.factSources = { internetIngressPorts: ruleSource, internetIngressDatabasePorts: ruleSource, internetIngressAllTraffic: ruleSource };
     resources.push(resource);
     exposure.set(
