@@ -63,7 +63,8 @@ describe('leakproof audit --provider aws', () => {
     try {
       const r = await runCli(['audit', '--provider', 'aws', '--accounts', '222233334444,333344445555', '--role-name', 'LeakproofAudit', '--external-id', 'ext-123', '--regions', 'eu-west-1', '--format', 'json', '--fail-on', 'none'], { env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
       expect(r.code).toBe(0);
-      expect(s.assumedRoles).toEqual([
+      // Accounts are audited concurrently, so the order of the AssumeRole calls is not fixed.
+      expect([...s.assumedRoles].sort((a, b) => a.roleArn.localeCompare(b.roleArn))).toEqual([
         { roleArn: 'arn:aws:iam::222233334444:role/LeakproofAudit', externalId: 'ext-123' },
         { roleArn: 'arn:aws:iam::333344445555:role/LeakproofAudit', externalId: 'ext-123' },
       ]);

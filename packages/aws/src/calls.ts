@@ -1,4 +1,4 @@
-import { callIsNeeded, type NeededFacts, type ResourceKind } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type ErrorClass, type NeededFacts, type RateLimit, type ResourceKind } from '@leakproof/core';
 
 /** Names of the AWS API calls the collector can make. */
 export type AwsCallId =
@@ -31,17 +31,19 @@ export type AwsCallId =
 
 export interface AwsCall {
   id: AwsCallId;
+  /** The service whose rate budget it draws from (the id's prefix). */
+  service: 'sts' | 'ec2' | 's3' | 's3control' | 'rds';
   /** The IAM action that allows the call. */
   permission: string;
   /** How often it runs: once per account, per region, or per resource. */
   scope: 'account' | 'region' | 'bucket' | 'snapshot' | 'parameter-group';
   /** The facts it feeds, by resource kind. A call none of whose facts an enabled rule needs is not made. */
-  feeds: Partial<Record<ResourceKind, string[]>>;
+  feeds: Partial<Record<ResourceKind, readonly string[]>>;
   /**
    * Error codes that mean "not configured": a value (e.g. no bucket policy), not a failure. The
    * normalizer applies the documented default for each.
    */
-  notConfigured?: string[];
+  notConfigured?: readonly string[];
   /** Always made, whatever the rules (it finds the resources or the scope). */
   discovery?: boolean;
 }
@@ -52,7 +54,7 @@ const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticated
  * The augment table: every call the collector makes, what it fills, its "not configured" codes and its
  * permission. It drives collection (only needed calls run) and `leakproof permissions aws`.
  */
-export const AWS_CALLS: readonly AwsCall[] = [
+const TABLE: ReadonlyArray<Omit<AwsCall, 'service'>> = [
   { id: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity', scope: 'account', feeds: {}, discovery: true },
   { id: 'ec2:DescribeRegions', permission: 'ec2:DescribeRegions', scope: 'account', feeds: {}, discovery: true },
   { id: 's3:ListBuckets', permission: 's3:ListAllMyBuckets', scope: 'account', feeds: { 'storage-bucket': [] }, discovery: true },
@@ -151,6 +153,8 @@ export const AWS_CALLS: readonly AwsCall[] = [
   { id: 'rds:DescribeDBClusterParameters', permission: 'rds:DescribeDBClusterParameters', scope: 'parameter-group', feeds: { 'database-instance': ['tlsRequired'] } },
 ];
 
+export const AWS_CALLS: readonly AwsCall[] = TABLE.map((c) => ({ ...c, service: c.id.split(':')[0] as AwsCall['service'] }));
+
 export function awsCall(id: AwsCallId): AwsCall {
   const call = AWS_CALLS.find((c) => c.id === id);
   if (!call) throw new Error(`unknown AWS call ${id}`);
@@ -170,4 +174,54 @@ export function neededCalls(needed: NeededFacts): AwsCall[] {
 export function awsPermissionPolicy(needed: NeededFacts): { Version: string; Statement: Array<Record<string, unknown>> } {
   const actions = [...new Set(neededCalls(needed).map((c) => c.permission))].sort();
   return { Version: '2012-10-17', Statement: [{ Sid: 'LeakproofReadOnlyAudit', Effect: 'Allow', Action: actions, Resource: '*' }] };
+}
+
+/**
+ * How AWS error codes are read. A data table, so a new code is one line (codeql-action style). Matched
+ * by exact code first, then by HTTP status; network errors are classified by the shared runtime.
+ */
+export const AWS_ERROR_CLASSES: readonly ErrorClass[] = [
+  { codes: ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AllAccessDisabled', 'AuthorizationError', 'UnauthorizedAccess'], category: 'access-denied' },
+  { codes: ['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException'], category: 'throttled' },
+  { codes: ['OptInRequired', 'InvalidClientTokenId', 'AuthFailure', 'UnrecognizedClientException'], category: 'region-disabled' },
+  { codes: ['NoSuchBucket', 'DBSnapshotNotFound', 'DBClusterSnapshotNotFoundFault', 'DBSnapshotNotFoundFault', 'DBParameterGroupNotFound'], category: 'not-found' },
+  { status: 403, category: 'access-denied' },
+  { status: 429, category: 'throttled' },
+  { status: 503, category: 'throttled' },
+  { status: 404, category: 'not-found' },
+];
+
+/**
+ * Default rate budgets per account and region (per bucket region for S3), below AWS's published limits:
+ * EC2 Describe* calls refill at 20 per second with a bucket of 100 ("Request throttling for the Amazon
+ * EC2 API"); RDS and STS publish no fixed figure, so they get EC2's pace; S3 bucket-configuration reads
+ * sit far below S3's 5,500 GET requests per second per prefix ("Best practices design patterns:
+ * optimizing Amazon S3 performance").
+ */
+export const AWS_RATE_LIMITS: Record<string, RateLimit> = {
+  ec2: { rps: 16, burst: 80 },
+  rds: { rps: 10, burst: 40 },
+  sts: { rps: 10, burst: 20 },
+  s3control: { rps: 10, burst: 20 },
+  s3: { rps: 400, burst: 800 },
+};
+
+interface SdkError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+}
+
+/** What the runtime needs of an AWS SDK error: its code, HTTP status and Retry-After. */
+export function describeAwsError(error: unknown): DescribedError {
+  const e = (error ?? {}) as SdkError;
+  const status = e.$metadata?.httpStatusCode;
+  // Errors without a body (e.g. HEAD) arrive named "Unknown"; the HTTP status is then all there is.
+  let code = e.Code ?? e.code ?? e.name ?? 'Error';
+  if (code === 'Unknown' || code === 'UnknownError' || code === 'Error') code = status === 403 ? 'AccessDenied' : status === 404 ? 'NotFound' : status ? `HTTP ${status}` : code;
+  const retryAfter = retryAfterMs(e.$response?.headers?.['retry-after']);
+  return { code, ...(status !== undefined ? { status } : {}), message: safeMessage(e.message ?? code), ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) };
 }

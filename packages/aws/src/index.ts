@@ -1,10 +1,8 @@
 export { collectAws } from './fetch/collect.js';
 export type { AwsCollection, AwsProgress, CollectAwsOptions } from './fetch/collect.js';
 export type { Credentials as AwsCredentials } from './fetch/clients.js';
-export { AWS_CALLS, awsPermissionPolicy, neededCalls } from './calls.js';
+export { AWS_CALLS, AWS_ERROR_CLASSES, AWS_RATE_LIMITS, awsPermissionPolicy, describeAwsError, neededCalls } from './calls.js';
 export type { AwsCall, AwsCallId, NeededFacts } from './calls.js';
-export { AWS_ERROR_CLASSES, classifyAwsError, outcomeReason } from './outcome.js';
-export type { CallFailure, CallOutcome } from './outcome.js';
 export { analyzeBucketPolicy, RESTRICTING_KEYS } from './normalize/s3-policy.js';
 export type { BucketPolicyAnalysis, Capability, PublicGrant } from './normalize/s3-policy.js';
 export { normalizeAccountPublicAccessBlock, normalizeBucket } from './normalize/s3-bucket.js';

@@ -1,7 +1,7 @@
 export { ConfigurationError, InternalError, LeakproofError, formatIssue } from './errors.js';
 export type { SourcePosition, ValidationIssue, ValidationResult } from './errors.js';
 export { PROVIDERS, RESOURCE_KINDS, SEVERITIES, isUnknownFact, severityRank } from './model.js';
-export type { CollectionNotice, Fact, FactValue, KnownFact, Provider, Resource, ResourceKind, Severity, SourceLocation, UnknownFact } from './model.js';
+export type { CollectionNotice, Fact, ScopeKind, ScopeStatus, FactValue, KnownFact, Provider, Resource, ResourceKind, Severity, SourceLocation, UnknownFact } from './model.js';
 export { FACT_CATALOGUE, RESOURCE_ATTRIBUTES, checkFactValue, factDefinition } from './facts.js';
 export type { FactDefinition, FactType } from './facts.js';
 export { builtInPoliciesDir, loadPolicies, validatePolicies } from './policy/load.js';
@@ -40,3 +40,8 @@ export { GITHUB_LIMITS, mergeSarif } from './report/sarif-merge.js';
 export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
 export type { CallFailure, CallOutcome, ErrorCategory, NeededFacts } from './outcome.js';
 export { readInputFile } from './util/read-file.js';
+export { CollectorRuntime, NETWORK_ERROR_CLASSES, RUNTIME_DEFAULTS, retryAfterMs, runtimeOptionsOf } from './collector/runtime.js';
+export type { CallTarget, CollectorRuntimeConfig, DescribedError, ErrorClass, RuntimeCall, RuntimeOptions, RuntimeStats } from './collector/runtime.js';
+export { AdaptiveBucket, RateBudget } from './collector/rate.js';
+export type { RateLimit } from './collector/rate.js';
+export { ScopeTracker } from './collector/scope.js';

@@ -97,3 +97,23 @@ export type Severity = (typeof SEVERITIES)[number];
 export function severityRank(severity: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }
+
+/** What a run can be asked to audit: an AWS account or one of its regions, a GCP project, an Azure subscription. */
+export type ScopeKind = 'account' | 'region' | 'project' | 'subscription';
+
+/**
+ * How far a run got in one scope it was asked to audit. `partial`: some calls failed, so some facts are
+ * unknown; `not-audited`: nothing could be collected there (the reasons say why). Anything but
+ * `audited` makes the audit incomplete, never a pass.
+ */
+export interface ScopeStatus {
+  provider: Provider;
+  kind: ScopeKind;
+  /** `account`, or `account/region` for a region. */
+  id: string;
+  account: string;
+  region?: string;
+  status: 'audited' | 'partial' | 'not-audited';
+  /** Why the scope is not fully audited (empty when it is). */
+  reasons: string[];
+}

@@ -10,7 +10,7 @@ export type CallOutcome<T> =
   | { status: 'unknown'; reason: string }
   | { status: 'skipped' };
 
-export type ErrorCategory = 'access-denied' | 'throttled' | 'region-disabled' | 'service-disabled' | 'not-found' | 'error';
+export type ErrorCategory = 'access-denied' | 'throttled' | 'region-disabled' | 'service-disabled' | 'not-found' | 'network' | 'timeout' | 'error';
 
 export interface CallFailure {
   /** The call, e.g. `s3:GetBucketAcl` or `storage.buckets.getIamPolicy`. */
@@ -42,6 +42,10 @@ export function failureReason(f: CallFailure): string {
       return `${f.call} was throttled (${f.code}) after retries`;
     case 'service-disabled':
       return `${f.call} failed: the API is disabled in the project (${f.code})`;
+    case 'network':
+      return `${f.call} failed: the endpoint could not be reached (${f.code}) after retries`;
+    case 'timeout':
+      return f.code === 'DeadlineExceeded' ? `${f.call} was not made: the audit deadline passed` : `${f.call} timed out (${f.message}) after retries`;
     default:
       return `${f.call} failed (${f.code}): ${f.message}`;
   }

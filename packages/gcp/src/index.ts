@@ -1,8 +1,7 @@
 export { collectGcp } from './fetch/collect.js';
 export type { CollectGcpOptions, GcpCollection } from './fetch/collect.js';
-export { GCP_CALLS, gcpCustomRole } from './calls.js';
+export { GCP_CALLS, GCP_ERROR_CLASSES, GCP_RATE_LIMITS, describeGoogleError, gcpCustomRole } from './calls.js';
 export type { GcpCall, GcpCallId, NeededFacts } from './calls.js';
-export { GCP_ERROR_CLASSES, outcomeOfGoogleError } from './outcome.js';
 export { GCS_ROLE_CAPABILITIES, normalizeGcsBucket } from './normalize/storage.js';
 export type { Capability, GcsBucket, GcsIamPolicy, RawGcsBucket } from './normalize/storage.js';
 export { normalizeSqlInstance } from './normalize/sql.js';

@@ -28,8 +28,8 @@ export interface ClientOptions {
   credentials: Credentials;
   /** Requests in flight at once, across every service; the sockets are sized to match. */
   concurrency: number;
-  /** SDK attempts per call (standard retry mode: exponential backoff with jitter on throttling). */
-  maxAttempts: number;
+  /** Socket limits in milliseconds; retries belong to the shared runtime, so the SDK makes one attempt. */
+  timeouts: { connect: number; response: number };
   env: Record<string, string | undefined>;
 }
 
@@ -45,11 +45,11 @@ export class AwsClients {
   constructor(options: ClientOptions) {
     this.options = options;
     const agentOptions = { keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency };
-    this.handler = new NodeHttpHandler({ httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), connectionTimeout: 10_000, requestTimeout: 60_000 });
+    this.handler = new NodeHttpHandler({ httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), connectionTimeout: options.timeouts.connect, requestTimeout: options.timeouts.response });
   }
 
   private base(region: string) {
-    return { region, credentials: this.options.credentials, maxAttempts: this.options.maxAttempts, retryMode: 'standard' as const, requestHandler: this.handler };
+    return { region, credentials: this.options.credentials, maxAttempts: 1, requestHandler: this.handler };
   }
 
   private cached<T>(key: string, make: () => T): T {

@@ -1,6 +1,6 @@
 import type { Instance, IpPermission, SecurityGroup, Snapshot } from '@aws-sdk/client-ec2';
 import { databaseServicesIn, fact, internetIngressFacts, judgeSourceRange, type Fact, type Resource } from '@leakproof/core';
-import { outcomeReason, type CallOutcome } from '../outcome.js';
+import { outcomeReason, type CallOutcome } from '@leakproof/core';
 
 /** One ingress permission that admits an internet source. */
 export interface InternetIngress {

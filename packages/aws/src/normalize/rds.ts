@@ -1,6 +1,6 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds';
 import { databaseServicesIn, fact, type Fact, type Resource } from '@leakproof/core';
-import { outcomeReason, type CallOutcome } from '../outcome.js';
+import { outcomeReason, type CallOutcome } from '@leakproof/core';
 import { tagsOf, type GroupExposure, type InternetIngress } from './ec2.js';
 
 const DEFAULT_PORTS: Array<[RegExp, number]> = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallOutcome } from '../outcome.js';
+import type { CallOutcome } from '@leakproof/core';
 import { normalizeBucket, type RawAccountPublicAccessBlock, type RawBucket } from './s3-bucket.js';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';

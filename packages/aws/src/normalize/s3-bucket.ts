@@ -12,7 +12,7 @@ import type {
   PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { fact, verdict, verdictFact, type Fact, type Resource, type Verdict } from '@leakproof/core';
-import { outcomeReason, type CallOutcome } from '../outcome.js';
+import { outcomeReason, type CallOutcome } from '@leakproof/core';
 import { analyzeBucketPolicy, type Capability } from './s3-policy.js';
 
 type Payload<T> = Omit<T, '$metadata'>;

@@ -1,7 +1,7 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeSecurityGroup, internetIngressOf, type CallOutcome, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws';
-import type { Resource } from '@leakproof/core';
+import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws';
+import type { CallOutcome, Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
 
