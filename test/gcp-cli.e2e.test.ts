@@ -31,7 +31,7 @@ describe('leakproof audit --provider gcp', () => {
     expect(sarifSchemaErrors(sarif)).toEqual([]);
     expect(await multitoolProblems(sarif)).toEqual([]);
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as Array<{ message: { text: string } }>;
-    expect(notes.some((n) => n.message.text.includes('sqladmin.googleapis.com is disabled in project clinic-sandbox'))).toBe(true);
+    expect(notes.some((n) => n.message.text.includes('sqladmin.googleapis.com is disabled in clinic-sandbox; it holds nothing to audit'))).toBe(true);
     for (const text of [r.stdout, r.stderr, readFileSync(join(dir, 'gcp.sarif'), 'utf8'), readFileSync(join(dir, 'estate.json'), 'utf8')]) expect(text).not.toContain(TOKEN);
   });
 

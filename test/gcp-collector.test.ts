@@ -14,7 +14,7 @@ const value = (name: string, fact: string, kind?: Resource['kind']) => factValue
 
 beforeAll(async () => {
   server = await startFakeGcp(loadFakeGcpEstate(estateDir));
-  collection = await collectGcp({ env: env(), concurrency: 8, retries: 3 });
+  collection = await collectGcp({ env: env(), concurrency: 8 });
 });
 afterAll(() => server.close());
 
@@ -98,8 +98,15 @@ describe('Cloud SQL and firewalls', () => {
   });
 
   it('notes a disabled API for that project and warns about a denied list', () => {
-    expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'note', message: 'sqladmin.googleapis.com is disabled in project clinic-sandbox; its Cloud SQL instances were not audited' }));
+    expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'note', message: 'sqladmin.googleapis.com is disabled in clinic-sandbox; it holds nothing to audit (sqladmin.instances.list: SERVICE_DISABLED)' }));
     expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'compute.firewalls.list', permission: 'compute.firewalls.list' }));
+  });
+
+  it('reports each project as audited, or partly audited with the reason, never silently whole', () => {
+    const status = Object.fromEntries(collection.scopes.map((s) => [s.id, s.status]));
+    expect(status).toMatchObject({ 'clinic-sandbox': 'partial', 'clinic-prod': 'partial' });
+    expect(collection.scopes.find((s) => s.id === 'clinic-sandbox')?.reasons).toEqual([expect.stringMatching(/^compute.firewalls.list was denied/)]);
+    expect(Object.values(status)).toContain('audited');
   });
 });
 

@@ -98,8 +98,8 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }
 
-/** What a run can be asked to audit: an AWS account or one of its regions, a GCP project, an Azure subscription. */
-export type ScopeKind = 'account' | 'region' | 'project' | 'subscription';
+/** What a run can be asked to audit: an AWS account or one of its regions, a GCP project, an Azure subscription; `discovery` is the listing of those ("every visible project") when it failed. */
+export type ScopeKind = 'account' | 'region' | 'project' | 'subscription' | 'discovery';
 
 /**
  * How far a run got in one scope it was asked to audit. `partial`: some calls failed, so some facts are

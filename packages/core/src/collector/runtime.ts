@@ -19,6 +19,8 @@ export interface RuntimeCall {
   notConfigured?: readonly string[];
   /** Always made, whatever the rules (it finds resources or scopes). */
   discovery?: boolean;
+  /** The API that serves it, when APIs can be switched off per scope (e.g. `sqladmin.googleapis.com`). */
+  api?: string;
 }
 
 /** One row of an error-classification table: matched by code first, then by HTTP status. */
@@ -132,7 +134,7 @@ export class CollectorRuntime {
   private readonly limit: LimitFunction;
   private readonly budget: RateBudget;
   private readonly endsAt: number;
-  private readonly failures = new Map<string, { failure: CallFailure; account?: string; resources: string[]; count: number; facts: Set<string> }>();
+  private readonly failures = new Map<string, { failure: CallFailure; api?: string; account?: string; resources: string[]; count: number; facts: Set<string> }>();
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -265,7 +267,7 @@ export class CollectorRuntime {
     const key = `${failure.call}|${failure.code}|${account ?? ''}`;
     let entry = this.failures.get(key);
     if (!entry) {
-      entry = { failure, ...(account ? { account } : {}), resources: [], count: 0, facts: new Set<string>() };
+      entry = { failure, ...(call.api ? { api: call.api } : {}), ...(account ? { account } : {}), resources: [], count: 0, facts: new Set<string>() };
       this.failures.set(key, entry);
     }
     entry.count++;
@@ -284,9 +286,14 @@ export class CollectorRuntime {
    * and the facts made unknown. Call once, when collection ends; failures recorded later start afresh.
    */
   flushFailures(): void {
-    for (const { failure, account, resources, count, facts } of this.failures.values()) {
+    for (const { failure, api, account, resources, count, facts } of this.failures.values()) {
       const listed = resources.slice(0, 10).join(', ') + (count > 10 ? ` and ${count - 10} more` : '');
-      const level = failure.category === 'access-denied' || failure.category === 'not-found' || failure.category === 'service-disabled' ? 'warning' : 'error';
+      if (failure.category === 'service-disabled') {
+        // A switched-off API can hold nothing: a note, not a gap in the audit.
+        this.notice('note', `${api ?? 'the API'} is disabled in ${account ?? 'the scope'}; it holds nothing to audit (${failure.call}: ${failure.code})`, { call: failure.call, ...(account ? { account } : {}) });
+        continue;
+      }
+      const level = failure.category === 'access-denied' || failure.category === 'not-found' ? 'warning' : 'error';
       const factList = [...facts];
       this.notice(level, `${failureReason(failure)}; affected ${count === 1 ? '' : `${count} resources: `}${listed}. Rules that need ${factList.join(', ') || 'it'} are not evaluated there`, {
         call: failure.call,

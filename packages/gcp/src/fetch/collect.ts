@@ -2,23 +2,29 @@ import { Storage, type GetBucketsRequest } from '@google-cloud/storage';
 import { cloudresourcemanager, type cloudresourcemanager_v1, type cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
 import { compute } from '@googleapis/compute';
 import { auth as googleAuth, sqladmin } from '@googleapis/sqladmin';
-import { failureReason, silentLogger, type CallOutcome, type CollectionNotice, type Logger, type Resource } from '@leakproof/core';
-import pLimit, { type LimitFunction } from 'p-limit';
-import { gcpCall, isGcpCallNeeded, type GcpCallId, type NeededFacts } from '../calls.js';
-import { outcomeOfGoogleError } from '../outcome.js';
+import {
+  CollectorRuntime,
+  failureReason,
+  runtimeOptionsOf,
+  type CallOutcome,
+  type CollectionNotice,
+  type Logger,
+  type Resource,
+  type RuntimeOptions,
+  type ScopeStatus,
+} from '@leakproof/core';
+import { describeGoogleError, GCP_ERROR_CLASSES, GCP_RATE_LIMITS, gcpCall, type GcpCallId, type NeededFacts } from '../calls.js';
 import { normalizeFirewall, type GcpFirewall } from '../normalize/firewall.js';
 import { normalizeSqlInstance, type SqlInstance } from '../normalize/sql.js';
 import { normalizeGcsBucket, type GcsBucket, type GcsIamPolicy } from '../normalize/storage.js';
 
-export interface CollectGcpOptions {
+/** GCP collection options; timeouts, retries, the deadline and the rate budget are the shared runtime's. */
+export interface CollectGcpOptions extends RuntimeOptions {
   /** Projects to audit; default: every active project the caller can see (Resource Manager). */
   projects?: string[];
   /** Limit discovery to one organization (its numeric id). */
   organization?: string;
-  /** Requests in flight at once (default 64). */
-  concurrency?: number;
-  /** Retries on 429 and 5xx, with exponential backoff (default 4). */
-  retries?: number;
+  /** Facts the enabled rules need; calls that feed none of them are not made. Default: all. */
   needed?: NeededFacts;
   pageSize?: number;
   /**
@@ -30,23 +36,27 @@ export interface CollectGcpOptions {
   onProgress?: (progress: { phase: string; done: number; total: number }) => void;
 }
 
+/** What a GCP collection gathered, and how far it got in each project it was asked to audit. */
 export interface GcpCollection {
   resources: Resource[];
   notices: CollectionNotice[];
+  /** Every project the run was asked to audit (or discovered), with its status. */
+  scopes: ScopeStatus[];
+  /** How many API requests of each kind were made (every page and retry counts). */
   callCounts: Record<string, number>;
 }
 
 const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
 
+/** Collects and normalizes Cloud Storage buckets, Cloud SQL instances and VPC firewall rules. */
 export async function collectGcp(options: CollectGcpOptions = {}): Promise<GcpCollection> {
   return new GcpCollector(options).run();
 }
 
 class GcpCollector {
   private readonly env: Record<string, string | undefined>;
-  private readonly limit: LimitFunction;
-  private readonly logger: Logger;
-  private readonly out: GcpCollection = { resources: [], notices: [], callCounts: {} };
+  private readonly runtime: CollectorRuntime;
+  private readonly resources: Resource[] = [];
   private readonly storage: Storage;
   private readonly sql: ReturnType<typeof sqladmin>;
   private readonly compute: ReturnType<typeof compute>;
@@ -55,51 +65,48 @@ class GcpCollector {
 
   constructor(private readonly options: CollectGcpOptions) {
     this.env = options.env ?? process.env;
-    this.limit = pLimit(options.concurrency ?? 64);
-    this.logger = options.logger ?? silentLogger;
-    const retries = options.retries ?? 4;
+    this.runtime = new CollectorRuntime({
+      ...runtimeOptionsOf(options),
+      provider: 'gcp',
+      ...(options.needed ? { needed: options.needed } : {}),
+      rates: GCP_RATE_LIMITS,
+      errorClasses: GCP_ERROR_CLASSES,
+      describeError: describeGoogleError,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const timeout = this.runtime.timeouts.response;
     const storageHost = this.env.STORAGE_EMULATOR_HOST;
     const apiRoot = this.env.LEAKPROOF_GCP_API_ENDPOINT;
     // Always give a project id: without one the libraries probe the metadata server to find it.
     const projectId = options.projects?.[0] ?? this.env.GOOGLE_CLOUD_PROJECT ?? 'leakproof-audit';
+    // The clients' own retries are off: the runtime retries, so that attempts, backoff and the rate
+    // budget are the same on every provider and every attempt is bounded.
     this.storage = new Storage({
       projectId,
+      timeout,
       ...(storageHost ? { apiEndpoint: storageHost, useAuthWithCustomEndpoint: false } : { scopes: [READ_ONLY_SCOPE] }),
-      retryOptions: { autoRetry: true, maxRetries: retries, retryDelayMultiplier: 2, maxRetryDelay: 16, totalTimeout: 120 },
+      retryOptions: { autoRetry: false, maxRetries: 0 },
     });
-    const retryConfig = { retry: retries, noResponseRetries: 2, retryDelay: 200, statusCodesToRetry: [[429, 429], [500, 599]], httpMethodsToRetry: ['GET'] };
     const common = apiRoot
-      ? { rootUrl: apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`, retryConfig }
-      : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retryConfig };
+      ? { rootUrl: apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`, retry: false, timeout }
+      : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retry: false, timeout };
     this.sql = sqladmin({ version: 'v1beta4', ...common });
     this.compute = compute({ version: 'v1', ...common });
     this.crm = cloudresourcemanager({ version: 'v3', ...common }) as cloudresourcemanager_v3.Cloudresourcemanager;
     this.crmV1 = cloudresourcemanager({ version: 'v1', ...common }) as cloudresourcemanager_v1.Cloudresourcemanager;
   }
 
-  private count(id: GcpCallId): void {
-    this.out.callCounts[id] = (this.out.callCounts[id] ?? 0) + 1;
+  /** One call through the runtime, in a project's scope. */
+  private call<T>(id: GcpCallId, project: string, resourceId: string, run: (signal: AbortSignal) => Promise<T>): Promise<CallOutcome<T>> {
+    return this.runtime.call(gcpCall(id), { scope: project, resourceId }, run);
   }
 
-  /** One call under the concurrency limit; errors become classified outcomes. */
-  private call<T>(id: GcpCallId, run: () => Promise<T>): Promise<CallOutcome<T>> {
-    if (!isGcpCallNeeded(gcpCall(id), this.options.needed)) return Promise.resolve({ status: 'skipped' });
-    return this.limit(async () => {
-      this.count(id);
-      try {
-        return { status: 'ok', value: await run() } as CallOutcome<T>;
-      } catch (error) {
-        return outcomeOfGoogleError<T>(error, gcpCall(id));
-      }
-    });
-  }
-
-  /** A paged list: pages fetched one after another, each under the limit. */
-  private async pages<T>(id: GcpCallId, fetchPage: (pageToken: string | undefined) => Promise<{ items: T[]; next?: string | null }>): Promise<CallOutcome<T[]>> {
+  /** A paged list: pages fetched one after another, each a bounded call. */
+  private async pages<T>(id: GcpCallId, project: string, fetchPage: (pageToken: string | undefined, signal: AbortSignal) => Promise<{ items: T[]; next?: string | null }>): Promise<CallOutcome<T[]>> {
     const items: T[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(id, () => fetchPage(token));
+      const page = await this.call(id, project, `projects/${project}`, (signal) => fetchPage(token, signal));
       if (page.status !== 'ok') return page as CallOutcome<T[]>;
       items.push(...page.value.items);
       token = page.value.next ?? undefined;
@@ -107,37 +114,33 @@ class GcpCollector {
     return { status: 'ok', value: items };
   }
 
-  private notice(level: CollectionNotice['level'], message: string, extra: Partial<CollectionNotice> = {}): void {
-    this.out.notices.push({ level, message, provider: 'gcp', ...extra });
-    (level === 'error' ? this.logger.error : level === 'warning' ? this.logger.warning : this.logger.info).call(this.logger, message);
-  }
-
-  /** A failed project-level call: a disabled API is a note for that project; anything else a warning. */
-  private reportFailure(project: string, what: string, outcome: Extract<CallOutcome<unknown>, { status: 'failed' }>): void {
-    const f = outcome.failure;
-    if (f.category === 'service-disabled') this.notice('note', `${gcpCall(f.call as GcpCallId).api} is disabled in project ${project}; its ${what} were not audited`, { account: project, call: f.call });
-    else this.notice(f.category === 'access-denied' ? 'warning' : 'error', `project ${project}: ${what} were not audited: ${failureReason(f)}`, { account: project, call: f.call, permission: f.permission });
-  }
-
   async run(): Promise<GcpCollection> {
     const projects = await this.resolveProjects();
     await Promise.all(projects.map((p) => this.collectProject(p)));
-    return this.out;
+    this.runtime.flushFailures();
+    return { resources: this.resources, notices: this.runtime.notices, scopes: this.runtime.scopes.statuses(), callCounts: this.runtime.callCounts };
   }
 
   private async resolveProjects(): Promise<string[]> {
-    if (this.options.projects?.length) return this.options.projects;
+    if (this.options.projects?.length) {
+      for (const p of this.options.projects) this.runtime.scopes.add('project', p);
+      return this.options.projects;
+    }
     const query = ['state:ACTIVE', ...(this.options.organization ? [`parent:organizations/${this.options.organization}`] : [])].join(' ');
-    const found = await this.pages('cloudresourcemanager.projects.search', async (pageToken) => {
-      const res = await this.crm.projects.search({ query, ...(pageToken ? { pageToken } : {}) });
+    // Discovery has a scope of its own: when it fails, what was asked ("every visible project") was not audited.
+    const discovery = this.options.organization ? `organizations/${this.options.organization}` : 'every visible project';
+    const found = await this.pages('cloudresourcemanager.projects.search', discovery, async (pageToken, signal) => {
+      const res = await this.crm.projects.search({ query, ...(pageToken ? { pageToken } : {}) }, { signal });
       return { items: (res.data.projects ?? []).map((p) => p.projectId ?? '').filter(Boolean), next: res.data.nextPageToken };
     });
     if (found.status !== 'ok') {
       const why = found.status === 'failed' ? failureReason(found.failure) : 'skipped';
-      this.notice('error', `no projects were given and they could not be listed (${why}); pass --projects`, { call: 'cloudresourcemanager.projects.search', permission: 'resourcemanager.projects.get', fatal: true });
+      this.runtime.scopes.notAudited(this.runtime.scopes.add('discovery', discovery), `the projects could not be listed (${why})`);
+      this.runtime.notice('error', `no projects were given and they could not be listed (${why}); pass --projects`, { call: 'cloudresourcemanager.projects.search', permission: 'resourcemanager.projects.get', fatal: true });
       return [];
     }
-    if (found.value.length === 0) this.notice('warning', 'the caller can see no active projects; nothing was audited');
+    if (found.value.length === 0) this.runtime.notice('warning', 'the caller can see no active projects; nothing was audited');
+    for (const p of found.value) this.runtime.scopes.add('project', p);
     return found.value;
   }
 
@@ -146,67 +149,51 @@ class GcpCollector {
   }
 
   /** The project's effective storage.publicAccessPrevention constraint (one call per project). */
-  private async orgPreventsPublicAccess(project: string): Promise<CallOutcome<boolean>> {
-    const outcome = await this.call('cloudresourcemanager.projects.getEffectiveOrgPolicy', async () => {
-      const res = await this.crmV1.projects.getEffectiveOrgPolicy({ resource: `projects/${project}`, requestBody: { constraint: 'constraints/storage.publicAccessPrevention' } });
+  private orgPreventsPublicAccess(project: string): Promise<CallOutcome<boolean>> {
+    return this.call('cloudresourcemanager.projects.getEffectiveOrgPolicy', project, `projects/${project}`, async (signal) => {
+      const res = await this.crmV1.projects.getEffectiveOrgPolicy({ resource: `projects/${project}`, requestBody: { constraint: 'constraints/storage.publicAccessPrevention' } }, { signal });
       return res.data.booleanPolicy?.enforced === true;
     });
-    if (outcome.status === 'failed') {
-      this.notice('warning', `project ${project}: the organization policy for public access prevention was not read: ${failureReason(outcome.failure)}`, { account: project, call: outcome.failure.call, permission: outcome.failure.permission });
-    }
-    return outcome;
   }
 
   private async collectBuckets(project: string): Promise<void> {
-    const listed = await this.pages<GcsBucket>('storage.buckets.list', async (pageToken) => {
+    const listed = await this.pages<GcsBucket>('storage.buckets.list', project, async (pageToken) => {
       // projection=full returns each bucket's ACL and default object ACL with the listing.
       const query = { project, autoPaginate: false, maxResults: this.options.pageSize ?? 1000, projection: 'full', ...(pageToken ? { pageToken } : {}) };
       const [, next, response] = (await this.storage.getBuckets(query as unknown as GetBucketsRequest)) as unknown as [unknown, unknown, unknown];
       const body = response as { items?: GcsBucket[]; nextPageToken?: string } | undefined;
       return { items: body?.items ?? [], next: (next as { pageToken?: string } | null)?.pageToken ?? body?.nextPageToken ?? null };
     });
-    if (listed.status !== 'ok') {
-      if (listed.status === 'failed') this.reportFailure(project, 'Cloud Storage buckets', listed);
-      return;
-    }
+    if (listed.status !== 'ok') return;
     const orgEnforced = listed.value.length ? await this.orgPreventsPublicAccess(project) : ({ status: 'skipped' } as const);
     let done = 0;
     const resources = await Promise.all(
       listed.value.map(async (bucket) => {
-        const iam = await this.call<GcsIamPolicy>('storage.buckets.getIamPolicy', async () => {
+        const resourceId = `//storage.googleapis.com/projects/_/buckets/${bucket.name}`;
+        const iam = await this.call<GcsIamPolicy>('storage.buckets.getIamPolicy', project, resourceId, async () => {
           const [policy] = await this.storage.bucket(bucket.name).iam.getPolicy({ requestedPolicyVersion: 3 });
           return policy as GcsIamPolicy;
         });
-        if (iam.status === 'failed') {
-          this.notice('warning', `bucket ${bucket.name}: ${failureReason(iam.failure)}; rules that need its IAM policy are not evaluated`, {
-            account: project,
-            resourceId: `//storage.googleapis.com/projects/_/buckets/${bucket.name}`,
-            call: iam.failure.call,
-            permission: iam.failure.permission,
-          });
-        }
         this.options.onProgress?.({ phase: `GCS buckets (${project})`, done: ++done, total: listed.value.length });
         return normalizeGcsBucket({ project, bucket, iam, orgEnforced });
       }),
     );
-    this.out.resources.push(...resources);
+    this.resources.push(...resources);
   }
 
   private async collectSql(project: string): Promise<void> {
-    const listed = await this.pages<SqlInstance>('sqladmin.instances.list', async (pageToken) => {
-      const res = await this.sql.instances.list({ project, maxResults: this.options.pageSize ?? 500, ...(pageToken ? { pageToken } : {}) });
+    const listed = await this.pages<SqlInstance>('sqladmin.instances.list', project, async (pageToken, signal) => {
+      const res = await this.sql.instances.list({ project, maxResults: this.options.pageSize ?? 500, ...(pageToken ? { pageToken } : {}) }, { signal });
       return { items: (res.data.items ?? []) as SqlInstance[], next: res.data.nextPageToken };
     });
-    if (listed.status === 'failed') this.reportFailure(project, 'Cloud SQL instances', listed);
-    if (listed.status === 'ok') for (const i of listed.value) this.out.resources.push(normalizeSqlInstance(i, project));
+    if (listed.status === 'ok') for (const i of listed.value) this.resources.push(normalizeSqlInstance(i, project));
   }
 
   private async collectFirewalls(project: string): Promise<void> {
-    const listed = await this.pages<GcpFirewall>('compute.firewalls.list', async (pageToken) => {
-      const res = await this.compute.firewalls.list({ project, maxResults: this.options.pageSize ?? 500, ...(pageToken ? { pageToken } : {}) });
+    const listed = await this.pages<GcpFirewall>('compute.firewalls.list', project, async (pageToken, signal) => {
+      const res = await this.compute.firewalls.list({ project, maxResults: this.options.pageSize ?? 500, ...(pageToken ? { pageToken } : {}) }, { signal });
       return { items: (res.data.items ?? []) as GcpFirewall[], next: res.data.nextPageToken };
     });
-    if (listed.status === 'failed') this.reportFailure(project, 'VPC firewall rules', listed);
-    if (listed.status === 'ok') for (const f of listed.value) this.out.resources.push(normalizeFirewall(f, project));
+    if (listed.status === 'ok') for (const f of listed.value) this.resources.push(normalizeFirewall(f, project));
   }
 }
