@@ -13,7 +13,7 @@ const value = (name: string, fact: string, kind?: Resource['kind']) => factValue
 
 beforeAll(async () => {
   arm = await startFakeArm(loadFakeArmEstate(estateDir));
-  collection = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint }, concurrency: 8, maxRetries: 4 });
+  collection = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint }, concurrency: 8 });
 });
 afterAll(() => arm.close());
 
@@ -66,6 +66,11 @@ describe('storage accounts and containers (ARM)', () => {
     expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'blobContainers.list', permission: 'Microsoft.Storage/storageAccounts/blobServices/containers/read' }));
     expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'storageAccounts.list', account: '00000000-0000-0000-0000-000000000002' }));
     expect(value('clinicdenied', 'blobSoftDelete')).toBe('unknown');
+  });
+
+  it('reports a subscription whose storage listing was denied as partly audited, naming the call', () => {
+    const second = collection.scopes.find((s) => s.id === '00000000-0000-0000-0000-000000000002');
+    expect(second).toMatchObject({ kind: 'subscription', status: 'partial', reasons: expect.arrayContaining([expect.stringMatching(/^storageAccounts.list was denied/)]) });
   });
 
   it('honours 429 with Retry-After and then succeeds', () => {

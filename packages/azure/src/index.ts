@@ -1,8 +1,7 @@
 export { collectAzure } from './fetch/collect.js';
 export type { AzureCollection, CollectAzureOptions } from './fetch/collect.js';
-export { AZURE_CALLS, azureCustomRole } from './calls.js';
+export { AZURE_CALLS, AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCustomRole, describeAzureError } from './calls.js';
 export type { AzureCall, AzureCallId, NeededFacts } from './calls.js';
-export { AZURE_ERROR_CLASSES, outcomeOfAzureError } from './outcome.js';
 export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './normalize/storage.js';
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './normalize/storage.js';
 export { normalizeSqlServer } from './normalize/sql.js';
