@@ -61,7 +61,8 @@ describe('leakproof audit --provider aws', () => {
   it('assumes a role in each of --accounts with the external id, and audits each account', async () => {
     const s = await startFakeAws(loadFakeAwsEstate(estateDir));
     try {
-      const r = await runCli(['audit', '--provider', 'aws', '--accounts', '222233334444,333344445555', '--role-name', 'LeakproofAudit', '--external-id', 'ext-123', '--regions', 'eu-west-1', '--format', 'json', '--fail-on', 'none'], { env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      const r = await runCli(['audit', '--provider', 'aws', '--accounts', '222233334444,333344445555', '--role-name', 'LeakproofAudit', '--external-id', 'ext-123', '--regions', 'eu-west-1', '--format', 'json', '--fail-on', 'none', '--allow-incomplete'], { env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      // The estate denies some calls on purpose, so the audit is knowingly accepted as incomplete.
       expect(r.code).toBe(0);
       // Accounts are audited concurrently, so the order of the AssumeRole calls is not fixed.
       expect([...s.assumedRoles].sort((a, b) => a.roleArn.localeCompare(b.roleArn))).toEqual([
@@ -84,12 +85,14 @@ describe('leakproof audit --provider aws', () => {
     expect(policy.Statement[0].Action.every((a: string) => /^(s3|ec2|rds|sts):(Get|List|Describe)/.test(a))).toBe(true);
   });
 
-  it('reports a caller it cannot identify as a clear error with exit 2, not a crash or a clean pass', async () => {
+  it('reports a caller it cannot identify as an incomplete audit (exit 4) with the reason, not a crash or a clean pass', async () => {
     const broken = await startFakeAws({ ...loadFakeAwsEstate(estateDir), query: { 'sts/*/GetCallerIdentity': { status: 403, body: '<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>' } } });
     try {
       const r = await runCli(['audit', '--provider', 'aws', '--format', 'json'], { env: { ...env, AWS_ENDPOINT_URL: broken.endpoint } });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^leakproof: AWS \(default credentials\): cannot identify the account, so nothing was collected: sts:GetCallerIdentity failed \(InvalidClientTokenId\)/);
+      expect(r.code).toBe(4);
+      expect(JSON.parse(r.stdout).verdict).toMatchObject({ verdict: 'incomplete' });
+      expect(r.stderr).toMatch(/^leakproof: Verdict: INCOMPLETE/);
+      expect(r.stderr).toMatch(/\nleakproof: incomplete: AWS \(default credentials\): cannot identify the account, so nothing was collected: sts:GetCallerIdentity failed \(InvalidClientTokenId\)/);
       expect(JSON.parse(r.stdout).notices[0]).toMatchObject({ fatal: true, call: 'sts:GetCallerIdentity' });
     } finally {
       await broken.close();

@@ -43,13 +43,18 @@ describe('leakproof audit --demo', () => {
     expect((await runCli(['audit', '--demo', '--fail-on', 'critical', '-q'])).code).toBe(1);
   });
 
-  it('exits 0 for an estate with no failures at or above the threshold', async () => {
+  it('exits 4, not 0, when no failure is found but critical rules could not be evaluated, and 0 with --allow-incomplete', async () => {
     const dir = tempDir();
     const clean = { schemaVersion: 1, resources: [{ id: 'b', kind: 'storage-bucket', provider: 'aws', account: '1', region: 'r', name: 'b', tags: {}, facts: { publicRead: { value: false, evidence: [] } } }] };
     writeFileSync(join(dir, 's.json'), JSON.stringify(clean));
-    const { code, stdout } = await runCli(['audit', '--snapshot', 's.json', '--fail-on', 'critical'], { cwd: dir });
-    expect(code).toBe(0);
-    expect(stdout).toContain('0 failed');
+    const strict = await runCli(['audit', '--snapshot', 's.json', '--fail-on', 'critical'], { cwd: dir });
+    expect(strict.code).toBe(4);
+    expect(strict.stdout).toContain('0 failed');
+    expect(strict.stdout).toMatch(/Verdict: INCOMPLETE/);
+    expect(strict.stdout).toMatch(/incomplete: rule storage-public-write \(at or above critical\) was not evaluated for 1 resource\(s\): b/);
+    const accepted = await runCli(['audit', '--snapshot', 's.json', '--fail-on', 'critical', '--allow-incomplete'], { cwd: dir });
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(/Verdict: PASS, incomplete accepted/);
   });
 
   it('reproduces the same findings from a saved snapshot', async () => {

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { SEVERITIES, anchorOf, toJobSummary, toSarif, type AuditResult, type FailFinding, type Logger, type Severity } from '@leakproof/core';
-import { runAudit, verdictOf, type AuditInput } from 'leakproof';
+import { SEVERITIES, anchorOf, toJobSummary, toSarif, verdictLines, type AuditResult, type FailFinding, type Logger, type Severity } from '@leakproof/core';
+import { runAudit, type AuditInput } from 'leakproof';
 
 /** Routes library messages to the Actions log. Messages never carry credentials (the library passes ids). */
 const actionsLogger: Logger = {
@@ -36,7 +36,7 @@ function inputOf(): AuditInput {
   if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", "terraform-plan", or "demo"');
   const unsupported = providers.filter((p) => !['aws', 'gcp', 'azure'].includes(p));
   if (unsupported.length) throw new Error(`unknown provider(s) ${unsupported.join(', ')}; available: aws, gcp, azure`);
-  return { kind: 'providers', providers, options: { regions: list('regions'), projects: list('projects'), subscriptions: list('subscriptions'), roleArns: [], accounts: [] } };
+  return { kind: 'providers', providers, options: { regions: list('regions'), projects: list('projects'), subscriptions: list('subscriptions'), roleArns: [], accounts: [], runtime: {} } };
 }
 
 const ANNOTATION_LIMIT = 50;
@@ -76,6 +76,7 @@ export async function run(): Promise<void> {
       ...(waivers ? { waivers } : {}),
       ...(baseline ? { baseline } : {}),
       logger: actionsLogger,
+      verdict: { failOn, onlyNew, allowIncomplete: flag('allow-incomplete') },
     });
 
     const sarifPath = core.getInput('sarif') || 'leakproof.sarif';
@@ -86,7 +87,7 @@ export async function run(): Promise<void> {
     writeFileSync(out, JSON.stringify(sarif) + '\n');
 
     const failures = result.findings.filter((f): f is FailFinding => f.status === 'fail' && !f.waiver);
-    const verdict = verdictOf(result, failOn, onlyNew);
+    const verdict = result.verdict!;
     core.setOutput('sarif-path', sarifPath);
     core.setOutput('findings', String(failures.length));
     core.setOutput('new-findings', String(failures.filter((f) => f.baselineState === undefined || f.baselineState === 'new').length));
@@ -95,11 +96,14 @@ export async function run(): Promise<void> {
     annotate(result);
     await core.summary.addRaw(toJobSummary(result)).write();
 
-    if (verdict.fatal) core.setFailed(`leakproof: ${verdict.fatal.message}`);
-    else if (verdict.verdict === 'fail') {
+    if (verdict.verdict === 'fail') {
       core.setFailed(`leakproof: ${verdict.blocking.length} ${onlyNew ? 'new ' : ''}finding(s) at or above ${failOn} (see the job summary)`);
+    } else if (verdict.verdict === 'incomplete') {
+      // Unknown is never pass: the step fails and says what was not audited.
+      core.setFailed(verdictLines(verdict).map((l) => `leakproof: ${l.trim()}`).join('\n'));
     }
   } catch (error) {
+    core.setOutput('verdict', 'error');
     // Configuration problems carry a one-line, file:line message; nothing else is printed.
     core.setFailed(`leakproof: ${error instanceof Error ? error.message : String(error)}`);
   }

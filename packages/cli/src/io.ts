@@ -21,8 +21,10 @@ export const EXIT = {
   findings: 1,
   /** Bad usage or bad input (policy, snapshot, waiver, baseline): the message says which file and line. */
   usage: 2,
-  /** An unexpected internal error; rerun with --debug and report it. */
+  /** An unexpected internal error, or a report that could not be written; rerun with --debug. */
   internal: 3,
+  /** The audit did not look everywhere it was asked to (a scope, a rule at or above --fail-on, a baseline failure): never a pass. */
+  incomplete: 4,
 } as const;
 
 export function toolVersion(): string {

@@ -23,12 +23,13 @@ Options:
   -v, --version       Show the version
       --debug         Show stack traces for errors
 
-Exit codes:
-  0  nothing at or above the --fail-on severity failed
-  1  something at or above the --fail-on severity failed
-  2  usage or input error (the message names the file, line and field), or a cloud
-     account could not be audited at all (e.g. invalid credentials; reports are still written)
-  3  internal error (rerun with --debug and report it)
+Exit codes (the README's table is the contract):
+  0  pass: everything asked for was audited and nothing at or above --fail-on failed
+  1  fail: something at or above --fail-on failed
+  2  usage or input error (the message names the file, line and field, or the path)
+  3  internal error, or a report that could not be written (rerun with --debug)
+  4  incomplete: a scope was not (fully) audited, a rule at or above --fail-on could not
+     be evaluated, or a baseline failure could not be re-checked (--allow-incomplete accepts it)
 `;
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<number>; help: string }> = {

@@ -1,4 +1,4 @@
-import type { CollectionNotice, Logger, Resource, ResourceKind } from '@leakproof/core';
+import type { CollectionNotice, Logger, Resource, ResourceKind, RuntimeOptions, ScopeStatus } from '@leakproof/core';
 import { UsageError } from './args.js';
 
 export type NeededFacts = Partial<Record<ResourceKind, Set<string>>>;
@@ -17,11 +17,19 @@ export interface ProviderOptions {
   externalId?: string;
   accounts: string[];
   roleName?: string;
-  concurrency?: number;
+  /** Concurrency, timeouts, attempts, the deadline and the rate budget: the same for every provider. */
+  runtime: RuntimeOptions;
+}
+
+/** What one provider collected, and how far it got in each scope. */
+export interface ProviderCollection {
+  resources: Resource[];
+  notices: CollectionNotice[];
+  scopes: ScopeStatus[];
 }
 
 export interface ProviderCollector {
-  collect(options: ProviderOptions, needed: NeededFacts, env: Record<string, string | undefined>, logger: Logger, progress: (line: string) => void): Promise<{ resources: Resource[]; notices: CollectionNotice[] }>;
+  collect(options: ProviderOptions, needed: NeededFacts, env: Record<string, string | undefined>, logger: Logger, progress: (line: string) => void): Promise<ProviderCollection>;
   /** The least-privilege permissions for the needed facts, as printable text. */
   permissions(needed: NeededFacts): Promise<string>;
 }
@@ -41,7 +49,7 @@ export const COLLECTORS: Record<string, ProviderCollector> = {
         ...(roleArns.length ? { roleArns } : {}),
         ...(options.externalId ? { externalId: options.externalId } : {}),
         ...(options.regions.length ? { regions: options.regions } : {}),
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...options.runtime,
         needed,
         env,
         logger,
@@ -61,7 +69,7 @@ COLLECTORS.gcp = {
     return collectGcp({
       ...(options.projects?.length ? { projects: options.projects } : {}),
       ...(options.organization ? { organization: options.organization } : {}),
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...options.runtime,
       needed,
       env,
       logger,
@@ -80,7 +88,7 @@ COLLECTORS.azure = {
     return collectAzure({
       ...(options.subscriptions?.length ? { subscriptions: options.subscriptions } : {}),
       ...(options.azureContainers ? { containers: options.azureContainers } : {}),
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...options.runtime,
       needed,
       env,
       logger,

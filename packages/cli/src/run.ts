@@ -5,7 +5,7 @@ import {
   applyBaseline,
   applyWaivers,
   audit,
-  blockingFindings,
+  auditVerdict,
   didYouMean,
   factsNeededBy,
   loadPolicies,
@@ -16,11 +16,13 @@ import {
   selectRules,
   silentLogger,
   type AuditResult,
+  type AuditVerdict,
   type CollectionNotice,
-  type FailFinding,
   type Logger,
   type Resource,
+  type ScopeStatus,
   type Severity,
+  type VerdictOptions,
 } from '@leakproof/core';
 import { UsageError } from './args.js';
 import { collectorFor, type ProviderOptions } from './providers.js';
@@ -46,6 +48,8 @@ export interface RunAuditOptions {
   logger?: Logger;
   progress?: (line: string) => void;
   now?: Date;
+  /** How to judge the run; the verdict is set on the result (`result.verdict`) for the reports. */
+  verdict?: VerdictOptions;
 }
 
 export const DEFAULT_WAIVERS = '.leakproof/waivers.yaml';
@@ -77,6 +81,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
 
   let resources: Resource[];
   let notices: CollectionNotice[];
+  let scopes: ScopeStatus[] = [];
   const input = options.input;
   if (input.kind === 'providers') {
     const collectors = input.providers.map((p) => collectorFor(p));
@@ -87,6 +92,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
       const collected = await collector.collect(input.options, needed, options.env, logger, options.progress ?? (() => {}));
       resources.push(...collected.resources);
       notices.push(...collected.notices);
+      scopes.push(...collected.scopes);
     }
   } else if (input.kind === 'terraform') {
     const { readTerraformPlan } = await import('@leakproof/terraform');
@@ -97,23 +103,19 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
     const snapshot = input.kind === 'demo' ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(options.cwd, input.file), input.file);
     resources = snapshot.resources;
     notices = snapshot.notices ?? [];
+    scopes = snapshot.scopes ?? [];
   }
-  let result = audit({ resources, policies, frameworks, notices });
+  let result = audit({ resources, policies, frameworks, notices, scopes });
   if (waivers.length) result = applyWaivers(result, waivers, options.now ?? new Date());
   if (baseline) result = applyBaseline(result, baseline, sarifMessage);
+  if (options.verdict) result.verdict = auditVerdict(result, options.verdict);
   return result;
 }
 
-export interface Verdict {
-  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
-  blocking: FailFinding[];
-  /** The collector could not audit an account at all. */
-  fatal?: CollectionNotice;
-  verdict: 'pass' | 'fail' | 'incomplete';
-}
+/** The verdict of a run: pass, fail or incomplete, with the blocking failures and why it is incomplete. */
+export type Verdict = AuditVerdict;
 
-export function verdictOf(result: AuditResult, failOn: Severity | 'none', onlyNew = false): Verdict {
-  const fatal = result.notices.find((n) => n.fatal);
-  const blocking = failOn === 'none' ? [] : blockingFindings(result, failOn, { onlyNew });
-  return { blocking, ...(fatal ? { fatal } : {}), verdict: fatal ? 'incomplete' : blocking.length ? 'fail' : 'pass' };
+/** Judges a result (see `auditVerdict`); kept for callers of earlier releases. */
+export function verdictOf(result: AuditResult, failOn: Severity | 'none', onlyNew = false, allowIncomplete = false): Verdict {
+  return auditVerdict(result, { failOn, onlyNew, allowIncomplete });
 }

@@ -1,6 +1,6 @@
 import { readInputFile } from './util/read-file.js';
 import { ConfigurationError } from './errors.js';
-import type { AuditResult } from './engine.js';
+import type { AuditResult, Finding } from './engine.js';
 import { FINGERPRINT_KEY, fingerprint } from './report/sarif.js';
 
 /** A failing result of an earlier run, keyed by its leakproof fingerprint. */
@@ -58,20 +58,63 @@ export function readBaseline(file: string, display: string = file): Map<string, 
   return parseBaseline(readInputFile(file, display, 'the baseline'), display);
 }
 
+/** A baseline failure this run could not re-check, and why: it stays open. */
+export interface UnverifiedBaselineEntry extends BaselineEntry {
+  reason: string;
+}
+
 /**
  * Compares failures with a baseline by fingerprint: `new` if the baseline lacks it, `unchanged` if the
- * message is the same, `updated` if it changed (e.g. new evidence). Baseline failures that no longer
- * fail are returned as `absent`, for the SARIF report.
+ * message is the same, `updated` if it changed (e.g. new evidence). A baseline failure that no longer
+ * fails is `absent` (fixed) only when this run re-checked it: the rule was evaluated on the resource
+ * and passed (or no longer applies to it), or the resource is gone from a scope that was fully
+ * audited. Anything else could not be re-checked and is returned as unverified, never as fixed.
  */
 export function applyBaseline(result: AuditResult, baseline: Map<string, BaselineEntry>, render: (f: import('./engine.js').FailFinding) => string): AuditResult {
   const seen = new Set<string>();
+  const others = new Map<string, Finding>();
   for (const f of result.findings) {
-    if (f.status !== 'fail') continue;
     const fp = fingerprint(f.rule.id, f.resource.id);
+    if (f.status !== 'fail') {
+      others.set(fp, f);
+      continue;
+    }
     const before = baseline.get(fp);
     seen.add(fp);
     f.baselineState = !before ? 'new' : before.message === render(f) ? 'unchanged' : 'updated';
   }
-  result.baselineAbsent = [...baseline.values()].filter((e) => !seen.has(e.fingerprint));
+  const rules = new Set(result.rules.map((r) => r.id));
+  const collected = new Set(result.resources.map((r) => r.id));
+  const fatal = result.notices.find((n) => n.fatal);
+  const absent: BaselineEntry[] = [];
+  const unverified: UnverifiedBaselineEntry[] = [];
+  for (const e of baseline.values()) {
+    if (seen.has(e.fingerprint)) continue;
+    const now = others.get(e.fingerprint);
+    let reason: string | undefined;
+    if (now?.status === 'not-evaluated') reason = `rule ${e.ruleId} could not be evaluated: ${now.reasons.join('; ')}`;
+    else if (now?.status === 'pass') reason = undefined;
+    else if (!rules.has(e.ruleId)) reason = `rule ${e.ruleId} was not part of this run`;
+    else if (e.resourceId !== undefined && collected.has(e.resourceId)) reason = undefined;
+    else reason = goneUnverified(e, result, fatal?.message);
+    if (reason === undefined) absent.push(e);
+    else unverified.push({ ...e, reason });
+  }
+  result.baselineAbsent = absent;
+  result.baselineUnverified = unverified;
   return result;
+}
+
+/**
+ * Why a resource missing from this run may still exist, or undefined when its absence is verified:
+ * the scopes it could belong to (those whose account appears in its id, else every scope) were all
+ * fully audited and nothing was fatal.
+ */
+function goneUnverified(e: BaselineEntry, result: AuditResult, fatal: string | undefined): string | undefined {
+  if (fatal) return `the resource was not collected in this run (${fatal})`;
+  const id = e.resourceId ?? '';
+  const own = result.scopes.filter((s) => id.includes(s.account));
+  const candidates = own.length ? own : result.scopes;
+  const short = candidates.find((s) => s.status !== 'audited');
+  return short ? `the resource was not collected in this run and ${short.provider} ${short.kind} ${short.id} was ${short.status === 'partial' ? 'only partly audited' : 'not audited'}` : undefined;
 }

@@ -1,4 +1,4 @@
-import { isUnknownFact, severityRank, type CollectionNotice, type Resource, type Severity } from './model.js';
+import { isUnknownFact, severityRank, type CollectionNotice, type Resource, type ScopeStatus, type Severity } from './model.js';
 import { FALSE, TRUE, UNKNOWN } from './policy/condition.js';
 import type { Framework, PolicySet, Rule } from './policy/load.js';
 
@@ -48,6 +48,8 @@ export interface AuditOptions {
   /** Only rules mapped to at least one of these frameworks (default: every rule). */
   frameworks?: string[];
   notices?: CollectionNotice[];
+  /** The scopes the collectors were asked to audit, with how far they got (none for plans and the demo). */
+  scopes?: ScopeStatus[];
 }
 
 export interface AuditSummary {
@@ -67,9 +69,15 @@ export interface AuditResult {
   resources: Resource[];
   frameworks: Framework[];
   notices: CollectionNotice[];
+  /** The scopes the collectors were asked to audit, with their status. */
+  scopes: ScopeStatus[];
   summary: AuditSummary;
-  /** Failures of a baseline run that no longer fail (set by applyBaseline). */
+  /** Failures of a baseline run that were re-checked and no longer fail (set by applyBaseline). */
   baselineAbsent?: import('./baseline.js').BaselineEntry[];
+  /** Failures of a baseline run that this run could not re-check: they stay open (set by applyBaseline). */
+  baselineUnverified?: import('./baseline.js').UnverifiedBaselineEntry[];
+  /** The verdict, once judged (set by the CLI and the Action, read by the reports). */
+  verdict?: import('./audit-verdict.js').AuditVerdict;
 }
 
 /** The facts the given rules read, by resource kind: collectors use it to make only the calls needed. */
@@ -115,6 +123,7 @@ export function audit(options: AuditOptions): AuditResult {
     resources: options.resources,
     frameworks: frameworkIds.map((id) => options.policies.frameworks[id]).filter((f): f is Framework => f !== undefined),
     notices: options.notices ?? [],
+    scopes: options.scopes ?? [],
     summary: summarize(findings, options.resources.length, rules.length),
   };
 }

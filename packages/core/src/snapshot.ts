@@ -2,7 +2,7 @@ import { readInputFile } from './util/read-file.js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
 import { checkFactValue, factDefinition, FACT_CATALOGUE } from './facts.js';
-import { isUnknownFact, type CollectionNotice, type Resource } from './model.js';
+import { isUnknownFact, type CollectionNotice, type Resource, type ScopeStatus } from './model.js';
 import { SourceDocument } from './util/source-document.js';
 import { validateAgainstSchema } from './util/schema.js';
 import { didYouMean } from './util/suggest.js';
@@ -17,10 +17,13 @@ export interface Snapshot {
   description?: string;
   resources: Resource[];
   notices?: CollectionNotice[];
+  /** The scopes the collection was asked to audit, with their status. */
+  scopes?: ScopeStatus[];
 }
 
-export function createSnapshot(resources: Resource[], notices: CollectionNotice[] = [], generator = 'leakproof'): Snapshot {
-  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, generatedAt: new Date().toISOString(), generator, resources, notices };
+/** A snapshot of collected resources, with the notices and scope statuses that say how complete it is. */
+export function createSnapshot(resources: Resource[], notices: CollectionNotice[] = [], generator = 'leakproof', scopes: ScopeStatus[] = []): Snapshot {
+  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, generatedAt: new Date().toISOString(), generator, resources, notices, ...(scopes.length ? { scopes } : {}) };
 }
 
 export function serializeSnapshot(snapshot: Snapshot): string {

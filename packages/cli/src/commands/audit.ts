@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   SEVERITIES,
@@ -10,12 +10,14 @@ import {
   toJsonReport,
   toMarkdown,
   toSarif,
+  verdictLines,
   type AuditResult,
   type Logger,
+  type RuntimeOptions,
   type Severity,
 } from '@leakproof/core';
 import { collectorFor } from '../providers.js';
-import { runAudit, verdictOf, type AuditInput } from '../run.js';
+import { runAudit, type AuditInput } from '../run.js';
 import { parseArgs } from 'node:util';
 import { UsageError, list, parsingArgs } from '../args.js';
 import { EXIT, toolVersion, type CliIO } from '../io.js';
@@ -41,7 +43,6 @@ AWS (credentials from the default chain: environment, profile, SSO, instance rol
       --external-id ID      External id for the assumed roles
       --accounts LIST       Account ids to audit by assuming --role-name in each
       --role-name NAME      Role to assume in each of --accounts
-      --concurrency N       API calls in flight at once (default 128)
       Endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured (LocalStack);
       S3 then uses path-style requests.
 
@@ -56,6 +57,15 @@ Azure (DefaultAzureCredential: environment, workload identity, managed identity,
       --azure-containers M  arm (Reader role, default) or data-plane (Storage Blob Data Reader)
       Endpoints: LEAKPROOF_AZURE_ARM_ENDPOINT (ARM) and AZURE_STORAGE_CONNECTION_STRING (the data
       plane of the account it names, e.g. Azurite); with the ARM override no credential lookup happens.
+
+Calls (every provider; see the README's "Timeouts, retries and the rate budget"):
+      --concurrency N       API calls in flight at once (default 64)
+      --timeout DURATION    Longest wait for one answer (default 20s); e.g. 500ms, 20s, 2m
+      --connect-timeout D   Longest wait to connect (default 5s)
+      --max-attempts N      Attempts per call on network errors, timeouts and 5xx (default 3)
+      --deadline DURATION   Bound on the whole collection; calls not made by then are unknown
+      --max-rps N           Requests per second per service and account/project/subscription,
+                            instead of the documented defaults (which sit under each cloud's limits)
 
 Policies:
       --policies PATH       Extra policy pack file or directory (repeatable); it may add,
@@ -78,9 +88,12 @@ Waivers and baselines:
       --baseline FILE       SARIF of an earlier run: results get baselineState
                             new / unchanged / updated, and fixed ones are listed as absent
       --only-new            Exit 1 only for new failures at or above --fail-on
+      --allow-incomplete    Accept an incomplete audit: exit 0 instead of 4 when nothing blocking
+                            failed (the reports still say what was not audited)
   -q, --quiet               Print nothing to stdout unless a report is sent there
 
-Exit codes: 0 nothing at or above --fail-on failed; 1 something did; 2 usage or input error.
+Exit codes: 0 pass; 1 a failure at or above --fail-on; 2 usage or input error; 3 internal error
+or a report that could not be written; 4 incomplete (something asked for was not audited).
 `;
 
 const FORMATS = ['console', 'sarif', 'json', 'markdown'] as const;
@@ -123,6 +136,12 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     'no-waivers': { type: 'boolean' },
     baseline: { type: 'string' },
     'only-new': { type: 'boolean' },
+    'allow-incomplete': { type: 'boolean' },
+    timeout: { type: 'string' },
+    'connect-timeout': { type: 'string' },
+    'max-attempts': { type: 'string' },
+    deadline: { type: 'string' },
+    'max-rps': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
       },
     }),
@@ -135,9 +154,11 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   const failOn = parseFailOn(values['fail-on']);
   const reports = planReports(tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : [])));
   for (const p of providers) collectorFor(p);
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError(`--concurrency: "${values.concurrency}" is not a positive whole number`);
   if (values['only-new'] && !values.baseline) throw new UsageError('--only-new needs --baseline FILE (the SARIF of an earlier run)');
+  refuseIdleFlags(values, providers);
+  const runtime = runtimeOptions(values);
+  // Every output path is checked before any call is made: an unwritable one is a usage error now, not after the audit.
+  for (const file of [...reports.flatMap((r) => (r.file === undefined ? [] : [r.file])), ...(values['save-snapshot'] ? [values['save-snapshot']] : [])]) checkWritable(resolve(io.cwd, file), file);
 
   const input: AuditInput = providers.length
     ? {
@@ -154,7 +175,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
           ...(values.profile ? { profile: values.profile } : {}),
           ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
           ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
-          ...(concurrency ? { concurrency } : {}),
+          runtime,
         },
       }
     : values['terraform-plan']
@@ -174,27 +195,112 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     ...(values.baseline ? { baseline: values.baseline } : {}),
     logger: stderrLogger(io),
     progress: progress.update,
+    verdict: { failOn, onlyNew: values['only-new'] === true, allowIncomplete: values['allow-incomplete'] === true },
   });
   progress.done();
 
-  if (values['save-snapshot']) writeOut(resolve(io.cwd, values['save-snapshot']), serializeSnapshot(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`)));
-  const stdoutTaken = reports.some((r) => r.file === undefined);
+  // Each report is written even when another fails; the error names the ones that failed.
+  const unwritten: string[] = [];
+  const write = (file: string, text: () => string): void => {
+    try {
+      writeOut(resolve(io.cwd, file), text());
+    } catch (error) {
+      unwritten.push(`${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  };
+  if (values['save-snapshot']) write(values['save-snapshot'], () => serializeSnapshot(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`, result.scopes)));
+  const consoleOnStdout = reports.some((r) => r.file === undefined && r.format === 'console') || (!values.quiet && !reports.some((r) => r.file === undefined));
   for (const report of reports) {
-    const text = render(report.format, result, io, report.file === undefined, values.category);
-    if (report.file === undefined) io.stdout.write(text);
-    else writeOut(resolve(io.cwd, report.file), text);
+    if (report.file === undefined) io.stdout.write(render(report.format, result, io, true, values.category));
+    else write(report.file, () => render(report.format, result, io, false, values.category));
   }
-  if (!values.quiet && !stdoutTaken) io.stdout.write(render('console', result, io, true, values.category));
+  if (!values.quiet && !reports.some((r) => r.file === undefined)) io.stdout.write(render('console', result, io, true, values.category));
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
-  // An account that could not be audited at all is an incomplete audit, never a clean one.
-  const verdict = verdictOf(result, failOn, values['only-new'] === true);
-  if (verdict.fatal) {
-    io.stderr.write(`leakproof: ${verdict.fatal.message}\n`);
-    return EXIT.usage;
+  const verdict = result.verdict!;
+  // The console report already shows the verdict; otherwise it goes to stderr once, so CI logs say why.
+  if (!consoleOnStdout && verdict.verdict !== 'pass') io.stderr.write(verdictLines(verdict).map((l) => `leakproof: ${l.trim()}`).join('\n') + '\n');
+  if (unwritten.length) {
+    for (const line of unwritten) io.stderr.write(`leakproof: error: report not written: ${line}\n`);
+    return EXIT.internal;
   }
-  return verdict.verdict === 'fail' ? EXIT.findings : EXIT.ok;
+  return verdict.verdict === 'fail' ? EXIT.findings : verdict.verdict === 'incomplete' ? EXIT.incomplete : EXIT.ok;
+}
+
+/** Flags that would do nothing in the chosen mode are refused, so that a typo never passes silently. */
+function refuseIdleFlags(values: Record<string, unknown>, providers: string[]): void {
+  const given = (name: string): boolean => values[name] !== undefined && values[name] !== false;
+  const byProvider: Record<string, string[]> = {
+    aws: ['regions', 'profile', 'role-arn', 'external-id', 'accounts', 'role-name'],
+    gcp: ['projects', 'organization'],
+    azure: ['subscriptions', 'azure-containers'],
+    '*': ['concurrency', 'timeout', 'connect-timeout', 'max-attempts', 'deadline', 'max-rps'],
+  };
+  for (const [provider, flags] of Object.entries(byProvider)) {
+    const applies = provider === '*' ? providers.length > 0 : providers.includes(provider);
+    for (const flag of flags) {
+      if (given(flag) && !applies) throw new UsageError(`--${flag} applies only to ${provider === '*' ? 'live audits (--provider)' : `--provider ${provider}`}; it would do nothing here`);
+    }
+  }
+  if (given('role-name') && !given('accounts')) throw new UsageError('--role-name goes with --accounts (the accounts to assume it in)');
+  if (given('external-id') && !given('role-arn') && !given('accounts')) throw new UsageError('--external-id goes with --role-arn or --accounts');
+}
+
+/** The shared runtime's options from the command line; every value checked. */
+function runtimeOptions(values: Record<string, unknown>): RuntimeOptions {
+  const options: RuntimeOptions = {};
+  const whole = (flag: string): number | undefined => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: "${String(raw)}" is not a positive whole number`);
+    return n;
+  };
+  const concurrency = whole('concurrency');
+  if (concurrency !== undefined) options.concurrency = concurrency;
+  const attempts = whole('max-attempts');
+  if (attempts !== undefined) options.maxAttempts = attempts;
+  const response = duration('timeout', values.timeout);
+  const connect = duration('connect-timeout', values['connect-timeout']);
+  if (response !== undefined || connect !== undefined) options.timeouts = { ...(response !== undefined ? { response } : {}), ...(connect !== undefined ? { connect } : {}) };
+  const deadline = duration('deadline', values.deadline);
+  if (deadline !== undefined) options.deadline = deadline;
+  if (values['max-rps'] !== undefined) {
+    const rps = Number(values['max-rps']);
+    if (!Number.isFinite(rps) || rps <= 0) throw new UsageError(`--max-rps: "${String(values['max-rps'])}" is not a positive number`);
+    options.maxRps = rps;
+  }
+  return options;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as `500ms`, `20s`, `2m` or `1h` (a bare number is seconds), in milliseconds. */
+export function duration(flag: string, raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(raw).trim());
+  const ms = m ? Number(m[1]) * UNIT_MS[m[2] ?? 's']! : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--${flag}: "${String(raw)}" is not a duration (e.g. 500ms, 20s, 2m)`);
+  return Math.round(ms);
+}
+
+/**
+ * Proves a report path can be written, without leaving anything behind: its directory is created, a
+ * new file is created and removed, an existing one opened for writing without truncating it.
+ */
+function checkWritable(path: string, display: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    if (existsSync(path)) closeSync(openSync(path, 'r+'));
+    else {
+      closeSync(openSync(path, 'wx'));
+      unlinkSync(path);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${display}: cannot write the report there (${code ?? (error instanceof Error ? error.message : String(error))})`);
+  }
 }
 
 function parseContainersMode(value: string): 'arm' | 'data-plane' {

@@ -1,4 +1,5 @@
 import { severityRank } from '../model.js';
+import type { AuditVerdict } from '../audit-verdict.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 
 export interface ConsoleOptions {
@@ -32,7 +33,14 @@ export function toConsoleTable(result: AuditResult, options: ConsoleOptions): st
   const lines: string[] = [];
   if (failures.length > 0) {
     const rows = failures.map((f) => [f.waiver ? 'waived' : f.rule.severity, f.rule.id, `${f.resource.provider}:${f.resource.name}`, f.message]);
-    const widths = [8, Math.max(...rows.map((r) => r[1]!.length)), Math.min(48, Math.max(...rows.map((r) => r[2]!.length)))];
+    // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
+    let ruleWidth = 0;
+    let resourceWidth = 0;
+    for (const r of rows) {
+      ruleWidth = Math.max(ruleWidth, r[1]!.length);
+      resourceWidth = Math.max(resourceWidth, r[2]!.length);
+    }
+    const widths = [8, ruleWidth, Math.min(48, resourceWidth)];
     const head = ['SEVERITY', 'RULE', 'RESOURCE', 'FINDING'];
     lines.push(paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i]!) : h)).join('  ')));
     for (const [i, row] of rows.entries()) {
@@ -50,9 +58,24 @@ export function toConsoleTable(result: AuditResult, options: ConsoleOptions): st
   const summary = `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived`;
   lines.push(s.fail > 0 ? paint('red', summary) : paint('green', summary));
   for (const n of result.notices) lines.push(paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`));
+  if (result.verdict) lines.push(...verdictLines(result.verdict).map((l, i) => (i === 0 ? paint(result.verdict!.verdict === 'pass' && !result.verdict!.incompleteAccepted ? 'green' : result.verdict!.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l)));
   return lines.join('\n') + '\n';
 }
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
+
+/** The verdict as lines of text: the verdict first, then why it is incomplete, if it is. */
+export function verdictLines(v: AuditVerdict): string[] {
+  const threshold = v.failOn === 'none' ? 'no threshold' : `at or above ${v.failOn}`;
+  const head =
+    v.verdict === 'fail'
+      ? `Verdict: FAIL (${v.blocking.length} failure(s) ${threshold}${v.incomplete.length ? '; the audit was also incomplete' : ''})`
+      : v.verdict === 'incomplete'
+        ? `Verdict: INCOMPLETE (the audit did not look everywhere it was asked to; this is not a pass)`
+        : v.incompleteAccepted
+          ? `Verdict: PASS, incomplete accepted by --allow-incomplete (nothing ${threshold} failed where it looked)`
+          : `Verdict: PASS (nothing ${threshold} failed)`;
+  return [head, ...v.incomplete.map((r) => `  incomplete: ${r}`)];
 }

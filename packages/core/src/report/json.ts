@@ -25,9 +25,15 @@ export interface JsonFinding {
 
 export interface JsonReport {
   tool: { name: 'leakproof'; version: string };
+  /** `pass`, `fail` or `incomplete`, when the run was judged; `incomplete` lists why. */
+  verdict?: { verdict: string; failOn: string; incomplete: string[]; incompleteAccepted?: boolean };
   summary: AuditResult['summary'];
   notices: AuditResult['notices'];
+  /** The scopes the collectors were asked to audit, with their status. */
+  scopes: AuditResult['scopes'];
   findings: JsonFinding[];
+  /** With a baseline: earlier failures re-checked and fixed, and those that could not be re-checked. */
+  baseline?: { fixed: Array<{ ruleId: string; resourceId?: string; fingerprint: string }>; notRechecked: Array<{ ruleId: string; resourceId?: string; fingerprint: string; reason: string }> };
 }
 
 /** Every finding, including passes, as plain data for scripts and dashboards. */
@@ -61,5 +67,17 @@ export function toJsonReport(result: AuditResult, toolVersion: string, options: 
     }
     findings.push(base);
   }
-  return { tool: { name: 'leakproof', version: toolVersion }, summary: result.summary, notices: result.notices, findings };
+  const v = result.verdict;
+  const strip = (e: { ruleId: string; resourceId?: string; fingerprint: string }) => ({ ruleId: e.ruleId, ...(e.resourceId ? { resourceId: e.resourceId } : {}), fingerprint: e.fingerprint });
+  return {
+    tool: { name: 'leakproof', version: toolVersion },
+    ...(v ? { verdict: { verdict: v.verdict, failOn: v.failOn, incomplete: v.incomplete, ...(v.incompleteAccepted ? { incompleteAccepted: true } : {}) } } : {}),
+    summary: result.summary,
+    notices: result.notices,
+    scopes: result.scopes,
+    findings,
+    ...(result.baselineAbsent || result.baselineUnverified
+      ? { baseline: { fixed: (result.baselineAbsent ?? []).map(strip), notRechecked: (result.baselineUnverified ?? []).map((e) => ({ ...strip(e), reason: e.reason })) } }
+      : {}),
+  };
 }

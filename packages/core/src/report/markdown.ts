@@ -1,6 +1,7 @@
 import { severityRank } from '../model.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
+import { verdictLines } from './console.js';
 import { anchorOf } from './sarif.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -20,6 +21,7 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
   const maxListed = options.maxListed ?? 10;
   const out: string[] = [];
   out.push(`# ${options.title ?? 'leakproof audit'}`, '');
+  out.push(...verdictMarkdown(result));
   out.push(
     `${s.resources} resources, ${s.rules} rules: **${s.fail} failed**, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived.`,
     '',
@@ -43,6 +45,12 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
     for (const e of f.evidence) out.push(`  - ${e}`);
   }
   if (failures.length) out.push('');
+  const unverified = result.baselineUnverified ?? [];
+  if (unverified.length) {
+    out.push('## Not re-checked', '', 'These failed in the baseline and this run could not check them again, so they are not counted as fixed.', '');
+    for (const e of unverified) out.push(`- \`${cell(e.ruleId)}\` on \`${cell(e.resourceId ?? e.fingerprint)}\`: ${cell(e.reason)}`);
+    out.push('');
+  }
   const waived = result.findings.filter((f): f is FailFinding => f.status === 'fail' && f.waiver !== undefined);
   if (waived.length) {
     out.push('## Waived', '');
@@ -57,6 +65,13 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
   return out.join('\n');
 }
 
+/** The verdict as the first lines of a Markdown report: the verdict, then why it is incomplete. */
+function verdictMarkdown(result: AuditResult): string[] {
+  if (!result.verdict) return [];
+  const [head, ...reasons] = verdictLines(result.verdict);
+  return [`**${cell(head!)}**`, '', ...(reasons.length ? [...reasons.map((r) => `- ${r.trim()}`), ''] : [])];
+}
+
 /**
  * The GitHub job summary: per framework a compliance table (control, passed, failed, not evaluated),
  * then new failures first, each with its evidence chain and location, then the rest; then the counts
@@ -65,7 +80,7 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
 export function toJobSummary(result: AuditResult, options: { title?: string; maxFindings?: number } = {}): string {
   const s = result.summary;
   const max = options.maxFindings ?? 50;
-  const out: string[] = [`## ${options.title ?? 'leakproof'}`, ''];
+  const out: string[] = [`## ${options.title ?? 'leakproof'}`, '', ...verdictMarkdown(result)];
   const newCount = result.findings.filter((f) => f.status === 'fail' && !f.waiver && f.baselineState === 'new').length;
   const hasBaseline = result.findings.some((f) => f.status === 'fail' && f.baselineState !== undefined);
   out.push(

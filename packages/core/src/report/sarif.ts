@@ -77,6 +77,24 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
       partialFingerprints: { [FINGERPRINT_KEY]: e.fingerprint },
     });
   }
+  // Baseline failures this run could not re-check stay open, said so, at their old level.
+  for (const e of result.baselineUnverified ?? []) {
+    results.push({
+      ruleId: e.ruleId,
+      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
+      kind: 'fail',
+      level: e.level === 'error' || e.level === 'warning' || e.level === 'note' ? e.level : 'warning',
+      baselineState: 'unchanged',
+      message: { text: endSentence(`Not re-checked in this run (${stripPeriod(e.reason)}); it failed before: ${stripPeriod(e.message)}`) },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: e.location?.uri ?? 'policies' }, region: { startLine: e.location?.line ?? 1 } },
+          ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
+        },
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: e.fingerprint },
+    });
+  }
   const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
     level: n.level,
     message: { text: endSentence(n.message) },
@@ -96,6 +114,17 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
       associatedRule: { id: ruleId, index: ruleIndex.get(ruleId) ?? -1 },
     });
   }
+  // A scope that was asked for and not (fully) audited is an unsuccessful execution, one error each.
+  const short = result.scopes.filter((s) => s.status !== 'audited');
+  for (const s of short) {
+    notifications.push({
+      level: 'error',
+      message: { text: endSentence(`${s.provider} ${s.kind} ${s.id} was ${s.status === 'partial' ? 'only partly audited' : 'not audited'}${s.reasons.length ? `: ${s.reasons.join('; ')}` : ''}`) },
+      descriptor: { id: 'scope-not-audited' },
+      properties: omitUndefined({ provider: s.provider, scope: s.id, status: s.status, account: s.account, region: s.region }),
+    });
+  }
+  const complete = short.length === 0 && !result.notices.some((n) => n.fatal) && (result.verdict ? result.verdict.incomplete.length === 0 : true);
   const category = (options.category ?? 'leakproof').replace(/\/+$/, '');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -113,10 +142,11 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
           },
         },
         automationDetails: { id: `${category}/` },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        invocations: [{ executionSuccessful: complete, toolExecutionNotifications: notifications }],
         results,
         properties: {
           summary: result.summary,
+          ...(result.verdict ? { verdict: result.verdict.verdict, ...(result.verdict.incomplete.length ? { incomplete: result.verdict.incomplete } : {}) } : {}),
         },
       },
     ],

@@ -1,0 +1,81 @@
+import { blockingFindings, type AuditResult, type FailFinding } from './engine.js';
+import { severityRank, type Severity } from './model.js';
+
+/** The four answers an audit can give. `error` is the caller's: the audit itself could not run. */
+export type AuditVerdictName = 'pass' | 'fail' | 'incomplete' | 'error';
+
+/** What the verdict is judged against: the same on the command line, in the Action and in the config file. */
+export interface VerdictOptions {
+  /** Failures at or above this severity fail the audit; `none` never fails on findings. */
+  failOn: Severity | 'none';
+  /** With a baseline: only new failures fail the audit. */
+  onlyNew?: boolean;
+  /** Accept an incomplete audit knowingly: it passes when nothing blocking failed, and says it was incomplete. */
+  allowIncomplete?: boolean;
+}
+
+/** The verdict of one audit and why. */
+export interface AuditVerdict {
+  verdict: Exclude<AuditVerdictName, 'error'>;
+  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
+  blocking: FailFinding[];
+  /**
+   * Why the audit is not complete: scopes not (fully) audited, fatal collection errors, rules at or
+   * above the threshold that could not be evaluated, baseline failures that could not be re-checked.
+   * Empty when complete.
+   */
+  incomplete: string[];
+  /** Set when the audit was incomplete and `allowIncomplete` accepted it. */
+  incompleteAccepted?: boolean;
+  /** The threshold it was judged against. */
+  failOn: Severity | 'none';
+}
+
+const MAX_LISTED = 5;
+
+/**
+ * Judges an audit. Unknown is never pass: a requested scope that was not fully audited, a fatal
+ * collection error, a rule at or above the threshold that was not evaluated for some resource, or a
+ * baseline failure that could not be re-checked all make it `incomplete`, unless failures make it
+ * `fail` anyway (failures are always reported).
+ */
+export function auditVerdict(result: AuditResult, options: VerdictOptions): AuditVerdict {
+  const blocking = options.failOn === 'none' ? [] : blockingFindings(result, options.failOn, { onlyNew: options.onlyNew === true });
+  const incomplete = incompleteReasons(result, options.failOn);
+  const base = { blocking, incomplete, failOn: options.failOn };
+  if (blocking.length) return { ...base, verdict: 'fail' };
+  if (incomplete.length && !options.allowIncomplete) return { ...base, verdict: 'incomplete' };
+  return { ...base, verdict: 'pass', ...(incomplete.length ? { incompleteAccepted: true } : {}) };
+}
+
+/** Every reason the audit is not complete, most important first, each one line. */
+export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'): string[] {
+  const reasons: string[] = [];
+  for (const n of result.notices) if (n.fatal) reasons.push(n.message);
+  for (const s of result.scopes ?? []) {
+    if (s.status === 'audited') continue;
+    const what = `${s.provider} ${s.kind} ${s.id}`;
+    const why = s.reasons.length ? `: ${s.reasons.slice(0, 2).join('; ')}${s.reasons.length > 2 ? ` (and ${s.reasons.length - 2} more)` : ''}` : '';
+    reasons.push(`${what} was ${s.status === 'partial' ? 'only partly audited' : 'not audited'}${why}`);
+  }
+  if (failOn !== 'none') {
+    const threshold = severityRank(failOn);
+    const byRule = new Map<string, string[]>();
+    for (const f of result.findings) {
+      if (f.status !== 'not-evaluated' || severityRank(f.rule.severity) < threshold) continue;
+      const list = byRule.get(f.rule.id);
+      if (list) list.push(f.resource.id);
+      else byRule.set(f.rule.id, [f.resource.id]);
+    }
+    for (const [rule, ids] of byRule) {
+      const named = ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? ` and ${ids.length - MAX_LISTED} more` : '');
+      reasons.push(`rule ${rule} (at or above ${failOn}) was not evaluated for ${ids.length} resource(s): ${named}`);
+    }
+  }
+  const unverified = result.baselineUnverified ?? [];
+  if (unverified.length) {
+    const named = unverified.slice(0, MAX_LISTED).map((e) => `${e.ruleId} on ${e.resourceId ?? e.fingerprint}`).join(', ') + (unverified.length > MAX_LISTED ? ` and ${unverified.length - MAX_LISTED} more` : '');
+    reasons.push(`${unverified.length} baseline failure(s) could not be re-checked, so they are not counted as fixed: ${named}`);
+  }
+  return reasons;
+}
