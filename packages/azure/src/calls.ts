@@ -92,7 +92,7 @@ export const AZURE_ERROR_CLASSES: readonly ErrorClass[] = [
   { codes: ['AuthorizationFailed', 'AuthorizationPermissionMismatch', 'AuthorizationFailure', 'Forbidden', 'LinkedAuthorizationFailed'], category: 'access-denied' },
   { codes: ['TooManyRequests', 'ServerBusy', 'RetryableError', 'SubscriptionRequestsThrottled', 'TenantRequestsThrottled'], category: 'throttled' },
   { codes: ['MissingSubscriptionRegistration', 'SubscriptionNotRegistered'], category: 'service-disabled' },
-  { codes: ['ResourceNotFound', 'ContainerNotFound', 'NotFound', 'ResourceGroupNotFound', 'ParentResourceNotFound'], category: 'not-found' },
+  { codes: ['SubscriptionNotFound', 'ResourceNotFound', 'ContainerNotFound', 'NotFound', 'ResourceGroupNotFound', 'ParentResourceNotFound'], category: 'not-found' },
   { status: 401, category: 'access-denied' },
   { status: 403, category: 'access-denied' },
   { status: 429, category: 'throttled' },

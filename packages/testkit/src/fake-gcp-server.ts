@@ -99,6 +99,9 @@ export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?:
     throttle.set(key, left - 1);
     return { status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded', errors: [{ reason: 'rateLimitExceeded' }] } } };
   };
+  // As Google answers for a project that does not exist (or that the caller cannot see).
+  const noProject = (project: string): GcpAnswer | undefined =>
+    estate.projects.includes(project) ? undefined : { status: 404, body: { error: { code: 404, status: 'NOT_FOUND', message: `The requested project ${project} was not found.`, errors: [{ reason: 'notFound' }] } } };
   const route = (req: IncomingMessage): GcpAnswer => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/^\/storage\/v1/, '');
@@ -106,6 +109,8 @@ export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?:
     if (path === '/b') {
       const project = url.searchParams.get('project') ?? '';
       requests.push(`storage buckets.list ${project}`);
+      const missing = noProject(project);
+      if (missing) return missing;
       const items = estate.buckets[project] ?? [];
       return paged({ status: 200, body: { items } }, url.searchParams.get('pageToken'), Math.min(Number(url.searchParams.get('maxResults') ?? estate.pageSize), estate.pageSize), 'storage#buckets');
     }
@@ -116,10 +121,14 @@ export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?:
     }
     if ((m = /^\/(?:sql\/)?v1beta4\/projects\/([^/]+)\/instances$/.exec(path))) {
       requests.push(`sqladmin instances.list ${m[1]}`);
+      const missing = noProject(m[1]!);
+      if (missing) return missing;
       return throttled(`sql/${m[1]}`) ?? paged(estate.sqlInstances[m[1]!], url.searchParams.get('pageToken'), estate.pageSize, 'sql#instancesList');
     }
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/firewalls$/.exec(path))) {
       requests.push(`compute firewalls.list ${m[1]}`);
+      const missing = noProject(m[1]!);
+      if (missing) return missing;
       return throttled(`compute/${m[1]}`) ?? paged(estate.firewalls[m[1]!], url.searchParams.get('pageToken'), estate.pageSize, 'compute#firewallList');
     }
     if ((m = /^\/v1\/projects\/([^/:]+):getEffectiveOrgPolicy$/.exec(path))) {

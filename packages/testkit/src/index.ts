@@ -10,3 +10,5 @@ export { loadFakeArmEstate, startFakeArm } from './fake-arm-server.js';
 export type { ArmAnswer, FakeArmEstate, FakeArmServer } from './fake-arm-server.js';
 export { AZURITE_ACCOUNT, seedAzuriteContainers, startAzurite } from './azurite.js';
 export type { Azurite } from './azurite.js';
+export { closedPortEndpoint, startFaultProxy } from './fault-proxy.js';
+export type { Fault, FaultProxy, FaultRule } from './fault-proxy.js';

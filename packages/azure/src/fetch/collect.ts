@@ -107,7 +107,8 @@ class AzureCollector {
 
   /** One call through the runtime, in a subscription's scope. */
   private call<T>(id: AzureCallId, subscription: string, resourceId: string, run: (abortSignal: AbortSignal) => Promise<T>): Promise<CallOutcome<T>> {
-    return this.runtime.call(azureCall(id), { scope: subscription, resourceId }, run);
+    // A subscription-wide listing answered "not found" means the subscription itself is not there.
+    return this.runtime.call(azureCall(id), { scope: subscription, resourceId, ...(resourceId === `/subscriptions/${subscription}` ? { listing: true } : {}) }, run);
   }
 
   async run(): Promise<AzureCollection> {

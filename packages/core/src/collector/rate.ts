@@ -4,6 +4,8 @@ export interface RateLimit {
   burst: number;
 }
 
+const DECREASE_INTERVAL_MS = 1000;
+
 /**
  * One token bucket with additive-increase / multiplicative-decrease: every throttled answer halves the
  * rate (down to a floor), every success wins a little of it back, up to the configured rate. Tokens
@@ -14,6 +16,7 @@ export class AdaptiveBucket {
   private last: number;
   private rate: number;
   private readonly floor: number;
+  private lastDecrease = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly limit: RateLimit,
@@ -34,10 +37,16 @@ export class AdaptiveBucket {
     return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.rate) * 1000);
   }
 
-  /** A throttled answer: halve the rate and drop the burst, so the next requests are paced. */
+  /**
+   * A throttled answer: drop the burst, so the next requests are paced, and halve the rate, at most
+   * once a second: many requests in flight are throttled together, and that is one signal, not many.
+   */
   throttled(): void {
-    this.rate = Math.max(this.floor, this.rate / 2);
     this.tokens = Math.min(this.tokens, 0);
+    const t = this.now();
+    if (t - this.lastDecrease < DECREASE_INTERVAL_MS) return;
+    this.lastDecrease = t;
+    this.rate = Math.max(this.floor, this.rate / 2);
   }
 
   /** A successful answer: recover a twentieth of the configured rate. */

@@ -101,6 +101,8 @@ export interface CallTarget {
   resourceId: string;
   /** The rate-budget scope, when it differs from `scope` (e.g. one bucket). */
   budget?: string;
+  /** The call lists the scope itself: "not found" then means the scope does not exist, so it was not audited. */
+  listing?: boolean;
 }
 
 /** Counters a run reports: how often it was throttled and how long the budget made it wait. */
@@ -261,8 +263,10 @@ export class CollectorRuntime {
   }
 
   private recordFailure(failure: CallFailure, call: RuntimeCall, target: CallTarget): void {
-    // A resource that vanished between listing and reading, or an API that is off, says nothing about the scope.
-    if (failure.category !== 'not-found' && failure.category !== 'service-disabled') this.scopes.failed(target.scope, failureReason(failure));
+    // A resource that vanished between listing and reading, or an API that is off, says nothing about the
+    // scope; a scope whose own listing is "not found" (a mistyped project or subscription) does not exist.
+    if (failure.category === 'not-found' && target.listing) this.scopes.notAudited(target.scope, `${failureReason(failure)}: it does not exist or the caller cannot see it`);
+    else if (failure.category !== 'not-found' && failure.category !== 'service-disabled') this.scopes.failed(target.scope, failureReason(failure));
     const account = target.scope.split('/')[0];
     const key = `${failure.call}|${failure.code}|${account ?? ''}`;
     let entry = this.failures.get(key);

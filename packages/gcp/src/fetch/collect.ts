@@ -97,8 +97,8 @@ class GcpCollector {
   }
 
   /** One call through the runtime, in a project's scope. */
-  private call<T>(id: GcpCallId, project: string, resourceId: string, run: (signal: AbortSignal) => Promise<T>): Promise<CallOutcome<T>> {
-    return this.runtime.call(gcpCall(id), { scope: project, resourceId }, run);
+  private call<T>(id: GcpCallId, project: string, resourceId: string, run: (signal: AbortSignal) => Promise<T>, listing = false): Promise<CallOutcome<T>> {
+    return this.runtime.call(gcpCall(id), { scope: project, resourceId, ...(listing ? { listing } : {}) }, run);
   }
 
   /** A paged list: pages fetched one after another, each a bounded call. */
@@ -106,7 +106,7 @@ class GcpCollector {
     const items: T[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(id, project, `projects/${project}`, (signal) => fetchPage(token, signal));
+      const page = await this.call(id, project, `projects/${project}`, (signal) => fetchPage(token, signal), true);
       if (page.status !== 'ok') return page as CallOutcome<T[]>;
       items.push(...page.value.items);
       token = page.value.next ?? undefined;
