@@ -291,7 +291,7 @@ export function duration(flag: string, raw: unknown): number | undefined {
  */
 function checkWritable(path: string, display: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     if (existsSync(path)) closeSync(openSync(path, 'r+'));
     else {
       closeSync(openSync(path, 'wx'));
@@ -368,8 +368,19 @@ function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolea
   }
 }
 
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir never returns under some pseudo file systems
+ * (e.g. /proc), and a report path there must fail, not hang.
+ */
+function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  mkdirSync(dir);
+}
+
 function writeOut(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  ensureDir(dirname(file));
   writeFileSync(file, text);
 }
 
