@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { FACT_CATALOGUE, RESOURCE_ATTRIBUTES, factDefinition, type FactDefinition } from '../facts.js';
 import { isUnknownFact, type FactValue, type Resource, type ResourceKind } from '../model.js';
 import type { ValidationIssue } from '../errors.js';
@@ -121,17 +122,21 @@ export function compileCondition(
     issues.push(doc.issue([...at, op], `${spec.path}: ${typeError}`));
     return never;
   }
-  let regex: RegExp | undefined;
+  let regex: LinearRegex | undefined;
   if (op === 'matches') {
     try {
-      regex = new RegExp(operand as string);
+      // RE2 semantics: matching takes time linear in the input, so no pattern can stall an audit.
+      regex = RE2JS.compile(operand as string);
     } catch (e) {
-      issues.push(doc.issue([...at, op], `invalid regular expression: ${(e as Error).message}`));
+      issues.push(doc.issue([...at, op], `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${(e as Error).message}`));
       return never;
     }
   }
   return leaf(reader, op, operand, regex);
 }
+
+/** A compiled `matches` pattern: RE2JS's `test` finds a match anywhere in the input, like `RegExp.test`. */
+type LinearRegex = Pick<RE2JS, 'test'>;
 
 const never: CompiledCondition = { facts: [], test: () => FALSE, explain: () => {} };
 
@@ -172,7 +177,7 @@ function anyOf(children: CompiledCondition[]): CompiledCondition {
   };
 }
 
-function leaf(reader: PathReader, op: Operator, operand: unknown, regex: RegExp | undefined): CompiledCondition {
+function leaf(reader: PathReader, op: Operator, operand: unknown, regex: LinearRegex | undefined): CompiledCondition {
   const check = operatorFn(op, operand, regex);
   if (reader.source === 'resource') {
     // Resource attributes are always known: a missing tag is absent, not unknown.
@@ -196,7 +201,7 @@ function leaf(reader: PathReader, op: Operator, operand: unknown, regex: RegExp 
 
 const bool = (b: boolean): Truth => (b ? TRUE : FALSE);
 
-function operatorFn(op: Operator, operand: unknown, regex: RegExp | undefined): (v: FactValue | undefined) => Truth {
+function operatorFn(op: Operator, operand: unknown, regex: LinearRegex | undefined): (v: FactValue | undefined) => Truth {
   switch (op) {
     case 'equals':
       return (v) => bool(v === operand || (v === undefined && operand === null));
