@@ -20,8 +20,8 @@ afterAll(() => arm.close());
 describe('storage accounts and containers (ARM)', () => {
   it('discovers subscriptions and follows nextLink paging', () => {
     expect(arm.requests).toContain('GET /subscriptions');
-    expect(collection.resources.filter((r) => r.kind === 'storage-account')).toHaveLength(6);
-    expect(arm.requests.filter((r) => r.endsWith('/providers/Microsoft.Storage/storageAccounts') && r.includes('000000000001'))).toHaveLength(3);
+    expect(collection.resources.filter((r) => r.kind === 'storage-account')).toHaveLength(9);
+    expect(arm.requests.filter((r) => r.endsWith('/providers/Microsoft.Storage/storageAccounts') && r.includes('000000000001'))).toHaveLength(5);
   });
 
   it.each([
@@ -117,6 +117,22 @@ describe('SQL servers and NSGs', () => {
     expect(status('database-internet-reachable', 'clinic-sql-open')).toBe('fail');
     expect(status('database-open-to-cloud-tenants', 'clinic-sql-azure-only')).toBe('fail');
     expect(status('network-database-port-internet', 'db-nsg')).toBe('fail');
+  });
+
+  it.each([
+    ['storage-account-network-open', 'clinicopen', 'fail'],
+    ['storage-account-network-open', 'clinicnoflag', 'fail'],
+    ['storage-account-network-open', 'clinicprivate', 'pass'],
+    ['storage-account-network-open', 'cliniclocked', 'pass'],
+    ['storage-account-network-open', 'clinicfirewalled', 'pass'],
+    ['storage-account-network-open', 'clinicbroadip', 'fail'],
+    ['storage-account-https-only', 'clinicnoflag', 'fail'],
+    ['storage-account-https-only', 'clinicopen', 'pass'],
+    ['storage-account-minimum-tls', 'clinicold', 'fail'],
+    ['storage-account-minimum-tls', 'clinicopen', 'pass'],
+  ] as const)('judges the storage account itself: %s on %s is %s', (rule, name, expected) => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    expect(result.findings.find((f) => f.rule.id === rule && f.resource.kind === 'storage-account' && f.resource.name === name)?.status).toBe(expected);
   });
 });
 
