@@ -39,6 +39,16 @@ export const verdict = {
   not(v: Verdict): Verdict {
     return { ...v, value: v.value === undefined ? undefined : !v.value };
   },
+  /**
+   * An outer guard (an organization policy, account-level Block Public Access) that could not be read,
+   * taken as off for judging a grant: a public grant behind it is still reported, and the evidence says
+   * which guard was unreadable and that it might neutralise the grant. A known guard is unchanged.
+   */
+  unreadableGuardAsOff(guard: Verdict, name: string): Verdict {
+    if (guard.value !== undefined) return guard;
+    const why = (guard.unknown ?? ['it could not be read']).join('; ');
+    return { value: false, evidence: [...guard.evidence, `${name} could not be read (${why}); it might neutralise this grant`] };
+  },
 };
 
 /** A verdict as a snapshot fact. */

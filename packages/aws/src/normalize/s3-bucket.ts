@@ -154,11 +154,17 @@ function crossCheck(ours: Verdict, status: RawBucket['policyStatus']): Verdict {
 export function normalizeBucket(raw: RawBucket, accountBpa: RawAccountPublicAccessBlock): Resource {
   const partition = raw.partition ?? 'aws';
   const bpa = Object.fromEntries(BPA_FLAGS.map((f) => [f, effectiveBpa(raw.publicAccessBlock, accountBpa, f)])) as Record<BpaFlag, Verdict>;
+  // For judging grants, an account-level Block Public Access that could not be read counts as off: a
+  // public grant is then still reported, saying the unreadable guard might neutralise it.
+  const grantGuard = (flag: BpaFlag): Verdict =>
+    verdict.any(bpaFlag('bucket', raw.publicAccessBlock, flag), verdict.unreadableGuardAsOff(bpaFlag('account', accountBpa, flag), `account-level Block Public Access ${flag}`));
   const acl = analyzeAcl(raw.acl);
   const policy = analyzePolicy(raw.policy, raw.policyStatus);
   // IgnorePublicAcls cancels public ACL grants; RestrictPublicBuckets cancels public policies.
-  const viaAcl = (v: Verdict) => verdict.all(v, verdict.not(bpa.IgnorePublicAcls));
-  const viaPolicy = (v: Verdict) => verdict.all(v, verdict.not(bpa.RestrictPublicBuckets));
+  const ignoreAcls = grantGuard('IgnorePublicAcls');
+  const restrictPolicies = grantGuard('RestrictPublicBuckets');
+  const viaAcl = (v: Verdict) => verdict.all(v, verdict.not(ignoreAcls));
+  const viaPolicy = (v: Verdict) => verdict.all(v, verdict.not(restrictPolicies));
   const facts: Record<string, Fact> = {};
   const put = (name: string, v: Verdict) => (facts[name] = verdictFact(v));
   put('publicRead', verdict.any(viaAcl(acl.allUsers.read), viaPolicy(policy.grants.read)));

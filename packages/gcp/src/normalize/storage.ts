@@ -102,6 +102,7 @@ export function normalizeGcsBucket(raw: RawGcsBucket): Resource {
         ? verdict.of(org.value, `organization policy storage.publicAccessPrevention ${org.value ? 'enforced' : 'not enforced'} for project ${raw.project}`)
         : verdict.unknown(outcomeReason(org, 'the organization policy'));
   const pap: Verdict = orgPap && papValue !== 'enforced' ? verdict.any(bucketPap, orgPap) : bucketPap;
+  const grantPap: Verdict = orgPap && papValue !== 'enforced' ? verdict.any(bucketPap, verdict.unreadableGuardAsOff(orgPap, 'the organization policy storage.publicAccessPrevention')) : bucketPap;
   const uniform = b.iamConfiguration?.uniformBucketLevelAccess?.enabled === true;
   const aclApplies: Verdict = raw.unknown?.uniformBucketLevelAccess
     ? verdict.unknown(raw.unknown.uniformBucketLevelAccess)
@@ -117,8 +118,10 @@ export function normalizeGcsBucket(raw: RawGcsBucket): Resource {
     if (iamUnknown) parts.push(verdict.unknown(iamUnknown));
     if (raw.unknown?.acl) parts.push(verdict.all(verdict.unknown(raw.unknown.acl), aclApplies));
     const granted = parts.length ? verdict.any(...parts) : verdict.of(false, `no IAM binding or ACL grants ${members.join(' or ')} ${cap === 'any' ? 'access' : cap}`);
-    // Public access prevention "enforced" refuses every allUsers/allAuthenticatedUsers grant.
-    return verdict.all(granted, verdict.not(pap));
+    // Public access prevention "enforced" refuses every allUsers/allAuthenticatedUsers grant. For judging a
+    // grant, an organization policy that could not be read counts as not enforced: a public grant is still
+    // reported, saying the unreadable policy might neutralise it.
+    return verdict.all(granted, verdict.not(grantPap));
   };
   const iamGrants = grants.filter((g) => !g.viaAcl);
   const aclGrants = grants.filter((g) => g.viaAcl);
