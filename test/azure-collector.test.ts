@@ -119,6 +119,14 @@ describe('SQL servers and NSGs', () => {
     expect(status('network-database-port-internet', 'db-nsg')).toBe('fail');
   });
 
+  it('judges transparent data encryption per user database, skipping master, and only the denied one is not evaluated', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const tde = Object.fromEntries(result.findings.filter((f) => f.rule.id === 'sql-database-encryption-at-rest').map((f) => [f.resource.name, f.status]));
+    expect(tde).toEqual({ 'clinic-sql-open/patients': 'pass', 'clinic-sql-open/billing': 'fail', 'clinic-sql-private/records': 'not-evaluated' });
+    expect(collection.notices).toContainEqual(expect.objectContaining({ call: 'transparentDataEncryptions.get', permission: 'Microsoft.Sql/servers/databases/transparentDataEncryption/read', resourceId: expect.stringMatching(/clinic-sql-private\/databases\/records$/) }));
+    expect(byName('clinic-sql-open/billing', 'database').facts.encryptionAtRest).toEqual({ value: 'none', evidence: ['transparent data encryption: Disabled'] });
+  });
+
   it.each([
     ['storage-account-network-open', 'clinicopen', 'fail'],
     ['storage-account-network-open', 'clinicnoflag', 'fail'],

@@ -16,6 +16,7 @@ const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
   return { ...planned, result: audit({ resources: planned.resources, notices: planned.notices, policies }) };
 };
+const grepLine = (file: string, text: string) => readFileSync(join(fixtures, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
 const outcome = (findings: Finding[], rule: string, resource: string) => findings.find((f) => f.rule.id === rule && f.resource.name === resource);
 
 describe('coverage', () => {
@@ -89,6 +90,10 @@ describe('split resources join to their parent through configuration references'
     expect(outcome(result.findings, 'database-audit-logging', 'clinic-sql')?.status).toBe('pass');
     expect(outcome(result.findings, 'network-database-port-internet', 'db-nsg')?.status).toBe('fail');
     expect(outcome(result.findings, 'network-database-port-internet', 'app-nsg')?.status).toBe('fail');
+    expect(outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-sql/records')?.status).toBe('pass');
+    const billing = outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-sql/billing');
+    expect(billing?.status).toBe('fail');
+    expect(billing?.resource.source).toMatchObject({ file: 'azure/main.tf', line: grepLine('azure/main.tf', 'resource "azurerm_mssql_database" "billing"') });
   });
 });
 

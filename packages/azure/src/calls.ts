@@ -10,6 +10,8 @@ export type AzureCallId =
   | 'firewallRules.listByServer'
   | 'encryptionProtectors.get'
   | 'serverBlobAuditingPolicies.get'
+  | 'databases.listByServer'
+  | 'transparentDataEncryptions.get'
   | 'networkSecurityGroups.listAll';
 
 export interface AzureCall {
@@ -21,7 +23,7 @@ export interface AzureCall {
   /** The rate budget it draws from: Resource Manager, or a storage account's blob endpoint. */
   service: 'arm' | 'blob';
   dataAction?: boolean;
-  scope: 'tenant' | 'subscription' | 'account' | 'server';
+  scope: 'tenant' | 'subscription' | 'account' | 'server' | 'database';
   feeds: Partial<Record<ResourceKind, string[]>>;
   discovery?: boolean;
 }
@@ -58,6 +60,8 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   },
   { id: 'firewallRules.listByServer', action: 'Microsoft.Sql/servers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
   { id: 'encryptionProtectors.get', action: 'Microsoft.Sql/servers/encryptionProtector/read', scope: 'server', feeds: { 'database-instance': ['encryptionAtRest'] } },
+  { id: 'databases.listByServer', action: 'Microsoft.Sql/servers/databases/read', scope: 'server', feeds: { database: ['encryptionAtRest'] } },
+  { id: 'transparentDataEncryptions.get', action: 'Microsoft.Sql/servers/databases/transparentDataEncryption/read', scope: 'database', feeds: { database: ['encryptionAtRest'] } },
   { id: 'serverBlobAuditingPolicies.get', action: 'Microsoft.Sql/servers/auditingSettings/read', scope: 'server', feeds: { 'database-instance': ['auditLogging'] } },
   {
     id: 'networkSecurityGroups.listAll',

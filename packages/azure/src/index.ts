@@ -4,7 +4,7 @@ export { AZURE_CALLS, AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCustomRole, d
 export type { AzureCall, AzureCallId, NeededFacts } from './calls.js';
 export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './normalize/storage.js';
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './normalize/storage.js';
-export { normalizeSqlServer } from './normalize/sql.js';
-export type { AzureFirewallRule, AzureSqlServer } from './normalize/sql.js';
+export { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer } from './normalize/sql.js';
+export type { AzureFirewallRule, AzureSqlDatabase, AzureSqlServer } from './normalize/sql.js';
 export { normalizeNsg, nsgRuleEntries, nsgRuleIsOpen } from './normalize/nsg.js';
 export type { AzureNsg, AzureSecurityRule } from './normalize/nsg.js';

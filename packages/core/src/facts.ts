@@ -66,6 +66,9 @@ export const FACT_CATALOGUE: Record<ResourceKind, Record<string, FactDefinition>
     deletionProtection: bool('The instance cannot be deleted without first turning protection off.'),
     auditLogging: bool('Database auditing records events to a log (Azure SQL server auditing).'),
   },
+  database: {
+    encryptionAtRest: oneOf(ENCRYPTION, "The database's data is encrypted at rest (Azure SQL transparent data encryption) and who manages the key."),
+  },
   'network-firewall': {
     direction: oneOf(['ingress', 'egress'], 'Traffic direction the rule set governs.'),
     enabled: bool('The rule or group is in force.'),

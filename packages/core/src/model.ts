@@ -5,12 +5,14 @@ export type Provider = (typeof PROVIDERS)[number];
 /**
  * Provider-neutral kinds. An S3 bucket, a GCS bucket and an Azure blob container are all
  * `storage-bucket`; an RDS instance, a Cloud SQL instance and an Azure SQL server are all
- * `database-instance`, so one rule covers every cloud.
+ * `database-instance`, so one rule covers every cloud. A `database` is one database inside a server
+ * whose settings are per database (Azure SQL transparent data encryption).
  */
 export const RESOURCE_KINDS = [
   'storage-bucket',
   'storage-account',
   'database-instance',
+  'database',
   'network-firewall',
   'compute-instance',
   'snapshot',

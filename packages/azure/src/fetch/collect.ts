@@ -8,7 +8,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { CollectorRuntime, failureReason, runtimeOptionsOf, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
 import { AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCall, describeAzureError, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
-import { normalizeSqlServer, type AzureFirewallRule, type AzureSqlServer } from '../normalize/sql.js';
+import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
 
 /** Azure collection options; timeouts, retries, the deadline and the rate budget are the shared runtime's. */
@@ -215,10 +215,29 @@ class AzureCollector {
           this.call('encryptionProtectors.get', subscription, id, async (abortSignal) => (await client.encryptionProtectors.get(rg, s.name ?? '', 'current', { abortSignal })) as { serverKeyType?: string }),
           this.call('serverBlobAuditingPolicies.get', subscription, id, async (abortSignal) => (await client.serverBlobAuditingPolicies.get(rg, s.name ?? '', { abortSignal })) as { state?: string }),
         ]);
-        return normalizeSqlServer(s, rules, protector, {}, auditing);
+        const server = normalizeSqlServer(s, rules, protector, {}, auditing);
+        return [server, ...(await this.collectDatabases(subscription, client, rg, s, server))];
       }),
     );
-    this.resources.push(...resources);
+    this.resources.push(...resources.flat());
+  }
+
+  /** The server's user databases with their transparent data encryption state (master is skipped). */
+  private async collectDatabases(subscription: string, client: SqlManagementClient, rg: string, s: AzureSqlServer, server: Resource): Promise<Resource[]> {
+    const listed = await this.call('databases.listByServer', subscription, server.id, async (abortSignal) => {
+      const list: AzureSqlDatabase[] = [];
+      for await (const d of client.databases.listByServer(rg, s.name ?? '', { abortSignal })) list.push(d as AzureSqlDatabase);
+      return list;
+    });
+    if (listed.status !== 'ok') return [];
+    return Promise.all(
+      listed.value
+        .filter((d) => !isSystemDatabase(d))
+        .map(async (d) => {
+          const tde = await this.call('transparentDataEncryptions.get', subscription, d.id ?? `${server.id}/databases/${d.name}`, async (abortSignal) => (await client.transparentDataEncryptions.get(rg, s.name ?? '', d.name ?? '', 'current', { abortSignal })) as { state?: string });
+          return normalizeSqlDatabase(d, server, tde);
+        }),
+    );
   }
 
   private async collectNsgs(subscription: string, client: NetworkManagementClient): Promise<void> {

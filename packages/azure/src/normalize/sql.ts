@@ -66,7 +66,9 @@ export function normalizeSqlServer(
     backupsEnabled: fact(true, 'Azure SQL Database takes automated backups'),
   };
   if (protector.status === 'ok') {
-    facts.encryptionAtRest = protector.value.serverKeyType === 'AzureKeyVault' ? fact('customer-managed', 'encryption protector: AzureKeyVault') : fact('provider-managed', `encryption protector: ${protector.value.serverKeyType ?? 'ServiceManaged'} (transparent data encryption)`);
+    // The protector says whose key transparent data encryption uses; whether each database has TDE on is
+    // judged on the database itself (normalizeSqlDatabase), since the protector alone does not prove it.
+    facts.encryptionAtRest = protector.value.serverKeyType === 'AzureKeyVault' ? fact('customer-managed', 'encryption protector: AzureKeyVault (the key of transparent data encryption; each database is judged on its own)') : fact('provider-managed', `encryption protector: ${protector.value.serverKeyType ?? 'ServiceManaged'} (the key of transparent data encryption; each database is judged on its own)`);
   } else if (protector.status !== 'skipped') facts.encryptionAtRest = { unknown: outcomeReason(protector, 'the encryption protector') };
   if (auditing.status === 'ok') facts.auditLogging = fact(auditing.value.state === 'Enabled', `server auditing: ${auditing.value.state ?? 'Disabled'}`);
   else if (auditing.status !== 'skipped') facts.auditLogging = { unknown: outcomeReason(auditing, 'the auditing settings') };
@@ -79,6 +81,44 @@ export function normalizeSqlServer(
     name,
     type: 'Microsoft.Sql/servers',
     tags: server.tags ?? {},
+    facts,
+  };
+}
+
+/** A database of an Azure SQL server, as the ARM SDK lists it. */
+export interface AzureSqlDatabase {
+  id?: string;
+  name?: string;
+  location?: string;
+  tags?: Record<string, string>;
+}
+
+/** The system database every logical server has; it holds no user data and TDE does not apply to it. */
+export function isSystemDatabase(db: AzureSqlDatabase): boolean {
+  return (db.name ?? '').toLowerCase() === 'master';
+}
+
+/**
+ * Pure: one Azure SQL database with its transparent data encryption state, as a `database` resource:
+ * state Disabled is no encryption at rest; Enabled is encrypted with the server protector's key.
+ */
+export function normalizeSqlDatabase(db: AzureSqlDatabase, server: Resource, tde: CallOutcome<{ state?: string }>): Resource {
+  const name = db.name ?? '?';
+  const facts: Record<string, Fact> = {};
+  if (tde.status === 'ok') {
+    const on = (tde.value.state ?? '').toLowerCase() === 'enabled';
+    const key = server.facts.encryptionAtRest && 'value' in server.facts.encryptionAtRest ? String(server.facts.encryptionAtRest.value) : 'provider-managed';
+    facts.encryptionAtRest = on ? fact(key === 'customer-managed' ? 'customer-managed' : 'provider-managed', `transparent data encryption: Enabled (server ${server.name}, ${key} key)`) : fact('none', `transparent data encryption: ${tde.value.state ?? 'not set'}`);
+  } else if (tde.status !== 'skipped') facts.encryptionAtRest = { unknown: outcomeReason(tde, 'the transparent data encryption state') };
+  return {
+    id: db.id ?? `${server.id}/databases/${name}`,
+    kind: 'database',
+    provider: 'azure',
+    account: server.account,
+    region: db.location ?? server.region,
+    name: `${server.name}/${name}`,
+    type: 'Microsoft.Sql/servers/databases',
+    tags: db.tags ?? {},
     facts,
   };
 }

@@ -1,4 +1,4 @@
-import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure';
 import { judgeAddressRange, type Resource, type Verdict } from '@leakproof/core';
 import type { PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -11,6 +11,7 @@ export const AZURE_TYPES = [
   'azurerm_network_security_group',
   'azurerm_network_security_rule',
   'azurerm_mssql_server_extended_auditing_policy',
+  'azurerm_mssql_database',
 ] as const;
 
 /** azurerm v4 renamed some arguments; read whichever the plan carries. */
@@ -147,7 +148,26 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     if (server) auditingByServer.set(server, a);
     else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', a);
   }
-  for (const rc of ctx.of('azurerm_mssql_server')) out.push(sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc)));
+  const servers = new Map<ResourceChange, Resource>();
+  for (const rc of ctx.of('azurerm_mssql_server')) {
+    const server = sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc));
+    servers.set(rc, server);
+    out.push(server);
+  }
+  // Each database carries its own transparent data encryption switch (azurerm default: on).
+  for (const rc of ctx.of('azurerm_mssql_database')) {
+    const [serverRc] = ctx.joinTo(rc, 'server_id', ['azurerm_mssql_server']);
+    const server = serverRc ? servers.get(serverRc) : undefined;
+    if (!server) {
+      ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', rc);
+      continue;
+    }
+    const tde = ctx.isUnknown(rc, 'transparent_data_encryption_enabled')
+      ? ({ status: 'unknown', reason: ctx.unknownReason(rc, 'transparent_data_encryption_enabled') } as const)
+      : ({ status: 'ok', value: { state: ctx.value<boolean>(rc, 'transparent_data_encryption_enabled') === false ? 'Disabled' : 'Enabled' } } as const);
+    const db = normalizeSqlDatabase({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {} }, server, tde);
+    out.push(located(ctx, rc, db));
+  }
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
   for (const r of ctx.of('azurerm_network_security_rule')) {
     const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);
