@@ -116,7 +116,7 @@ const TABLE: ReadonlyArray<Omit<AwsCall, 'service'>> = [
     permission: 'ec2:DescribeSecurityGroups',
     scope: 'region',
     feeds: {
-      'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic', 'appliesTo', 'inUse'],
+      'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic', 'appliesTo', 'inUse'],
       'compute-instance': ['internetExposedDatabasePorts', 'internetReachableDatabase'],
       'database-instance': ['internetReachable', 'internetExposedPorts'],
     },

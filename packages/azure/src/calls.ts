@@ -67,7 +67,7 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',
     scope: 'subscription',
-    feeds: { 'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic', 'appliesTo', 'inUse'] },
+    feeds: { 'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic', 'appliesTo', 'inUse'] },
   },
 ];
 

@@ -74,6 +74,7 @@ export const FACT_CATALOGUE: Record<ResourceKind, Record<string, FactDefinition>
     enabled: bool('The rule or group is in force.'),
     internetIngressPorts: list('Ports and protocols admitted from any internet address, e.g. `5432/tcp from 0.0.0.0/0`.'),
     internetIngressDatabasePorts: list('Database services admitted from the internet, named from the database port catalogue, e.g. `PostgreSQL 5432/tcp from 0.0.0.0/0`.'),
+    internetIngressUdpServices: list('UDP database services (SQL Server Browser 1434/udp, Memcached 11211/udp) that a rule targeting their port admits from the internet; a broad UDP range does not count.'),
     internetIngressAllTraffic: bool('All ports and protocols are admitted from the internet.'),
     appliesTo: list('What the rule guards: instances, network interfaces, subnets, target tags or service accounts.'),
     inUse: bool('The rule set is attached to something.'),

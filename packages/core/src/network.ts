@@ -32,18 +32,32 @@ export const DATABASE_PORTS: readonly DatabaseService[] = [
 /** `all` is every protocol (AWS -1, GCP "all", Azure "*"). */
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all' | string;
 
-/** Database services a rule admitting `protocol` on ports from..to reaches, e.g. `PostgreSQL 5432/tcp`. */
+/**
+ * Database services a rule admitting `protocol` on ports from..to reaches, e.g. `PostgreSQL 5432/tcp`. A port
+ * counts only on the protocol its service listens on, and only TCP services count here: a broad UDP range
+ * (WebRTC media, game servers) exposes no database. UDP services are named by `udpServicesTargeted`.
+ */
 export function databaseServicesIn(protocol: Protocol, from: number, to: number): string[] {
   const p = protocol.toLowerCase();
   const out: string[] = [];
   for (const svc of DATABASE_PORTS) {
-    if (p !== 'all' && p !== svc.protocol) continue;
+    if (svc.protocol !== 'tcp' || (p !== 'all' && p !== svc.protocol)) continue;
     if (from > svc.to || to < svc.from) continue;
     const ports = svc.from === svc.to ? `${svc.from}` : `${Math.max(from, svc.from)}-${Math.min(to, svc.to)}`;
     const label = `${svc.name} ${ports}/${svc.protocol}`;
     if (!out.includes(label)) out.push(label);
   }
   return out;
+}
+
+/**
+ * UDP database services (SQL Server Browser, Memcached) a rule targets specifically: its whole port range
+ * lies within the service's ports, e.g. `udp 1434`. A broad range that merely includes the port does not count.
+ */
+export function udpServicesTargeted(protocol: Protocol, from: number, to: number): string[] {
+  const p = protocol.toLowerCase();
+  if (p !== 'udp' && p !== 'all') return [];
+  return DATABASE_PORTS.filter((svc) => svc.protocol === 'udp' && from >= svc.from && to <= svc.to).map((svc) => `${svc.name} ${svc.from === svc.to ? svc.from : `${svc.from}-${svc.to}`}/udp`);
 }
 
 /** Thresholds for "broad": a public range at least this large counts as the internet. */
@@ -141,14 +155,18 @@ export interface IngressEntry {
  * services among them (named from the catalogue), and whether all traffic is admitted. Sources are
  * judged with judgeSourceRange; entries from private or narrow ranges are left out.
  */
-export function internetIngressFacts(entries: IngressEntry[]): Record<'internetIngressPorts' | 'internetIngressDatabasePorts' | 'internetIngressAllTraffic', { value: boolean | string[]; evidence: string[] }> {
+export function internetIngressFacts(
+  entries: IngressEntry[],
+): Record<'internetIngressPorts' | 'internetIngressDatabasePorts' | 'internetIngressUdpServices' | 'internetIngressAllTraffic', { value: boolean | string[]; evidence: string[] }> {
   const open = entries.filter((e) => judgeSourceRange(e.source).internet);
   const label = (e: IngressEntry) => (e.protocol === 'all' ? `all traffic from ${e.source}` : `${e.from === e.to ? e.from : `${e.from}-${e.to}`}/${e.protocol} from ${e.source}`);
   const db = open.flatMap((e) => databaseServicesIn(e.protocol, e.from, e.to).map((s) => ({ e, label: `${s} from ${e.source}` })));
+  const udp = open.flatMap((e) => udpServicesTargeted(e.protocol, e.from, e.to).map((s) => ({ e, label: `${s} from ${e.source}` })));
   const all = open.filter((e) => e.protocol === 'all');
   return {
     internetIngressPorts: { value: [...new Set(open.map(label))], evidence: open.length ? open.map((e) => e.evidence) : ['no ingress rule admits a public range'] },
     internetIngressDatabasePorts: { value: [...new Set(db.map((d) => d.label))], evidence: db.length ? [...new Set(db.map((d) => d.e.evidence))] : ['no database port is admitted from a public range'] },
+    internetIngressUdpServices: { value: [...new Set(udp.map((d) => d.label))], evidence: udp.length ? [...new Set(udp.map((d) => d.e.evidence))] : ['no rule targets a UDP database service port from a public range'] },
     internetIngressAllTraffic: { value: all.length > 0, evidence: all.length ? all.map((e) => e.evidence) : ['no "all traffic" rule from a public range'] },
   };
 }
@@ -170,4 +188,72 @@ export function judgeAddressRange(start: string, end: string): SourceExposure {
   if (first === b.range() && NON_PUBLIC.has(first)) return { internet: false, reason: `${start}-${end} is ${first} address space` };
   if (size >= 2 ** (32 - BROAD_PREFIX.ipv4)) return { internet: true, reason: `${start}-${end} is a broad public range (${size.toLocaleString('en-US')} addresses)` };
   return { internet: false, reason: `${start}-${end} is a narrow range (${size} addresses)` };
+}
+
+/** A deny rule entry that takes precedence over some allow entries (NSG priority, GCP firewall priority). */
+export interface DenyEntry {
+  protocol: Protocol;
+  from: number;
+  to: number;
+  /** A CIDR, or `*` for every address of every family. */
+  source: string;
+  /** Names the deny rule, e.g. `NSG db-nsg rule deny-sql (priority 100)`. */
+  evidence: string;
+}
+
+/** Whether every address of `inner` is in `outer` (`*` covers everything). */
+export function sourceCovers(outer: string, inner: string): boolean {
+  if (outer === '*') return true;
+  try {
+    const [o, op] = outer.includes('/') ? ipaddr.parseCIDR(outer.trim()) : [ipaddr.parse(outer.trim()), outer.includes(':') ? 128 : 32];
+    const [i, ip] = inner.includes('/') ? ipaddr.parseCIDR(inner.trim()) : [ipaddr.parse(inner.trim()), inner.includes(':') ? 128 : 32];
+    if (o.kind() !== i.kind()) return false;
+    return op <= ip && i.match(o as never, op);
+  } catch {
+    return false;
+  }
+}
+
+const portsLabel = (ranges: Array<[number, number]>): string => ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+
+/**
+ * What is left of an allow entry after the deny entries that take precedence over it. A deny counts
+ * only where it covers the allow's whole source range (a narrower deny leaves the rest open) and its
+ * protocol; it removes its ports, so an allow can be shadowed completely, or only in part, and the
+ * evidence of what is left names the deny. An `all` allow shadowed for one protocol is no longer all
+ * traffic: what is left is listed per protocol (tcp and udp).
+ */
+export function subtractDenied(allow: IngressEntry, denies: readonly DenyEntry[]): IngressEntry[] {
+  const covering = denies.filter((d) => sourceCovers(d.source, allow.source));
+  if (!covering.length) return [allow];
+  const protocols = allow.protocol === 'all' ? (covering.some((d) => d.protocol !== 'all') ? ['tcp', 'udp'] : ['all']) : [allow.protocol];
+  const out: IngressEntry[] = [];
+  for (const protocol of protocols) {
+    let ranges: Array<[number, number]> = [[allow.from, allow.to]];
+    const applied: string[] = [];
+    for (const d of covering) {
+      if (d.protocol !== 'all' && d.protocol !== protocol) continue;
+      const next: Array<[number, number]> = [];
+      let cut = false;
+      for (const [a, b] of ranges) {
+        if (d.to < a || d.from > b) {
+          next.push([a, b]);
+          continue;
+        }
+        cut = true;
+        if (a < d.from) next.push([a, d.from - 1]);
+        if (b > d.to) next.push([d.to + 1, b]);
+      }
+      if (cut) applied.push(d.evidence);
+      ranges = next;
+    }
+    const whole = ranges.length === 1 && ranges[0]![0] === allow.from && ranges[0]![1] === allow.to;
+    if (whole && protocol === allow.protocol) {
+      out.push(allow);
+      continue;
+    }
+    const note = applied.length ? `; ${applied.join(' and ')} ${applied.length === 1 ? 'takes' : 'take'} precedence${ranges.length ? `, so it is open only for ${protocol} ${portsLabel(ranges)}` : ''}` : '';
+    for (const [from, to] of ranges) out.push({ protocol, from, to, source: allow.source, evidence: `${allow.evidence}${note}` });
+  }
+  return out;
 }

@@ -64,7 +64,7 @@ const TABLE: ReadonlyArray<Omit<GcpCall, 'permission' | 'service'>> = [
     api: 'compute.googleapis.com',
     permissions: ['compute.firewalls.list'],
     scope: 'project',
-    feeds: { 'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic', 'appliesTo'] },
+    feeds: { 'network-firewall': ['direction', 'enabled', 'internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic', 'appliesTo'] },
   },
 ];
 
