@@ -119,6 +119,23 @@ describe('SQL servers and NSGs', () => {
     expect(status('network-database-port-internet', 'db-nsg')).toBe('fail');
   });
 
+  it.each([
+    ['shadowed-nsg', 'internetIngressPorts', ['1000-1432/tcp from 0.0.0.0/0', '1434-2000/tcp from 0.0.0.0/0']],
+    // 1433 is denied first; Oracle's 1521 is still in what is left.
+    ['shadowed-nsg', 'internetIngressDatabasePorts', ['Oracle 1521/tcp from 0.0.0.0/0']],
+    ['deny-first-nsg', 'internetIngressPorts', []],
+    ['deny-first-nsg', 'internetIngressAllTraffic', false],
+    ['allow-first-nsg', 'internetIngressDatabasePorts', ['PostgreSQL 5432/tcp from 0.0.0.0/0']],
+    ['media-nsg', 'internetIngressDatabasePorts', []],
+    ['media-nsg', 'internetIngressUdpServices', []],
+  ] as const)('evaluates NSG rules in priority order: %s has %s = %j', (nsg, fact, expected) => {
+    expect(value(nsg, fact)).toEqual(expected);
+  });
+
+  it('names the deny that takes precedence in the evidence of what is left open', () => {
+    expect(byName('shadowed-nsg').facts.internetIngressPorts).toMatchObject({ evidence: [expect.stringMatching(/rule allow-range \(priority 200\) allows tcp 1000-2000 from \*; deny rule deny-sql \(priority 100\) takes precedence, so it is open only for tcp 1000-1432, 1434-2000$/)] });
+  });
+
   it('judges transparent data encryption per user database, skipping master, and only the denied one is not evaluated', () => {
     const result = audit({ resources: collection.resources, policies: loadPolicies() });
     const tde = Object.fromEntries(result.findings.filter((f) => f.rule.id === 'sql-database-encryption-at-rest').map((f) => [f.resource.name, f.status]));

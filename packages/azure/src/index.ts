@@ -6,5 +6,5 @@ export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeSt
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './normalize/storage.js';
 export { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer } from './normalize/sql.js';
 export type { AzureFirewallRule, AzureSqlDatabase, AzureSqlServer } from './normalize/sql.js';
-export { normalizeNsg, nsgRuleEntries, nsgRuleIsOpen } from './normalize/nsg.js';
+export { normalizeNsg, nsgEffectiveEntries, nsgRuleEntries, nsgRuleIsOpen } from './normalize/nsg.js';
 export type { AzureNsg, AzureSecurityRule } from './normalize/nsg.js';

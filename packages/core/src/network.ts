@@ -164,10 +164,10 @@ export function internetIngressFacts(
   const udp = open.flatMap((e) => udpServicesTargeted(e.protocol, e.from, e.to).map((s) => ({ e, label: `${s} from ${e.source}` })));
   const all = open.filter((e) => e.protocol === 'all');
   return {
-    internetIngressPorts: { value: [...new Set(open.map(label))], evidence: open.length ? open.map((e) => e.evidence) : ['no ingress rule admits a public range'] },
+    internetIngressPorts: { value: [...new Set(open.map(label))], evidence: open.length ? [...new Set(open.map((e) => e.evidence))] : ['no ingress rule admits a public range'] },
     internetIngressDatabasePorts: { value: [...new Set(db.map((d) => d.label))], evidence: db.length ? [...new Set(db.map((d) => d.e.evidence))] : ['no database port is admitted from a public range'] },
     internetIngressUdpServices: { value: [...new Set(udp.map((d) => d.label))], evidence: udp.length ? [...new Set(udp.map((d) => d.e.evidence))] : ['no rule targets a UDP database service port from a public range'] },
-    internetIngressAllTraffic: { value: all.length > 0, evidence: all.length ? all.map((e) => e.evidence) : ['no "all traffic" rule from a public range'] },
+    internetIngressAllTraffic: { value: all.length > 0, evidence: all.length ? [...new Set(all.map((e) => e.evidence))] : ['no "all traffic" rule from a public range'] },
   };
 }
 

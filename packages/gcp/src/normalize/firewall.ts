@@ -42,7 +42,7 @@ export function normalizeFirewall(f: GcpFirewall, project: string, unknown?: str
     direction: fact(direction === 'EGRESS' ? 'egress' : 'ingress', `direction=${direction}`),
     enabled: fact(!disabled, `disabled=${disabled}`),
   };
-  if (unknown) for (const name of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic']) facts[name] = { unknown };
+  if (unknown) for (const name of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) facts[name] = { unknown };
   else Object.assign(facts, internetIngressFacts(entries));
   const targets = [...(f.targetTags ?? []).map((t) => `tag:${t}`), ...(f.targetServiceAccounts ?? []).map((a) => `serviceAccount:${a}`)];
   facts.appliesTo = targets.length ? fact(targets, 'targetTags / targetServiceAccounts') : fact(['every instance in the network'], 'no target tags or service accounts: applies to every instance in the network');

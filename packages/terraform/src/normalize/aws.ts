@@ -289,7 +289,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     const resource = normalizeSecurityGroup(sg, PLAN_REGION, PLAN_ACCOUNT, undefined);
     resource.id = ctx.value<string>(g, 'arn') ?? `terraform:${g.address}`;
     const unknown = list.find((r) => r.unknown);
-    if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressAllTraffic']) resource.facts[f] = { unknown: unknown.unknown! };
+    if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown: unknown.unknown! };
     const source = ctx.source(g);
     if (source) resource.source = source;
     // A finding caused by a separate rule resource points at that rule.

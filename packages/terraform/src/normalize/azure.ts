@@ -99,6 +99,7 @@ function ruleOf(r: Record<string, unknown>): AzureSecurityRule {
     name: r.name as string,
     direction: r.direction as string,
     access: r.access as string,
+    ...(typeof r.priority === 'number' ? { priority: r.priority } : {}),
     protocol: r.protocol as string,
     sourceAddressPrefix: (r.source_address_prefix as string) || undefined,
     sourceAddressPrefixes: (r.source_address_prefixes as string[]) ?? [],
