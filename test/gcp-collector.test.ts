@@ -97,6 +97,18 @@ describe('Cloud SQL and firewalls', () => {
     expect(value('egress-all', 'internetIngressPorts')).toEqual([]);
   });
 
+  it.each([
+    ['allow-mysql-app', 'internetIngressDatabasePorts', []],
+    ['allow-range-web', 'internetIngressPorts', ['1000-1432/tcp from 0.0.0.0/0', '1434-2000/tcp from 0.0.0.0/0']],
+    ['allow-mssql-other', 'internetIngressDatabasePorts', ['SQL Server 1433/tcp from 0.0.0.0/0']],
+    ['allow-webrtc-media', 'internetIngressDatabasePorts', []],
+    ['allow-webrtc-media', 'internetIngressUdpServices', []],
+    ['allow-sql-browser', 'internetIngressUdpServices', ['SQL Server Browser 1434/udp from 0.0.0.0/0']],
+    ['deny-mysql-app', 'internetIngressPorts', []],
+  ] as const)('applies higher-priority DENY rules on the same targets: %s has %s = %j', (rule, fact, expected) => {
+    expect(value(rule, fact)).toEqual(expected);
+  });
+
   it('notes a disabled API for that project and warns about a denied list', () => {
     expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'note', message: 'sqladmin.googleapis.com is disabled in clinic-sandbox; it holds nothing to audit (sqladmin.instances.list: SERVICE_DISABLED)' }));
     expect(collection.notices).toContainEqual(expect.objectContaining({ level: 'warning', call: 'compute.firewalls.list', permission: 'compute.firewalls.list' }));

@@ -194,6 +194,6 @@ class GcpCollector {
       const res = await this.compute.firewalls.list({ project, maxResults: this.options.pageSize ?? 500, ...(pageToken ? { pageToken } : {}) }, { signal });
       return { items: (res.data.items ?? []) as GcpFirewall[], next: res.data.nextPageToken };
     });
-    if (listed.status === 'ok') for (const f of listed.value) this.resources.push(normalizeFirewall(f, project));
+    if (listed.status === 'ok') for (const f of listed.value) this.resources.push(normalizeFirewall(f, project, undefined, listed.value));
   }
 }

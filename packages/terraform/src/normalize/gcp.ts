@@ -1,4 +1,4 @@
-import { normalizeFirewall, normalizeGcsBucket, normalizeSqlInstance, type GcsBucket, type GcsIamPolicy } from '@leakproof/gcp';
+import { normalizeFirewall, normalizeGcsBucket, normalizeSqlInstance, type GcpFirewall, type GcsBucket, type GcsIamPolicy } from '@leakproof/gcp';
 import type { CallOutcome, Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -110,20 +110,38 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
   return resource;
 }
 
-function firewall(ctx: PlanContext, rc: ResourceChange): Resource {
+/** A planned google_compute_firewall in the Compute API's shape. */
+function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
+  const rules = (name: string) => (ctx.value<Array<{ protocol?: string; ports?: string[] }>>(rc, name) ?? []).map((a) => ({ IPProtocol: a.protocol ?? 'all', ports: a.ports ?? [] }));
+  const priority = ctx.value<number>(rc, 'priority');
+  return {
+    name: ctx.value<string>(rc, 'name') ?? rc.address,
+    network: ctx.value<string>(rc, 'network') ?? '',
+    ...(typeof priority === 'number' ? { priority } : {}),
+    direction: ctx.value<string>(rc, 'direction') ?? 'INGRESS',
+    disabled: ctx.value<boolean>(rc, 'disabled') === true,
+    sourceRanges: ctx.value<string[]>(rc, 'source_ranges') ?? [],
+    allowed: rules('allow'),
+    denied: rules('deny'),
+    targetTags: ctx.value<string[]>(rc, 'target_tags') ?? [],
+    targetServiceAccounts: ctx.value<string[]>(rc, 'target_service_accounts') ?? [],
+  };
+}
+
+function firewalls(ctx: PlanContext): Resource[] {
+  const planned = ctx.of('google_compute_firewall');
+  const network = planned.map((rc) => firewallOf(ctx, rc));
+  return planned.map((rc) => firewall(ctx, rc, network));
+}
+
+function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFirewall[]): Resource {
   const unknown = ctx.isUnknown(rc, 'source_ranges') || ctx.isUnknown(rc, 'allow') ? ctx.unknownReason(rc, 'source_ranges') : undefined;
   const resource = normalizeFirewall(
-    {
-      name: ctx.value<string>(rc, 'name') ?? rc.address,
-      direction: ctx.value<string>(rc, 'direction') ?? 'INGRESS',
-      disabled: ctx.value<boolean>(rc, 'disabled') === true,
-      sourceRanges: ctx.value<string[]>(rc, 'source_ranges') ?? [],
-      allowed: (ctx.value<Array<{ protocol?: string; ports?: string[] }>>(rc, 'allow') ?? []).map((a) => ({ IPProtocol: a.protocol ?? 'all', ports: a.ports ?? [] })),
-      targetTags: ctx.value<string[]>(rc, 'target_tags') ?? [],
-      targetServiceAccounts: ctx.value<string[]>(rc, 'target_service_accounts') ?? [],
-    },
+    firewallOf(ctx, rc),
     ctx.value<string>(rc, 'project') ?? 'planned',
     unknown,
+    // A deny rule shadows only rules on its own network; rules whose network is known only after apply are not compared.
+    network.filter((f) => f.network !== ''),
   );
   const source = ctx.source(rc);
   if (source) resource.source = source;
@@ -140,5 +158,5 @@ export function normalizeGcpPlan(ctx: PlanContext): Resource[] {
       for (const b of targets) joined.get(b)!.push(rc);
     }
   }
-  return [...buckets.map((b) => bucket(ctx, b, joined.get(b)!)), ...ctx.of('google_sql_database_instance').map((rc) => sql(ctx, rc)), ...ctx.of('google_compute_firewall').map((rc) => firewall(ctx, rc))];
+  return [...buckets.map((b) => bucket(ctx, b, joined.get(b)!)), ...ctx.of('google_sql_database_instance').map((rc) => sql(ctx, rc)), ...firewalls(ctx)];
 }
