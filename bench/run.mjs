@@ -75,6 +75,12 @@ for (const size of [10_000, 100_000]) {
 
 console.log(`peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)}`);
 
+// A whole audit of a large snapshot into every format, in its own process so its RSS is its own.
+{
+  const { execFileSync } = await import('node:child_process');
+  process.stdout.write(execFileSync(process.execPath, [new URL('./large-snapshot.mjs', import.meta.url).pathname], { encoding: 'utf8' }));
+}
+
 const { benchAwsCollector } = await import('./aws-collector.mjs');
 console.log('');
 await benchAwsCollector();

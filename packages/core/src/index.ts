@@ -14,7 +14,8 @@ export { SNAPSHOT_SCHEMA_VERSION, createSnapshot, parseSnapshot, readSnapshot, s
 export type { Snapshot } from './snapshot.js';
 export { FINGERPRINT_KEY, anchorOf, fingerprint, sarifMessage, toSarif } from './report/sarif.js';
 export type { SarifLog, SarifOptions, SarifResult } from './report/sarif.js';
-export { toJsonReport } from './report/json.js';
+export { toJsonReport, toJsonReportStream } from './report/json.js';
+export { jsonChunks } from './report/stream-json.js';
 export type { JsonFinding, JsonReport } from './report/json.js';
 export { cell as markdownCell, toJobSummary, toMarkdown } from './report/markdown.js';
 export type { MarkdownOptions } from './report/markdown.js';

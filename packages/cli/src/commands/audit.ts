@@ -1,13 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   SEVERITIES,
   createSnapshot,
-  serializeSnapshot,
+  jsonChunks,
   didYouMean,
   shouldUseColor,
   toConsoleTable,
-  toJsonReport,
+  toJsonReportStream,
   toMarkdown,
   toSarif,
   verdictLines,
@@ -201,20 +201,20 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
 
   // Each report is written even when another fails; the error names the ones that failed.
   const unwritten: string[] = [];
-  const write = (file: string, text: () => string): void => {
+  const write = (file: string, text: () => Iterable<string>): void => {
     try {
       writeOut(resolve(io.cwd, file), text());
     } catch (error) {
       unwritten.push(`${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
   };
-  if (values['save-snapshot']) write(values['save-snapshot'], () => serializeSnapshot(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`, result.scopes)));
+  if (values['save-snapshot']) write(values['save-snapshot'], () => withNewline(jsonChunks(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`, result.scopes), 2)));
   const consoleOnStdout = reports.some((r) => r.file === undefined && r.format === 'console') || (!values.quiet && !reports.some((r) => r.file === undefined));
   for (const report of reports) {
-    if (report.file === undefined) io.stdout.write(render(report.format, result, io, true, values.category));
+    if (report.file === undefined) for (const chunk of render(report.format, result, io, true, values.category)) io.stdout.write(chunk);
     else write(report.file, () => render(report.format, result, io, false, values.category));
   }
-  if (!values.quiet && !reports.some((r) => r.file === undefined)) io.stdout.write(render('console', result, io, true, values.category));
+  if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, values.category)) io.stdout.write(chunk);
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
@@ -351,20 +351,23 @@ function planReports(options: Array<{ name: string; value: string }>): PlannedRe
   return reports;
 }
 
-function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolean, category: string | undefined): string {
+/** A report as pieces of text: JSON reports are serialized piece by piece, so their size has no limit. */
+function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolean, category: string | undefined): Iterable<string> {
   switch (format) {
     case 'console':
-      return toConsoleTable(result, {
-        color: toStdout && shouldUseColor(io.stdout, io.env),
-        ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
-      });
+      return [
+        toConsoleTable(result, {
+          color: toStdout && shouldUseColor(io.stdout, io.env),
+          ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
+        }),
+      ];
     case 'sarif':
       // Indented for reading when small; compact when large, where indentation would double the size.
-      return JSON.stringify(toSarif(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), null, result.summary.fail > 5000 ? undefined : 2) + '\n';
+      return withNewline(jsonChunks(toSarif(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), result.summary.fail > 5000 ? 0 : 2));
     case 'json':
-      return JSON.stringify(toJsonReport(result, toolVersion()), null, 2) + '\n';
+      return withNewline(jsonChunks(toJsonReportStream(result, toolVersion()), result.findings.length > 20_000 ? 0 : 2));
     case 'markdown':
-      return toMarkdown(result);
+      return [toMarkdown(result)];
   }
 }
 
@@ -379,9 +382,20 @@ function ensureDir(dir: string): void {
   mkdirSync(dir);
 }
 
-function writeOut(file: string, text: string): void {
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
+
+/** Writes a report piece by piece; nothing of it is held in memory as one string. */
+function writeOut(file: string, chunks: Iterable<string>): void {
   ensureDir(dirname(file));
-  writeFileSync(file, text);
+  const fd = openSync(file, 'w');
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Progress on stderr, only when it is a terminal: one line rewritten in place. */

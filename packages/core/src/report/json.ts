@@ -38,7 +38,18 @@ export interface JsonReport {
 
 /** Every finding, including passes, as plain data for scripts and dashboards. */
 export function toJsonReport(result: AuditResult, toolVersion: string, options: { includePassed?: boolean } = {}): JsonReport {
-  const findings: JsonFinding[] = [];
+  return reportWith(result, toolVersion, [...jsonFindings(result, options)]);
+}
+
+/**
+ * The JSON report with its findings as a generator, made one at a time while written (see `jsonChunks`):
+ * the same document as `toJsonReport`, without holding every row in memory.
+ */
+export function toJsonReportStream(result: AuditResult, toolVersion: string, options: { includePassed?: boolean } = {}): Omit<JsonReport, 'findings'> & { findings: Iterable<JsonFinding> } {
+  return reportWith(result, toolVersion, jsonFindings(result, options));
+}
+
+function* jsonFindings(result: AuditResult, options: { includePassed?: boolean }): Generator<JsonFinding> {
   for (const f of result.findings) {
     if (f.status === 'pass' && options.includePassed === false) continue;
     const base: JsonFinding = {
@@ -65,8 +76,11 @@ export function toJsonReport(result: AuditResult, toolVersion: string, options: 
     } else if (f.status === 'not-evaluated') {
       base.reasons = f.reasons;
     }
-    findings.push(base);
+    yield base;
   }
+}
+
+function reportWith<F>(result: AuditResult, toolVersion: string, findings: F): Omit<JsonReport, 'findings'> & { findings: F } {
   const v = result.verdict;
   const strip = (e: { ruleId: string; resourceId?: string; fingerprint: string }) => ({ ruleId: e.ruleId, ...(e.resourceId ? { resourceId: e.resourceId } : {}), fingerprint: e.fingerprint });
   return {
