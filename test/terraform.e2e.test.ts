@@ -179,7 +179,7 @@ describe('bad plan files exit 2 with one line', () => {
   it.each([
     ['state.json', 'leakproof: bad/state.json#/resource_changes: not a Terraform plan (this looks like state, from "terraform show -json" without a plan file)'],
     ['future-format.json', 'leakproof: bad/future-format.json#/format_version: plan format "2.0" is not supported (this release reads 1.x)'],
-    ['truncated.json', 'leakproof: bad/truncated.json: the plan JSON is truncated'],
+    ['truncated.json', 'leakproof: bad/truncated.json:5:1: the plan JSON is truncated'],
     ['not-a-plan.json', 'leakproof: bad/not-a-plan.json#/format_version: not a Terraform plan (no "format_version"; use "terraform show -json plan.out")'],
   ])('%s', async (file, message) => {
     const r = await runCli(['audit', '--terraform-plan', `bad/${file}`], { cwd: fixtures });

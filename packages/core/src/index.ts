@@ -10,7 +10,7 @@ export { OPERATORS } from './policy/condition.js';
 export type { ConditionSpec, Operator } from './policy/condition.js';
 export { audit, blockingFindings, evaluate, factsNeededBy, selectRules, summarize } from './engine.js';
 export type { AppliedWaiver, AuditOptions, AuditResult, AuditSummary, FailFinding, Finding, NotEvaluatedFinding, PassFinding } from './engine.js';
-export { SNAPSHOT_SCHEMA_VERSION, createSnapshot, parseSnapshot, readSnapshot, serializeSnapshot, validateSnapshot } from './snapshot.js';
+export { SNAPSHOT_SCHEMA_VERSION, createSnapshot, jsonSyntaxIssue, parseSnapshot, readSnapshot, serializeSnapshot, validateSnapshot } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
 export { FINGERPRINT_KEY, anchorOf, fingerprint, sarifMessage, toSarif } from './report/sarif.js';
 export type { SarifLog, SarifOptions, SarifResult } from './report/sarif.js';

@@ -110,7 +110,7 @@ function issueAt(where: SourceDocument | { file: string }, path: (string | numbe
  * JSON.parse's messages differ between Node versions and some carry no position, so syntax errors
  * are located with jsonc-parser (strict JSON: no comments, no trailing commas).
  */
-function jsonSyntaxIssue(text: string, file: string): ValidationIssue {
+export function jsonSyntaxIssue(text: string, file: string): ValidationIssue {
   const errors: ParseError[] = [];
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];

@@ -18,7 +18,8 @@ describe('reading planned values', () => {
 
 describe('parsing plan files', () => {
   it.each([
-    ['not JSON', '{"format_version": "1.2", "resource_changes": [', 'plan.json: the plan JSON is truncated'],
+    ['truncated JSON', '{"format_version": "1.2", "resource_changes": [', 'plan.json:1:48: the plan JSON is truncated'],
+    ['broken JSON, with line and column', '{\n  "format_version": "1.2",\n  "resource_changes": [}\n}', 'plan.json:3:24: invalid JSON:'],
     ['state instead of a plan', '{"format_version": "1.0", "values": {}}', 'plan.json#/resource_changes: not a Terraform plan (this looks like state, from "terraform show -json" without a plan file)'],
     ['an unsupported format version', '{"format_version": "2.0", "resource_changes": []}', 'plan.json#/format_version: plan format "2.0" is not supported (this release reads 1.x)'],
     ['some other JSON', '{"name": "app"}', 'plan.json#/format_version: not a Terraform plan (no "format_version"; use "terraform show -json plan.out")'],

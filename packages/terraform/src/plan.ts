@@ -1,4 +1,4 @@
-import { ConfigurationError, readInputFile } from '@leakproof/core';
+import { ConfigurationError, formatIssue, jsonSyntaxIssue, readInputFile } from '@leakproof/core';
 
 /** One entry of `resource_changes` in `terraform show -json` output. */
 export interface ResourceChange {
@@ -51,9 +51,11 @@ export function parsePlan(text: string, file: string): Plan {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
+  } catch {
     const truncated = text.trim().length > 0 && !/[}\]]\s*$/.test(text);
-    throw new ConfigurationError('LP_PLAN_INVALID', `${file}: ${truncated ? 'the plan JSON is truncated' : `not valid JSON (${(e as Error).message.split('\n')[0]})`}`);
+    // file:line:col, like every other input.
+    const issue = jsonSyntaxIssue(text, file);
+    throw new ConfigurationError('LP_PLAN_INVALID', truncated ? `${formatIssue(issue).replace(/: invalid JSON: .*$/, '')}: the plan JSON is truncated` : formatIssue(issue));
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ConfigurationError('LP_PLAN_INVALID', `${file}: not a Terraform plan (expected the JSON object from "terraform show -json plan.out")`);
   const plan = data as Partial<Plan> & { planned_values?: unknown; values?: unknown };
