@@ -59,4 +59,10 @@ describe('leakproof audit --provider azure', () => {
   it('prints the least-privilege custom role', async () => {
     expect(JSON.parse((await runCli(['permissions', 'azure'])).stdout).Actions).toContain('Microsoft.Sql/servers/firewallRules/read');
   });
+
+  it('refuses a malformed AZURE_STORAGE_CONNECTION_STRING in one line, without quoting it', async () => {
+    const r = await runCli(['audit', '--provider', 'azure', '--subscriptions', '00000000-0000-0000-0000-000000000001'], { env: { LEAKPROOF_AZURE_ARM_ENDPOINT: 'http://127.0.0.1:9', AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountKey=c2VjcmV0LWtleQ==' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('leakproof: AZURE_STORAGE_CONNECTION_STRING: not a storage connection string (no AccountName or BlobEndpoint); see "Configure Azure Storage connection strings"\n');
+  });
 });

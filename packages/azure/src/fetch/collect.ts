@@ -5,7 +5,7 @@ import { StorageManagementClient } from '@azure/arm-storage';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { CollectorRuntime, failureReason, runtimeOptionsOf, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
+import { CollectorRuntime, ConfigurationError, failureReason, runtimeOptionsOf, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
 import { AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCall, describeAzureError, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
@@ -46,6 +46,7 @@ const STATIC_CREDENTIAL: TokenCredential = { getToken: async () => ({ token: 'le
 /** Collects and normalizes storage accounts and containers, SQL servers and network security groups. */
 export async function collectAzure(options: CollectAzureOptions = {}): Promise<AzureCollection> {
   const env = options.env ?? process.env;
+  checkConnectionString(env.AZURE_STORAGE_CONNECTION_STRING);
   const endpoint = env.LEAKPROOF_AZURE_ARM_ENDPOINT;
   let credential = options.credential;
   if (!credential) {
@@ -59,6 +60,25 @@ export async function collectAzure(options: CollectAzureOptions = {}): Promise<A
 }
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
+
+/**
+ * A connection string that names no account, or carries neither a key nor a SAS, is a mistake the user can
+ * fix: one line, before anything is collected, never quoting the string (it holds a secret).
+ */
+function checkConnectionString(value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  const fields = new Map(
+    value
+      .split(';')
+      .filter(Boolean)
+      .map((part) => {
+        const i = part.indexOf('=');
+        return [i < 0 ? part.trim().toLowerCase() : part.slice(0, i).trim().toLowerCase(), i < 0 ? '' : part.slice(i + 1)] as const;
+      }),
+  );
+  const missing = !fields.get('accountname') && !fields.get('blobendpoint') ? 'AccountName or BlobEndpoint' : !fields.get('accountkey') && !fields.get('sharedaccesssignature') ? 'AccountKey or SharedAccessSignature' : undefined;
+  if (missing) throw new ConfigurationError('LP_AZURE_CONNECTION_STRING', `AZURE_STORAGE_CONNECTION_STRING: not a storage connection string (no ${missing}); see "Configure Azure Storage connection strings"`);
+}
 
 class AzureCollector {
   private readonly runtime: CollectorRuntime;
