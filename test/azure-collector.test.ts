@@ -95,6 +95,9 @@ describe('SQL servers and NSGs', () => {
 
   it('reads TLS, the encryption protector and server auditing', () => {
     expect(value('clinic-sql-open', 'tlsRequired')).toBe(false);
+    // "None" is no minimum at all: a fail, like 1.0.
+    expect(byName('clinic-sql-azure-only').facts.tlsRequired).toEqual({ value: false, evidence: ['minimalTlsVersion=None'] });
+    expect(value('clinic-sql-private', 'tlsRequired')).toBe(true);
     expect(byName('clinic-sql-open').facts.auditLogging).toEqual({ value: false, evidence: ['server auditing: Disabled'] });
     expect(value('clinic-sql-office', 'auditLogging')).toBe(true);
     expect(value('clinic-sql-office', 'encryptionAtRest')).toBe('customer-managed');
