@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +93,70 @@ describe('split resources join to their parent through configuration references'
     expect(outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-sql/records')?.status).toBe('pass');
     const billing = outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-sql/billing');
     expect(billing?.status).toBe('fail');
-    expect(billing?.resource.source).toMatchObject({ file: 'azure/main.tf', line: grepLine('azure/main.tf', 'resource "azurerm_mssql_database" "billing"') });
+    expect(billing?.resource.source).toMatchObject({ file: 'test/fixtures/terraform/azure/main.tf', line: grepLine('azure/main.tf', 'resource "azurerm_mssql_database" "billing"') });
+  });
+});
+
+describe('findings are named by their Terraform address', () => {
+  const modulesArgs = ['audit', '--terraform-plan', 'modules/plan.json', '--source-root', 'modules', '--fail-on', 'none'];
+
+  it('SARIF logical locations carry the address, module path included, and the message the cloud name', async () => {
+    const sarif = JSON.parse((await runCli([...modulesArgs, '--format', 'sarif'], { cwd: fixtures })).stdout);
+    const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'storage-public-read');
+    expect(result.locations[0].logicalLocations).toEqual([{ fullyQualifiedName: 'module.storage.aws_s3_bucket.this', name: 'clinic-module-photos', kind: 'resource' }]);
+    expect(result.message.text).toContain('clinic-module-photos');
+  });
+
+  it('the console and the Markdown report name the address', async () => {
+    const text = (await runCli([...modulesArgs, '--format', 'console'], { cwd: fixtures })).stdout;
+    expect(text).toContain('module.storage.aws_s3_bucket.this');
+    const md = (await runCli([...modulesArgs, '--format', 'markdown'], { cwd: fixtures })).stdout;
+    expect(md).toContain('module.storage.aws_s3_bucket.this');
+    expect(md).toContain('clinic-module-photos');
+  });
+
+  it('keeps the address when the module sources are missing, so only the location falls back', () => {
+    const planned = readTerraformPlan(join('modules', 'plan.json'), { cwd: fixtures, sourceRoot: 'nowhere' });
+    const bucket = planned.resources.find((r) => r.name === 'clinic-module-photos')!;
+    expect(bucket.address).toBe('module.storage.aws_s3_bucket.this');
+    expect(bucket.source).toBeUndefined();
+  });
+
+  it('renaming a bucket in place is an updated finding against the baseline, not a new one', async () => {
+    const dir = tempDir();
+    const before = await runCli([...modulesArgs, '--format', 'sarif', '-o', join(dir, 'before.sarif')], { cwd: fixtures });
+    expect(before.code).toBe(0);
+    const plan = readFileSync(join(fixtures, 'modules', 'plan.json'), 'utf8').replaceAll('clinic-module-photos', 'clinic-module-photos-v2');
+    writeFileSync(join(dir, 'renamed.json'), plan);
+    const after = await runCli(['audit', '--terraform-plan', join(dir, 'renamed.json'), '--source-root', 'modules', '--fail-on', 'none', '--baseline', join(dir, 'before.sarif'), '--format', 'sarif'], { cwd: fixtures });
+    const results = JSON.parse(after.stdout).runs[0].results as Array<{ ruleId: string; baselineState: string; message: { text: string } }>;
+    const read = results.find((x) => x.ruleId === 'storage-public-read')!;
+    expect(read.message.text).toContain('clinic-module-photos-v2');
+    expect(read.baselineState).toBe('updated');
+    expect(results.some((x) => x.baselineState === 'new')).toBe(false);
+  });
+});
+
+describe('locations are relative to the repository root', () => {
+  it('whatever the working directory, the SARIF path starts at the git top level', async () => {
+    const r = await runCli(['audit', '--terraform-plan', join(fixtures, 'aws-split', 'plan.json'), '--source-root', join(fixtures, 'aws-split'), '--format', 'sarif', '--fail-on', 'none'], { cwd: join(repoRoot, 'packages') });
+    const uris = new Set(JSON.parse(r.stdout).runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri));
+    expect([...uris].filter((u) => !String(u).startsWith('policies/')).sort()).toEqual(['test/fixtures/terraform/aws-split/main.tf']);
+  });
+
+  it('never points at ../: a local module outside the repository falls back to rule anchoring, with a note', () => {
+    const outer = tempDir();
+    cpSync(join(fixtures, 'modules'), join(outer, 'repo'), { recursive: true });
+    mkdirSync(join(outer, 'repo', '.git'));
+    // The module now lives beside the repository, not in it.
+    cpSync(join(outer, 'repo', 'modules'), join(outer, 'shared-modules'), { recursive: true });
+    rmSync(join(outer, 'repo', 'modules'), { recursive: true });
+    const plan = readFileSync(join(outer, 'repo', 'plan.json'), 'utf8').replaceAll('./modules/storage', '../shared-modules/storage');
+    writeFileSync(join(outer, 'repo', 'plan.json'), plan);
+    const planned = readTerraformPlan('plan.json', { cwd: join(outer, 'repo') });
+    const sources = planned.resources.flatMap((r) => [r.source, ...Object.values(r.factSources ?? {})]).filter((s) => s !== undefined);
+    expect(sources.map((s) => s.file)).toEqual(sources.map(() => 'main.tf'));
+    expect(planned.notices.some((n) => n.message.startsWith('.tf files outside the repository root'))).toBe(true);
   });
 });
 
@@ -126,7 +189,8 @@ describe('source locations', () => {
     void dir;
     const sarif = JSON.parse(r.stdout);
     const result = sarif.runs[0].results.find((x: { ruleId: string; locations: Array<{ logicalLocations: Array<{ name: string }> }> }) => x.ruleId === rule && x.locations[0]!.logicalLocations[0]!.name === resource);
-    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: file }, region: { startLine: line } });
+    // Relative to the repository's git top level, not to the working directory.
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `test/fixtures/terraform/${file}` }, region: { startLine: line } });
   });
 
   it('writes SARIF that passes both validators', async () => {
@@ -200,7 +264,10 @@ describe('the Action judges a plan', () => {
     const env = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: join(ws, 'out.txt'), GITHUB_STEP_SUMMARY: join(ws, 'summary.md'), 'INPUT_TERRAFORM-PLAN': 'infra/plan.json', 'INPUT_SOURCE-ROOT': 'infra', 'INPUT_FAIL-ON': 'critical' };
     const stdout = await new Promise<string>((resolve) => execFile(process.execPath, [join(repoRoot, 'packages/action/dist/index.js')], { cwd: ws, env }, (_e, out) => resolve(out)));
     expect(stdout).toContain('::error title=storage-public-read%3A Storage is readable by anyone on the internet,file=infra/main.tf,line=48::clinic-invoices-policy lets anyone');
-    expect(readFileSync(join(ws, 'summary.md'), 'utf8')).toContain('`infra/main.tf:48`');
+    expect(stdout).toContain('(aws_s3_bucket.invoices)');
+    const summary = readFileSync(join(ws, 'summary.md'), 'utf8');
+    expect(summary).toContain('`infra/main.tf:48`');
+    expect(summary).toContain('on `aws_s3_bucket.invoices` (clinic-invoices-policy)');
   });
 });
 

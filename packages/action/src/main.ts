@@ -31,7 +31,8 @@ function inputOf(): AuditInput {
   const providers = list('providers');
   if (flag('demo')) return { kind: 'demo' };
   if ([snapshot, plan, providers.length ? 'x' : ''].filter(Boolean).length > 1) throw new Error('set only one of "snapshot", "terraform-plan" or "providers"');
-  if (plan) return { kind: 'terraform', plan, ...(core.getInput('source-root') ? { sourceRoot: core.getInput('source-root') } : {}) };
+  // Code scanning resolves SARIF paths against the checkout, which is the workspace.
+  if (plan) return { kind: 'terraform', plan, repositoryRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(), ...(core.getInput('source-root') ? { sourceRoot: core.getInput('source-root') } : {}) };
   if (snapshot) return { kind: 'snapshot', file: snapshot };
   if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", "terraform-plan", or "demo"');
   const unsupported = providers.filter((p) => !['aws', 'gcp', 'azure'].includes(p));
@@ -49,7 +50,7 @@ function annotate(result: AuditResult): void {
   for (const f of failures.slice(0, ANNOTATION_LIMIT)) {
     const anchor = anchorOf(f);
     const props = { title: `${f.rule.id}: ${f.rule.title}`, file: anchor.uri, startLine: anchor.line };
-    const text = `${f.message} (${f.resource.id})${f.evidence.length ? `\nEvidence: ${f.evidence.join('; ')}` : ''}`;
+    const text = `${f.message} (${f.resource.address ?? f.resource.id})${f.evidence.length ? `\nEvidence: ${f.evidence.join('; ')}` : ''}`;
     if (f.rule.severity === 'critical' || f.rule.severity === 'high') core.error(text, props);
     else if (f.rule.severity === 'medium') core.warning(text, props);
     else core.notice(text, props);

@@ -31,7 +31,7 @@ import { collectorFor, type ProviderOptions } from './providers.js';
 export type AuditInput =
   | { kind: 'demo' }
   | { kind: 'snapshot'; file: string }
-  | { kind: 'terraform'; plan: string; sourceRoot?: string }
+  | { kind: 'terraform'; plan: string; sourceRoot?: string; repositoryRoot?: string }
   | { kind: 'providers'; providers: string[]; options: ProviderOptions };
 
 export interface RunAuditOptions {
@@ -96,7 +96,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
     }
   } else if (input.kind === 'terraform') {
     const { readTerraformPlan } = await import('@leakproof/terraform');
-    const planned = readTerraformPlan(input.plan, { cwd: options.cwd, ...(input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}) });
+    const planned = readTerraformPlan(input.plan, { cwd: options.cwd, ...(input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}), ...(input.repositoryRoot ? { repositoryRoot: input.repositoryRoot } : {}) });
     resources = planned.resources;
     notices = planned.notices;
   } else {

@@ -1,6 +1,7 @@
 import { readInputFile } from './util/read-file.js';
 import { ConfigurationError } from './errors.js';
 import type { AuditResult, Finding } from './engine.js';
+import { resourceKey } from './model.js';
 import { FINGERPRINT_KEY, fingerprint } from './report/sarif.js';
 
 /** A failing result of an earlier run, keyed by its leakproof fingerprint. */
@@ -74,7 +75,7 @@ export function applyBaseline(result: AuditResult, baseline: Map<string, Baselin
   const seen = new Set<string>();
   const others = new Map<string, Finding>();
   for (const f of result.findings) {
-    const fp = fingerprint(f.rule.id, f.resource.id);
+    const fp = fingerprint(f.rule.id, resourceKey(f.resource));
     if (f.status !== 'fail') {
       others.set(fp, f);
       continue;
@@ -84,7 +85,7 @@ export function applyBaseline(result: AuditResult, baseline: Map<string, Baselin
     f.baselineState = !before ? 'new' : before.message === render(f) ? 'unchanged' : 'updated';
   }
   const rules = new Set(result.rules.map((r) => r.id));
-  const collected = new Set(result.resources.map((r) => r.id));
+  const collected = new Set(result.resources.map(resourceKey));
   const fatal = result.notices.find((n) => n.fatal);
   const absent: BaselineEntry[] = [];
   const unverified: UnverifiedBaselineEntry[] = [];

@@ -1,6 +1,6 @@
 export { ConfigurationError, InternalError, LeakproofError, formatIssue } from './errors.js';
 export type { SourcePosition, ValidationIssue, ValidationResult } from './errors.js';
-export { PROVIDERS, RESOURCE_KINDS, SEVERITIES, isUnknownFact, severityRank } from './model.js';
+export { PROVIDERS, RESOURCE_KINDS, SEVERITIES, isUnknownFact, resourceKey, resourceLabel, severityRank } from './model.js';
 export type { CollectionNotice, Fact, ScopeKind, ScopeStatus, FactValue, KnownFact, Provider, Resource, ResourceKind, Severity, SourceLocation, UnknownFact } from './model.js';
 export { FACT_CATALOGUE, RESOURCE_ATTRIBUTES, checkFactValue, factDefinition } from './facts.js';
 export type { FactDefinition, FactType } from './facts.js';

@@ -68,10 +68,30 @@ export interface Resource {
   facts: Record<string, Fact>;
   source?: SourceLocation;
   /**
+   * The Terraform address of a planned resource, module path and instance key included
+   * (`module.billing.azurerm_mssql_server.this`, `aws_s3_bucket.logs["eu"]`). When set, it is the
+   * resource's identity in reports and fingerprints: the address is what a reviewer edits, and it stays
+   * the same when the cloud name changes in place.
+   */
+  address?: string;
+  /**
    * Where individual facts were declared, when that differs from `source`: e.g. a public ACL set by a
    * separate `aws_s3_bucket_acl` block. Findings decided by such a fact point there.
    */
   factSources?: Record<string, SourceLocation>;
+}
+
+/**
+ * A resource's identity across runs, used by fingerprints, baselines and logical locations: the IaC
+ * address of a planned resource, else its cloud id.
+ */
+export function resourceKey(resource: Pick<Resource, 'id' | 'address'>): string {
+  return resource.address ?? resource.id;
+}
+
+/** How reports name a resource to a person: the IaC address of a planned resource, else its cloud name. */
+export function resourceLabel(resource: Pick<Resource, 'name' | 'address'>): string {
+  return resource.address ?? resource.name;
 }
 
 /** Something a collector wants the reader to know: a denied call, a skipped region, a disabled API. */

@@ -51,7 +51,8 @@ function matches(waiver: Waiver, ruleId: string, resource: Resource): boolean {
   if (waiver.rule !== ruleId) return false;
   if (waiver.resource !== undefined) {
     const pattern = new RegExp(`^${waiver.resource.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    if (!pattern.test(resource.id)) return false;
+    // A planned resource can be waived by its cloud id or by its Terraform address.
+    if (!pattern.test(resource.id) && !(resource.address !== undefined && pattern.test(resource.address))) return false;
   }
   if (waiver.tags) for (const [k, v] of Object.entries(waiver.tags)) if (resource.tags[k] !== v) return false;
   return true;

@@ -31,6 +31,16 @@ export class PlanContext {
     return rc ? this.locator(rc) : undefined;
   }
 
+  /**
+   * Ties a normalized resource to the block it came from: its Terraform address (always known from the
+   * plan, even for registry modules whose `.tf` files are absent) and, when found, its source line.
+   */
+  place(rc: ResourceChange, resource: Resource): void {
+    resource.address = rc.address;
+    const source = this.locator(rc);
+    if (source) resource.source = source;
+  }
+
   /** A value planned for `rc`, or undefined when it is absent. Unknown values are reported by `unknownReason`. */
   value<T>(rc: ResourceChange, ...path: Array<string | number>): T | undefined {
     const p = planned<T>(rc, ...path);

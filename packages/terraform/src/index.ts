@@ -6,7 +6,7 @@ import { AWS_TYPES, normalizeAwsPlan } from './normalize/aws.js';
 import { AZURE_TYPES, normalizeAzurePlan } from './normalize/azure.js';
 import { GCP_TYPES, normalizeGcpPlan } from './normalize/gcp.js';
 import { parsePlan, readPlan, type Plan } from './plan.js';
-import { SourceIndex } from './source.js';
+import { SourceIndex, repositoryRootOf } from './source.js';
 
 export { parsePlan, readPlan, SUPPORTED_FORMAT } from './plan.js';
 export type { Plan, ResourceChange } from './plan.js';
@@ -17,8 +17,13 @@ export const SUPPORTED_TYPES: readonly string[] = [...AWS_TYPES, ...GCP_TYPES, .
 export interface TerraformOptions {
   /** Directory of the root module's `.tf` files (default: the working directory). */
   sourceRoot?: string;
-  /** Paths in findings are relative to this directory, the repository root (default: process.cwd()). */
+  /** Directory that `sourceRoot` and the plan path are relative to (default: process.cwd()). */
   cwd?: string;
+  /**
+   * Paths in findings are relative to this directory. Default: the git top level of `sourceRoot`, else
+   * `cwd`. The Action passes the workspace. Blocks in files outside it are not used as locations.
+   */
+  repositoryRoot?: string;
 }
 
 export interface TerraformAudit {
@@ -34,7 +39,9 @@ export interface TerraformAudit {
  */
 export function normalizePlan(plan: Plan, options: TerraformOptions = {}): TerraformAudit {
   const cwd = options.cwd ?? process.cwd();
-  const sources = new SourceIndex(resolve(cwd, options.sourceRoot ?? '.'), plan.configuration?.root_module, cwd);
+  const sourceRoot = resolve(cwd, options.sourceRoot ?? '.');
+  const repositoryRoot = options.repositoryRoot ? resolve(cwd, options.repositoryRoot) : repositoryRootOf(sourceRoot, cwd);
+  const sources = new SourceIndex(sourceRoot, plan.configuration?.root_module, repositoryRoot);
   const managed = plan.resource_changes.filter((rc) => rc.mode === 'managed');
   const deleted = managed.filter((rc) => rc.change.actions.length === 1 && rc.change.actions[0] === 'delete');
   const kept = managed.filter((rc) => !deleted.includes(rc));
@@ -47,6 +54,7 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
     const list = [...unjudged].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} (${n})`);
     notices.push({ level: 'note', message: `the plan has resources of types leakproof does not judge: ${list.join(', ')}` });
   }
+  if (sources.outside.size) notices.push({ level: 'note', message: `.tf files outside the repository root ${repositoryRoot} are not used as finding locations: ${[...sources.outside].join(', ')}` });
   if (deleted.length) notices.push({ level: 'note', message: `${deleted.length} resource(s) being deleted were not judged: ${deleted.map((d) => d.address).join(', ')}` });
   return { resources, notices };
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceLocation } from '@leakproof/core';
 import { modulePath } from './config.js';
 import type { ConfigModule } from './plan.js';
@@ -13,6 +13,8 @@ const BLOCK = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/;
  */
 export class SourceIndex {
   private readonly blocks = new Map<string, Map<string, SourceLocation>>();
+  /** `.tf` files that declare blocks but lie outside the repository root. */
+  readonly outside = new Set<string>();
 
   constructor(
     private readonly sourceRoot: string,
@@ -51,11 +53,26 @@ export class SourceIndex {
           .split('\n')
           .forEach((line, i) => {
             const m = BLOCK.exec(line);
-            if (m && !found.has(`${m[1]}.${m[2]}`)) found.set(`${m[1]}.${m[2]}`, { file: relative(this.displayRoot, path).split(sep).join('/'), line: i + 1 });
+            if (!m || found.has(`${m[1]}.${m[2]}`)) return;
+            // A file outside the repository cannot be a code-scanning location; such blocks fall back to rule anchoring.
+            const file = relative(this.displayRoot, path);
+            if (file.startsWith('..') || isAbsolute(file)) this.outside.add(path);
+            else found.set(`${m[1]}.${m[2]}`, { file: file.split(sep).join('/'), line: i + 1 });
           });
       }
     }
     this.blocks.set(dir, found);
     return found;
+  }
+}
+
+/**
+ * The repository root that code-scanning paths are relative to: the nearest directory at or above `dir`
+ * holding `.git` (a directory, or a file in worktrees and submodules), else `fallback`.
+ */
+export function repositoryRootOf(dir: string, fallback: string): string {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return at;
+    if (dirname(at) === at) return fallback;
   }
 }

@@ -1,4 +1,4 @@
-import { severityRank } from '../model.js';
+import { resourceLabel, severityRank } from '../model.js';
 import type { AuditVerdict } from '../audit-verdict.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 
@@ -29,10 +29,10 @@ export function toConsoleTable(result: AuditResult, options: ConsoleOptions): st
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail')
-    .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || a.resource.name.localeCompare(b.resource.name));
+    .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || resourceLabel(a.resource).localeCompare(resourceLabel(b.resource)));
   const lines: string[] = [];
   if (failures.length > 0) {
-    const rows = failures.map((f) => [f.waiver ? 'waived' : f.rule.severity, f.rule.id, `${f.resource.provider}:${f.resource.name}`, f.message]);
+    const rows = failures.map((f) => [f.waiver ? 'waived' : f.rule.severity, f.rule.id, `${f.resource.provider}:${resourceLabel(f.resource)}`, f.message]);
     // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
     let ruleWidth = 0;
     let resourceWidth = 0;

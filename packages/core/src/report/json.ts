@@ -1,4 +1,5 @@
 import type { AuditResult, Finding } from '../engine.js';
+import { resourceKey } from '../model.js';
 import { anchorOf, fingerprint } from './sarif.js';
 
 export interface JsonFinding {
@@ -8,6 +9,8 @@ export interface JsonFinding {
   severity: string;
   resourceId: string;
   resourceName: string;
+  /** The Terraform address of a planned resource. */
+  address?: string;
   resourceKind: string;
   provider: string;
   account: string;
@@ -59,12 +62,13 @@ function* jsonFindings(result: AuditResult, options: { includePassed?: boolean }
       severity: f.rule.severity,
       resourceId: f.resource.id,
       resourceName: f.resource.name,
+      ...(f.resource.address ? { address: f.resource.address } : {}),
       resourceKind: f.resource.kind,
       provider: f.resource.provider,
       account: f.resource.account,
       region: f.resource.region,
       controls: f.rule.controls,
-      fingerprint: fingerprint(f.rule.id, f.resource.id),
+      fingerprint: fingerprint(f.rule.id, resourceKey(f.resource)),
       location: anchorOf(f),
     };
     if (f.status === 'fail') {

@@ -1,4 +1,4 @@
-import { severityRank } from '../model.js';
+import { resourceLabel, severityRank, type Resource } from '../model.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
 import { verdictLines } from './console.js';
@@ -29,7 +29,7 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
   for (const fw of complianceByFramework(result)) {
     out.push(`## ${fw.title}`, '', '| Control | Passed | Failed | Not evaluated | Failing resources |', '| --- | ---: | ---: | ---: | --- |');
     for (const c of fw.controls) {
-      const names = [...new Set(c.failing.map((f) => f.resource.name))];
+      const names = [...new Set(c.failing.map((f) => resourceLabel(f.resource)))];
       const listed = names.slice(0, maxListed).map((n) => `\`${cell(n)}\``).join(', ') + (names.length > maxListed ? `, +${names.length - maxListed} more` : '');
       out.push(`| ${cell(c.control)} ${c.title ? `— ${cell(c.title)}` : ''} | ${c.passed} | ${c.failed} | ${c.notEvaluated} | ${listed} |`);
     }
@@ -41,7 +41,7 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
   out.push('## Failures', '');
   if (failures.length === 0) out.push('None.', '');
   for (const f of failures) {
-    out.push(`- **${f.rule.severity.toUpperCase()}** \`${f.rule.id}\` on \`${f.resource.id}\`${f.baselineState === 'new' ? ' (new)' : ''}: ${f.message}`);
+    out.push(`- **${f.rule.severity.toUpperCase()}** \`${f.rule.id}\` on ${named(f.resource)}${f.baselineState === 'new' ? ' (new)' : ''}: ${f.message}`);
     for (const e of f.evidence) out.push(`  - ${e}`);
   }
   if (failures.length) out.push('');
@@ -54,7 +54,7 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
   const waived = result.findings.filter((f): f is FailFinding => f.status === 'fail' && f.waiver !== undefined);
   if (waived.length) {
     out.push('## Waived', '');
-    for (const f of waived) out.push(`- \`${f.rule.id}\` on \`${f.resource.id}\`: ${f.waiver!.reason} (owner ${f.waiver!.owner}, expires ${f.waiver!.expires})`);
+    for (const f of waived) out.push(`- \`${f.rule.id}\` on ${named(f.resource)}: ${f.waiver!.reason} (owner ${f.waiver!.owner}, expires ${f.waiver!.expires})`);
     out.push('');
   }
   if (result.notices.length) {
@@ -103,7 +103,7 @@ export function toJobSummary(result: AuditResult, options: { title?: string; max
       // For IaC the location of the block that caused it; live resources have no file to point at.
       const anchor = f.resource.source ? anchorOf(f) : undefined;
       const where = anchor ? ` — \`${anchor.uri}:${anchor.line}\`` : '';
-      out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on \`${f.resource.id}\`${where}: ${f.message}`);
+      out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on ${named(f.resource)}${where}: ${f.message}`);
       for (const e of f.evidence) out.push(`  - ${e}`);
       if (f.expiredWaiver) out.push(`  - waiver expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source})`);
     }
@@ -114,9 +114,15 @@ export function toJobSummary(result: AuditResult, options: { title?: string; max
   const notEvaluated = result.findings.filter((f) => f.status === 'not-evaluated');
   if (notEvaluated.length) {
     out.push('<details><summary>Not evaluated</summary>', '');
-    for (const f of notEvaluated.slice(0, max)) out.push(`- \`${f.rule.id}\` on \`${f.resource.id}\`: ${f.reasons.join('; ')}`);
+    for (const f of notEvaluated.slice(0, max)) out.push(`- \`${f.rule.id}\` on ${named(f.resource)}: ${f.reasons.join('; ')}`);
     if (notEvaluated.length > max) out.push(`- … and ${notEvaluated.length - max} more`);
     out.push('', '</details>', '');
   }
   return out.join('\n');
+}
+
+/** A resource as reports name it: a planned one by its Terraform address with the cloud name beside it, else by its cloud id. */
+function named(resource: Pick<Resource, 'id' | 'name' | 'address'>): string {
+  if (!resource.address) return `\`${cell(resource.id)}\``;
+  return resource.name && resource.name !== resource.address ? `\`${cell(resource.address)}\` (${cell(resource.name)})` : `\`${cell(resource.address)}\``;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditResult, FailFinding, NotEvaluatedFinding } from '../engine.js';
-import type { Resource, Severity } from '../model.js';
+import { resourceKey, type Resource, type Severity } from '../model.js';
 import type { Rule } from '../policy/load.js';
 
 /** The key under which results carry leakproof's own stable fingerprint. */
@@ -105,7 +105,7 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
   }));
   const listed = options.maxNotEvaluatedListed ?? 20;
   for (const [ruleId, findings] of notEvaluated) {
-    const names = findings.slice(0, listed).map((f) => `${f.resource.id} (${f.reasons.join('; ')})`);
+    const names = findings.slice(0, listed).map((f) => `${resourceKey(f.resource)} (${f.reasons.join('; ')})`);
     const more = findings.length > listed ? ` and ${findings.length - listed} more` : '';
     notifications.push({
       level: 'warning',
@@ -206,12 +206,13 @@ function sarifResult(f: FailFinding, ruleIndex: number): SarifResult {
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: anchor.uri }, region: { startLine: anchor.line } },
-        logicalLocations: [{ fullyQualifiedName: f.resource.id, name: f.resource.name, kind: 'resource' }],
+        // A planned resource is known by its Terraform address; the cloud name is in the message.
+        logicalLocations: [{ fullyQualifiedName: resourceKey(f.resource), name: f.resource.name, kind: 'resource' }],
       },
     ],
-    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.rule.id, f.resource.id) },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.rule.id, resourceKey(f.resource)) },
     // Evidence is in the message and severity on the rule; repeating them per result only grows the file.
-    properties: { resourceKind: f.resource.kind, provider: f.resource.provider, account: f.resource.account, region: f.resource.region },
+    properties: { resourceKind: f.resource.kind, provider: f.resource.provider, account: f.resource.account, region: f.resource.region, ...(f.resource.address ? { resourceId: f.resource.id } : {}) },
   };
   if (f.baselineState) result.baselineState = f.baselineState;
   if (f.waiver) {

@@ -173,8 +173,7 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
   };
   const accountOutcome = accountBpa ? bpaOutcome(ctx, accountBpa, false) : ({ status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' } as const);
   const resource = normalizeBucket(raw, accountOutcome);
-  const source = ctx.source(bucket);
-  if (source) resource.source = source;
+  ctx.place(bucket, resource);
   attributeFactSources(resource, [
     { evidence: /^ACL grant/, source: ctx.source(acl) },
     { evidence: /^bucket policy|^no bucket policy statement denies/, source: ctx.source(policy) },
@@ -290,8 +289,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     resource.id = ctx.value<string>(g, 'arn') ?? `terraform:${g.address}`;
     const unknown = list.find((r) => r.unknown);
     if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown: unknown.unknown! };
-    const source = ctx.source(g);
-    if (source) resource.source = source;
+    ctx.place(g, resource);
     // A finding caused by a separate rule resource points at that rule.
     const exposing = list.find((r) => r.rc !== g && opensToInternet(r));
     const ruleSource = exposing && !list.some((r) => r.rc === g && opensToInternet(r)) ? ctx.source(exposing.rc) : undefined;
@@ -358,8 +356,7 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
     };
     const resource = normalizeDbInstance(db, PLAN_REGION, PLAN_ACCOUNT, exposure, 'aws', tlsParameters(ctx, rc));
     markUnknown(ctx, rc, resource, { publicly_accessible: ['publiclyAccessible', 'internetReachable'], storage_encrypted: ['encryptionAtRest'], backup_retention_period: ['backupsEnabled', 'backupRetentionDays'] });
-    const source = ctx.source(rc);
-    if (source) resource.source = source;
+    ctx.place(rc, resource);
     out.push(resource);
   }
   const members = ctx.of('aws_rds_cluster_instance');
@@ -380,8 +377,7 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
     const memberInstances: DBInstance[] = mine.map((m) => ({ DBInstanceIdentifier: ctx.value<string>(m, 'identifier') ?? m.address, PubliclyAccessible: ctx.value<boolean>(m, 'publicly_accessible') === true }));
     const resource = normalizeDbCluster(cluster, memberInstances, PLAN_REGION, PLAN_ACCOUNT, exposure);
     markUnknown(ctx, rc, resource, { storage_encrypted: ['encryptionAtRest'] });
-    const source = ctx.source(rc);
-    if (source) resource.source = source;
+    ctx.place(rc, resource);
     out.push(resource);
   }
   return out;

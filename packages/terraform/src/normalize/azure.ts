@@ -26,8 +26,7 @@ function either<T>(ctx: PlanContext, rc: ResourceChange, ...names: string[]): T 
 const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 function located(ctx: PlanContext, rc: ResourceChange, resource: Resource): Resource {
-  const source = ctx.source(rc);
-  if (source) resource.source = source;
+  ctx.place(rc, resource);
   if (!ctx.value<string>(rc, 'id')) resource.id = `terraform:${rc.address}`;
   return resource;
 }

@@ -66,8 +66,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
   };
   const iam: CallOutcome<GcsIamPolicy> = iamUnknown ? { status: 'unknown', reason: iamUnknown } : { status: 'ok', value: { bindings } };
   const resource = normalizeGcsBucket({ project: ctx.value<string>(rc, 'project') ?? 'planned', bucket: b, iam, unknown });
-  const source = ctx.source(rc);
-  if (source) resource.source = source;
+  ctx.place(rc, resource);
   const by = (types: string[]) => ctx.source(joined.find((g) => types.includes(g.type)));
   attributeFactSources(resource, [
     { evidence: /^IAM binding/, source: by(['google_storage_bucket_iam_member', 'google_storage_bucket_iam_binding', 'google_storage_bucket_iam_policy']) },
@@ -105,8 +104,7 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
     project,
     ctx.isUnknown(rc, 'settings', 0, 'ip_configuration') ? { ipConfiguration: ctx.unknownReason(rc, 'settings.ip_configuration') } : {},
   );
-  const source = ctx.source(rc);
-  if (source) resource.source = source;
+  ctx.place(rc, resource);
   return resource;
 }
 
@@ -143,8 +141,7 @@ function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFir
     // A deny rule shadows only rules on its own network; rules whose network is known only after apply are not compared.
     network.filter((f) => f.network !== ''),
   );
-  const source = ctx.source(rc);
-  if (source) resource.source = source;
+  ctx.place(rc, resource);
   return resource;
 }
 
