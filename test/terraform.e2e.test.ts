@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectAws } from '@leakproof/aws';
-import { audit, loadPolicies, type Finding, type Resource } from '@leakproof/core';
+import { anchorOf, audit, loadPolicies, type Finding, type Resource } from '@leakproof/core';
 import { SUPPORTED_TYPES, readTerraformPlan } from '@leakproof/terraform';
 import { loadFakeAwsEstate, startFakeAws } from '@leakproof/testkit';
 import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'gcp', 'azure'];
+const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'azure'];
 const policies = loadPolicies();
 const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
@@ -94,6 +94,60 @@ describe('split resources join to their parent through configuration references'
     const billing = outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-sql/billing');
     expect(billing?.status).toBe('fail');
     expect(billing?.resource.source).toMatchObject({ file: 'test/fixtures/terraform/azure/main.tf', line: grepLine('azure/main.tf', 'resource "azurerm_mssql_database" "billing"') });
+  });
+});
+
+describe('snapshots, instances and Object Lock are judged as live', () => {
+  const verdict = (rule: string, address: string) => {
+    const f = auditCase('aws-snapshots').result.findings.find((x) => x.rule.id === rule && x.resource.address === address);
+    return f?.status;
+  };
+  it.each([
+    ['snapshot-public', 'aws_db_snapshot.export', 'fail'],
+    ['snapshot-encrypted', 'aws_db_snapshot.export', 'fail'],
+    ['snapshot-public', 'aws_db_snapshot_copy.dr', 'pass'],
+    ['snapshot-encrypted', 'aws_db_snapshot_copy.dr', 'pass'],
+    ['snapshot-public', 'aws_db_cluster_snapshot.monthly', 'fail'],
+    ['snapshot-encrypted', 'aws_db_cluster_snapshot.monthly', 'pass'],
+    ['snapshot-public', 'aws_rds_cluster_snapshot_copy.archive', 'pass'],
+    ['snapshot-encrypted', 'aws_rds_cluster_snapshot_copy.archive', 'pass'],
+    ['snapshot-public', 'aws_ebs_snapshot.scans', 'pass'],
+    ['snapshot-encrypted', 'aws_ebs_snapshot.scans', 'fail'],
+    ['snapshot-encrypted', 'aws_ebs_snapshot_copy.offsite', 'pass'],
+    ['account-disk-default-encryption', 'aws_ebs_encryption_by_default.this', 'fail'],
+    ['compute-database-port-internet', 'aws_instance.pacs', 'fail'],
+    ['compute-database-port-internet', 'aws_instance.worker', 'not-evaluated'],
+    ['compute-database-port-internet', 'aws_instance.viewer', 'pass'],
+    ['network-database-port-internet', 'aws_security_group.internal', 'pass'],
+    ['database-tls-required', 'aws_rds_cluster.records', 'pass'],
+    ['storage-versioning', 'aws_s3_bucket.records', 'pass'],
+    ['storage-public-list', 'aws_s3_bucket.exports["eu"]', 'fail'],
+    ['storage-public-list', 'aws_s3_bucket.exports["us"]', 'pass'],
+    ['storage-tls-enforced', 'aws_s3_bucket.records', 'fail'],
+  ])('%s on %s: %s', (rule, address, status) => {
+    expect(verdict(rule, address)).toBe(status);
+  });
+
+  it('a snapshot takes its encryption from the database it is taken from, saying so', () => {
+    const snap = auditCase('aws-snapshots').resources.find((r) => r.address === 'aws_db_snapshot.export')!;
+    expect(snap.facts.encrypted).toEqual({ value: false, evidence: ['taken from aws_db_instance.patients, storage_encrypted=false'] });
+    expect(snap.facts.public).toEqual({ value: true, evidence: ['DBSnapshotAttributes restore: [all] (restorable by every AWS account)'] });
+  });
+
+  it('an unset computed attribute is the provider default, not unknown: no policy means no policy', () => {
+    const bucket = auditCase('aws-snapshots').resources.find((r) => r.address === 'aws_s3_bucket.records')!;
+    expect(bucket.facts.publicRead).toMatchObject({ value: false });
+    expect(bucket.facts.objectLock).toEqual({ value: true, evidence: ['object lock: Enabled (COMPLIANCE 2190 days)'] });
+  });
+
+  it('prefix lists and referenced security groups are not the internet', () => {
+    const group = auditCase('aws-snapshots').resources.find((r) => r.address === 'aws_security_group.internal')!;
+    expect(group.facts.internetIngressPorts).toMatchObject({ value: [] });
+  });
+
+  it('a for_each split resource joins the bucket instance with the same key', () => {
+    const f = auditCase('aws-snapshots').result.findings.find((x) => x.rule.id === 'storage-public-list' && x.resource.address === 'aws_s3_bucket.exports["eu"]')!;
+    expect(f.status === 'fail' && anchorOf(f)).toEqual({ uri: 'test/fixtures/terraform/aws-snapshots/main.tf', line: grepLine('aws-snapshots/main.tf', 'resource "aws_s3_bucket_acl" "exports"') });
   });
 });
 

@@ -7,7 +7,7 @@ export { analyzeBucketPolicy, RESTRICTING_KEYS } from './normalize/s3-policy.js'
 export type { BucketPolicyAnalysis, Capability, PublicGrant } from './normalize/s3-policy.js';
 export { normalizeAccountPublicAccessBlock, normalizeBucket } from './normalize/s3-bucket.js';
 export type { RawAccountPublicAccessBlock, RawBucket } from './normalize/s3-bucket.js';
-export { groupExposure, internetIngressOf, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from './normalize/ec2.js';
+export { groupExposure, internetIngressOf, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from './normalize/ec2.js';
 export type { GroupExposure, InternetIngress } from './normalize/ec2.js';
-export { normalizeDbCluster, normalizeDbInstance, normalizeDbSnapshot, tlsRequiredFact } from './normalize/rds.js';
-export type { TlsParameters } from './normalize/rds.js';
+export { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, tlsRequiredFact } from './normalize/rds.js';
+export type { RestoreAttribute, TlsParameters } from './normalize/rds.js';

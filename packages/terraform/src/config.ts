@@ -37,7 +37,10 @@ export class PlanConfiguration {
    */
   resolveTargets(rc: ResourceChange, attribute: string): string[] {
     const path = modulePath(rc.module_address);
-    return this.resolveRefs(path, this.referencesOf(rc, attribute));
+    const refs = this.referencesOf(rc, attribute);
+    // `for_each = aws_s3_bucket.x` with `bucket = each.value.id`: the reference is to what for_each iterates.
+    const iterated = refs.some((r) => r.startsWith('each.value')) ? (this.blockOf(rc)?.for_each_expression?.references ?? []) : [];
+    return this.resolveRefs(path, [...refs.filter((r) => !r.startsWith('each.')), ...iterated]);
   }
 
   private resolveRefs(path: string[], refs: string[]): string[] {
@@ -53,7 +56,7 @@ export class PlanConfiguration {
         for (const target of this.resolveRefs(child, outputRefs)) out.add(target);
         continue;
       }
-      if (parts[0] === 'data' || parts[0] === 'var' || parts[0] === 'local' || parts.length < 2) continue;
+      if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(parts[0]!) || parts.length < 2) continue;
       out.add(`${prefix}${parts[0]}.${parts[1]!.replace(/\[.*$/, '')}`);
     }
     return [...out];

@@ -51,6 +51,24 @@ export class PlanContext {
     return !planned(rc, ...path).known;
   }
 
+  /**
+   * Whether a top-level attribute is absent from the resource's configuration block, so a value "known
+   * after apply" is only the provider's computed default (an `aws_s3_bucket` without `policy`, an
+   * `aws_security_group` without inline `ingress`), not a configured value that Terraform cannot know
+   * yet. Without the configuration in the plan, nothing is taken as unset.
+   */
+  isUnset(rc: ResourceChange, attribute: string): boolean {
+    const block = this.config.blockOf(rc);
+    if (!block) return false;
+    const expressions = block.expressions ?? {};
+    return !(attribute in expressions) && !('dynamic' in expressions);
+  }
+
+  /** Known only after apply, from a configured value: what makes facts unknown. */
+  isPending(rc: ResourceChange, attribute: string): boolean {
+    return this.isUnknown(rc, attribute) && !this.isUnset(rc, attribute);
+  }
+
   unknownReason(rc: ResourceChange, attribute: string): string {
     return `${rc.address}.${attribute} is known only after apply`;
   }

@@ -28,6 +28,8 @@ export interface ConfigResource {
   type: string;
   name: string;
   expressions?: Record<string, unknown>;
+  /** With `for_each`, the expression it iterates; `each.value` refers to its elements. */
+  for_each_expression?: Expression;
 }
 
 export interface ConfigModule {

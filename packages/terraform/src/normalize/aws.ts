@@ -1,8 +1,9 @@
-import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
+import type { Instance, IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws';
-import type { CallOutcome, Resource } from '@leakproof/core';
+import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws';
+import { isUnknownFact, type CallOutcome, type Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
+import { AWS_SNAPSHOT_TYPES, PLAN_ACCOUNT, PLAN_REGION, awsEbsDefaultEncryption, awsSnapshots } from './aws-snapshots.js';
 import type { ResourceChange } from '../plan.js';
 
 export const AWS_TYPES = [
@@ -15,6 +16,7 @@ export const AWS_TYPES = [
   'aws_s3_bucket_versioning',
   'aws_s3_bucket_logging',
   'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_object_lock_configuration',
   'aws_security_group',
   'aws_security_group_rule',
   'aws_vpc_security_group_ingress_rule',
@@ -22,6 +24,9 @@ export const AWS_TYPES = [
   'aws_rds_cluster',
   'aws_rds_cluster_instance',
   'aws_db_parameter_group',
+  'aws_rds_cluster_parameter_group',
+  'aws_instance',
+  ...AWS_SNAPSHOT_TYPES,
 ] as const;
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
@@ -41,8 +46,6 @@ const CANNED: Record<string, Array<[string, string]>> = {
   'aws-exec-read': [],
 };
 
-const PLAN_ACCOUNT = 'planned';
-const PLAN_REGION = 'planned';
 
 type Ctx = PlanContext;
 const ok = <T>(value: T): CallOutcome<T> => ({ status: 'ok', value });
@@ -58,10 +61,10 @@ function splitFor(ctx: Ctx, type: string, bucket: ResourceChange, joined: Map<Re
 
 function aclOutcome(ctx: Ctx, bucket: ResourceChange, acl: ResourceChange | undefined): RawBucket['acl'] {
   const holder = acl ?? bucket;
-  if (ctx.isUnknown(holder, 'acl')) return unknownOf(ctx, holder, 'acl');
+  if (ctx.isPending(holder, 'acl')) return unknownOf(ctx, holder, 'acl');
   const canned = ctx.value<string>(holder, 'acl');
   // With a canned ACL, Terraform computes access_control_policy after apply; the canned ACL decides.
-  if (acl && canned === undefined && ctx.isUnknown(acl, 'access_control_policy')) return unknownOf(ctx, acl, 'access_control_policy');
+  if (acl && canned === undefined && ctx.isPending(acl, 'access_control_policy')) return unknownOf(ctx, acl, 'access_control_policy');
   const policy = acl && canned === undefined ? first<{ grant?: Array<{ permission?: string; grantee?: Array<{ type?: string; uri?: string }> }> }>(ctx.value(acl, 'access_control_policy')) : undefined;
   if (policy?.grant) {
     const Grants = policy.grant.map((g) => {
@@ -69,6 +72,11 @@ function aclOutcome(ctx: Ctx, bucket: ResourceChange, acl: ResourceChange | unde
       return { Grantee: { Type: (grantee?.type ?? 'CanonicalUser') as 'Group', ...(grantee?.uri ? { URI: grantee.uri } : {}) }, Permission: g.permission as 'READ' };
     });
     return ok({ Grants });
+  }
+  // The legacy inline `grant` blocks of aws_s3_bucket (provider v3), when no split ACL resource replaces them.
+  const inline = !acl && !ctx.isPending(bucket, 'grant') ? (ctx.value<Array<{ type?: string; uri?: string; permissions?: string[] }>>(bucket, 'grant') ?? []) : [];
+  if (canned === undefined && inline.length) {
+    return ok({ Grants: inline.flatMap((g) => (g.permissions ?? []).map((p) => ({ Grantee: { Type: (g.type === 'Group' ? 'Group' : 'CanonicalUser') as 'Group', ...(g.uri ? { URI: g.uri } : {}) }, Permission: p as 'READ' }))) });
   }
   if (canned === undefined) return ok({ Grants: [] });
   const grants = CANNED[canned];
@@ -78,7 +86,7 @@ function aclOutcome(ctx: Ctx, bucket: ResourceChange, acl: ResourceChange | unde
 
 function policyOutcome(ctx: Ctx, bucket: ResourceChange, policy: ResourceChange | undefined): RawBucket['policy'] {
   const holder = policy ?? bucket;
-  if (ctx.isUnknown(holder, 'policy')) return unknownOf(ctx, holder, 'policy');
+  if (ctx.isPending(holder, 'policy')) return unknownOf(ctx, holder, 'policy');
   const text = ctx.value<string>(holder, 'policy');
   return text ? ok({ Policy: text }) : { status: 'not-configured', code: 'NoSuchBucketPolicy' };
 }
@@ -91,7 +99,7 @@ function bpaOutcome(ctx: Ctx, rc: ResourceChange | undefined, creating: boolean)
       : { status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' };
   }
   const names = ['block_public_acls', 'ignore_public_acls', 'block_public_policy', 'restrict_public_buckets'];
-  const unknown = names.find((n) => ctx.isUnknown(rc, n));
+  const unknown = names.find((n) => ctx.isPending(rc, n));
   if (unknown) return unknownOf(ctx, rc, unknown);
   return ok({
     PublicAccessBlockConfiguration: {
@@ -99,6 +107,27 @@ function bpaOutcome(ctx: Ctx, rc: ResourceChange | undefined, creating: boolean)
       IgnorePublicAcls: ctx.value<boolean>(rc, 'ignore_public_acls') === true,
       BlockPublicPolicy: ctx.value<boolean>(rc, 'block_public_policy') === true,
       RestrictPublicBuckets: ctx.value<boolean>(rc, 'restrict_public_buckets') === true,
+    },
+  });
+}
+
+/**
+ * Object Lock as GetObjectLockConfiguration returns it. Lock is enabled on the bucket
+ * (`object_lock_enabled`, or the legacy inline `object_lock_configuration`); the default retention comes
+ * from `aws_s3_bucket_object_lock_configuration`, which can also enable it on an existing bucket.
+ */
+function objectLockOutcome(ctx: Ctx, bucket: ResourceChange, split: ResourceChange | undefined): RawBucket['objectLock'] {
+  const legacy = first<{ object_lock_enabled?: string; rule?: unknown }>(ctx.value(bucket, 'object_lock_configuration'));
+  const holder = split ?? (legacy ? bucket : undefined);
+  if (ctx.isPending(bucket, 'object_lock_enabled') && !split) return unknownOf(ctx, bucket, 'object_lock_enabled');
+  const enabled = ctx.value<boolean>(bucket, 'object_lock_enabled') === true || legacy?.object_lock_enabled === 'Enabled' || (split !== undefined && (ctx.value<string>(split, 'object_lock_enabled') ?? 'Enabled') === 'Enabled');
+  if (!enabled) return { status: 'not-configured', code: 'ObjectLockConfigurationNotFoundError' };
+  const rulePath = split ? ['rule'] : ['object_lock_configuration', 0, 'rule'];
+  const retention = holder ? first<{ default_retention?: Array<{ mode?: string; days?: number; years?: number }> }>(ctx.value(holder, ...rulePath))?.default_retention?.[0] : undefined;
+  return ok({
+    ObjectLockConfiguration: {
+      ObjectLockEnabled: 'Enabled',
+      ...(retention ? { Rule: { DefaultRetention: { ...(retention.mode ? { Mode: retention.mode as 'COMPLIANCE' } : {}), ...(retention.days ? { Days: retention.days } : {}), ...(retention.years ? { Years: retention.years } : {}) } } } : {}),
     },
   });
 }
@@ -112,6 +141,7 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
   const versioning = splitFor(ctx, 'aws_s3_bucket_versioning', bucket, joined);
   const logging = splitFor(ctx, 'aws_s3_bucket_logging', bucket, joined);
   const ownership = splitFor(ctx, 'aws_s3_bucket_ownership_controls', bucket, joined);
+  const objectLock = splitFor(ctx, 'aws_s3_bucket_object_lock_configuration', bucket, joined);
   const name = ctx.value<string>(bucket, 'bucket') ?? bucket.address;
 
   const sseRule = (rc: ResourceChange, path: Array<string | number>): RawBucket['encryption'] => {
@@ -124,6 +154,7 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
   const legacySse = first<{ rule?: unknown }>(ctx.value(bucket, 'server_side_encryption_configuration'));
   const encryption: RawBucket['encryption'] = sse ? sseRule(sse, ['rule']) : legacySse ? sseRule(bucket, ['server_side_encryption_configuration', 0, 'rule']) : { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
 
+  const lock = objectLockOutcome(ctx, bucket, objectLock);
   let versioningOutcome: RawBucket['versioning'];
   if (versioning) {
     if (ctx.isUnknown(versioning, 'versioning_configuration')) versioningOutcome = unknownOf(ctx, versioning, 'versioning_configuration');
@@ -133,7 +164,9 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
     }
   } else {
     const legacy = first<{ enabled?: boolean; mfa_delete?: boolean }>(ctx.value(bucket, 'versioning'));
-    versioningOutcome = ok({ ...(legacy?.enabled ? { Status: 'Enabled' as const } : {}), ...(legacy?.mfa_delete ? { MFADelete: 'Enabled' as const } : {}) });
+    // S3 turns versioning on for every bucket with Object Lock, and it cannot be suspended.
+    const locked = lock.status === 'ok';
+    versioningOutcome = ok({ ...(legacy?.enabled || locked ? { Status: 'Enabled' as const } : {}), ...(legacy?.mfa_delete ? { MFADelete: 'Enabled' as const } : {}) });
   }
 
   let loggingOutcome: RawBucket['logging'];
@@ -168,7 +201,7 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
     encryption,
     versioning: versioningOutcome,
     logging: loggingOutcome,
-    objectLock: ctx.value<boolean>(bucket, 'object_lock_enabled') ? ok({ ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' } }) : { status: 'not-configured', code: 'ObjectLockConfigurationNotFoundError' },
+    objectLock: lock,
     tagging: ok({ TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
   const accountOutcome = accountBpa ? bpaOutcome(ctx, accountBpa, false) : ({ status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' } as const);
@@ -183,6 +216,7 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
     { evidence: /^(versioning|MFADelete)/, source: ctx.source(versioning) },
     { evidence: /^server access logging/, source: ctx.source(logging) },
     { evidence: /^ObjectOwnership/, source: ctx.source(ownership) },
+    { evidence: /^object lock/, source: ctx.source(objectLock) },
   ]);
   return resource;
 }
@@ -195,6 +229,7 @@ const SPLIT_TYPES = [
   'aws_s3_bucket_versioning',
   'aws_s3_bucket_logging',
   'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_object_lock_configuration',
 ];
 
 function s3(ctx: Ctx): Resource[] {
@@ -265,7 +300,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
   const groups = ctx.of('aws_security_group');
   const rules = new Map<ResourceChange, PlannedRule[]>(groups.map((g) => [g, []]));
   for (const g of groups) {
-    if (ctx.isUnknown(g, 'ingress')) rules.get(g)!.push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
+    if (ctx.isPending(g, 'ingress')) rules.get(g)!.push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
     else (ctx.value<unknown[]>(g, 'ingress') ?? []).forEach((_, i) => rules.get(g)!.push(ruleFields(ctx, g, ['ingress', i], INLINE)));
   }
   for (const rc of ctx.of('aws_security_group_rule')) {
@@ -322,15 +357,15 @@ function exposureFor(ctx: Ctx, rc: ResourceChange, index: Map<string, GroupExpos
  * The TLS parameters a planned database gets: from the aws_db_parameter_group its
  * parameter_group_name refers to, the engine default when unset, unknown for a group outside the plan.
  */
-function tlsParameters(ctx: Ctx, rc: ResourceChange): TlsParameters {
-  const [group] = ctx.joinTo(rc, 'parameter_group_name', ['aws_db_parameter_group']);
+function tlsParameters(ctx: Ctx, rc: ResourceChange, attribute = 'parameter_group_name', groupType = 'aws_db_parameter_group'): TlsParameters {
+  const [group] = ctx.joinTo(rc, attribute, [groupType]);
   if (group) {
-    if (ctx.isUnknown(group, 'parameter')) return { status: 'unknown', reason: ctx.unknownReason(group, 'parameter') };
+    if (ctx.isPending(group, 'parameter')) return { status: 'unknown', reason: ctx.unknownReason(group, 'parameter') };
     const values = Object.fromEntries((ctx.value<Array<{ name?: string; value?: string }>>(group, 'parameter') ?? []).map((p) => [p.name ?? '', p.value]));
     return { status: 'ok', value: { group: ctx.value<string>(group, 'name') ?? group.address, values } };
   }
-  if (ctx.isUnknown(rc, 'parameter_group_name')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'parameter_group_name') };
-  const name = ctx.value<string>(rc, 'parameter_group_name');
+  if (ctx.isPending(rc, attribute)) return { status: 'unknown', reason: ctx.unknownReason(rc, attribute) };
+  const name = ctx.value<string>(rc, attribute);
   if (!name || name.startsWith('default.')) return { status: 'ok', value: { group: name ?? 'the default parameter group', values: {} } };
   return { status: 'unknown', reason: `parameter group ${name} of ${rc.address} is not in this plan` };
 }
@@ -338,6 +373,7 @@ function tlsParameters(ctx: Ctx, rc: ResourceChange): TlsParameters {
 function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
   const out: Resource[] = [];
   ctx.of('aws_db_parameter_group'); // judged through the databases that use them
+  ctx.of('aws_rds_cluster_parameter_group');
   for (const rc of ctx.of('aws_db_instance')) {
     const { groups, exposure } = exposureFor(ctx, rc, index);
     const db: DBInstance = {
@@ -350,7 +386,8 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
       StorageEncrypted: ctx.value<boolean>(rc, 'storage_encrypted') === true,
       KmsKeyId: ctx.value<string>(rc, 'kms_key_id'),
-      BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 0,
+      // Unset, RDS keeps automated backups for one day.
+      BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 1,
       DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
       TagList: Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value })),
     };
@@ -367,6 +404,7 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       DBClusterIdentifier: ctx.value<string>(rc, 'cluster_identifier') ?? rc.address,
       DBClusterArn: ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`,
       Engine: ctx.value<string>(rc, 'engine'),
+      EngineVersion: ctx.value<string>(rc, 'engine_version'),
       ...(ctx.value<number>(rc, 'port') ? { Port: ctx.value<number>(rc, 'port') } : {}),
       VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
       StorageEncrypted: ctx.value<boolean>(rc, 'storage_encrypted') === true,
@@ -375,7 +413,7 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
     };
     const memberInstances: DBInstance[] = mine.map((m) => ({ DBInstanceIdentifier: ctx.value<string>(m, 'identifier') ?? m.address, PubliclyAccessible: ctx.value<boolean>(m, 'publicly_accessible') === true }));
-    const resource = normalizeDbCluster(cluster, memberInstances, PLAN_REGION, PLAN_ACCOUNT, exposure);
+    const resource = normalizeDbCluster(cluster, memberInstances, PLAN_REGION, PLAN_ACCOUNT, exposure, 'aws', tlsParameters(ctx, rc, 'db_cluster_parameter_group_name', 'aws_rds_cluster_parameter_group'));
     markUnknown(ctx, rc, resource, { storage_encrypted: ['encryptionAtRest'] });
     ctx.place(rc, resource);
     out.push(resource);
@@ -383,10 +421,40 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
   return out;
 }
 
+/**
+ * EC2 instances with the exposure of their security groups. Whether an instance gets a public IPv4
+ * address is `associate_public_ip_address`; unset, the subnet decides after apply, so a database port
+ * open to the internet on such an instance makes reachability unknown, never a pass.
+ */
+function instances(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
+  return ctx.of('aws_instance').map((rc) => {
+    const { groups, exposure } = exposureFor(ctx, rc, index);
+    const associate = ctx.isUnknown(rc, 'associate_public_ip_address') ? undefined : ctx.value<boolean>(rc, 'associate_public_ip_address');
+    const ipv6 = (ctx.value<number>(rc, 'ipv6_address_count') ?? 0) > 0 || (ctx.value<string[]>(rc, 'ipv6_addresses') ?? []).length > 0;
+    const instance: Instance = {
+      InstanceId: ctx.value<string>(rc, 'id') ?? rc.address,
+      ...(associate ? { PublicIpAddress: 'assigned at launch (associate_public_ip_address = true)' } : {}),
+      ...(ipv6 ? { NetworkInterfaces: [{ Ipv6Addresses: [{ Ipv6Address: 'assigned at launch' }] }] } : {}),
+      SecurityGroups: groups.map((GroupId) => ({ GroupId })),
+      Tags: Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    };
+    const resource = normalizeInstance(instance, PLAN_REGION, PLAN_ACCOUNT, exposure);
+    if (associate === undefined && !ipv6) {
+      const reason = `${rc.address}.associate_public_ip_address is unset or known only after apply (the subnet's map_public_ip_on_launch decides)`;
+      resource.facts.publicIp = { unknown: reason };
+      const db = resource.facts.internetExposedDatabasePorts;
+      if (db && (isUnknownFact(db) || (Array.isArray(db.value) && db.value.length > 0))) resource.facts.internetReachableDatabase = { unknown: reason };
+    }
+    resource.id = ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`;
+    ctx.place(rc, resource);
+    return resource;
+  });
+}
+
 /** Facts whose planned attribute is known only after apply become unknown, saying so. */
 function markUnknown(ctx: Ctx, rc: ResourceChange, resource: Resource, map: Record<string, string[]>): void {
   for (const [attribute, facts] of Object.entries(map)) {
-    if (!ctx.isUnknown(rc, attribute)) continue;
+    if (!ctx.isPending(rc, attribute)) continue;
     for (const f of facts) resource.facts[f] = { unknown: ctx.unknownReason(rc, attribute) };
   }
 }
@@ -394,5 +462,6 @@ function markUnknown(ctx: Ctx, rc: ResourceChange, resource: Resource, map: Reco
 /** Every AWS resource of the plan as leakproof resources, judged by the live collector's normalizers. */
 export function normalizeAwsPlan(ctx: PlanContext): Resource[] {
   const { resources: firewalls, exposure } = securityGroups(ctx);
-  return [...s3(ctx), ...firewalls, ...databases(ctx, exposure)];
+  const place = (rc: ResourceChange, r: Resource) => ctx.place(rc, r);
+  return [...s3(ctx), ...firewalls, ...databases(ctx, exposure), ...instances(ctx, exposure), ...awsSnapshots(ctx, place), ...awsEbsDefaultEncryption(ctx, place)];
 }
