@@ -10,7 +10,7 @@ import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'azure'];
+const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split'];
 const policies = loadPolicies();
 const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
@@ -148,6 +148,46 @@ describe('snapshots, instances and Object Lock are judged as live', () => {
   it('a for_each split resource joins the bucket instance with the same key', () => {
     const f = auditCase('aws-snapshots').result.findings.find((x) => x.rule.id === 'storage-public-list' && x.resource.address === 'aws_s3_bucket.exports["eu"]')!;
     expect(f.status === 'fail' && anchorOf(f)).toEqual({ uri: 'test/fixtures/terraform/aws-snapshots/main.tf', line: grepLine('aws-snapshots/main.tf', 'resource "aws_s3_bucket_acl" "exports"') });
+  });
+});
+
+describe('Azure split resources and GCP defaults are judged as live', () => {
+  const verdictIn = (name: string) => (rule: string, address: string) => auditCase(name).result.findings.find((x) => x.rule.id === rule && x.resource.address === address);
+  it.each([
+    ['azure-split', 'storage-account-network-open', 'azurerm_storage_account.records', 'pass'],
+    ['azure-split', 'storage-public-read', 'azurerm_storage_container.records', 'pass'],
+    ['azure-split', 'storage-customer-managed-key', 'azurerm_storage_container.records', 'pass'],
+    ['azure-split', 'storage-account-network-open', 'azurerm_storage_account.exports', 'fail'],
+    ['azure-split', 'storage-public-list', 'azurerm_storage_container.exports', 'fail'],
+    ['azure-split', 'storage-account-minimum-tls', 'azurerm_storage_account.exports', 'fail'],
+    ['azure-split', 'database-tls-required', 'azurerm_mssql_server.legacy', 'fail'],
+    ['azure-split', 'database-internet-reachable', 'azurerm_mssql_server.legacy', 'pass'],
+    ['azure-split', 'network-database-port-internet', 'azurerm_network_security_group.web', 'fail'],
+    ['gcp-defaults', 'network-database-port-internet', 'google_compute_firewall.postgres_any', 'fail'],
+    ['gcp-defaults', 'network-database-port-internet', 'google_compute_firewall.postgres_bastion', 'pass'],
+    ['gcp-defaults', 'storage-public-read', 'google_storage_bucket.uploads', 'fail'],
+    ['gcp-defaults', 'database-tls-required', 'google_sql_database_instance.reports', 'fail'],
+    ['gcp-defaults', 'database-internet-reachable', 'google_sql_database_instance.reports', 'pass'],
+  ])('%s: %s on %s is %s', (name, rule, address, status) => {
+    expect(verdictIn(name)(rule, address)?.status).toBe(status);
+  });
+
+  it('an NSG finding points at the rule that wins on priority, not the first open one', () => {
+    const f = verdictIn('azure-split')('network-database-port-internet', 'azurerm_network_security_group.web')!;
+    expect(f.status === 'fail' && anchorOf(f)).toEqual({ uri: 'test/fixtures/terraform/azure-split/main.tf', line: grepLine('azure-split/main.tf', 'resource "azurerm_network_security_rule" "allow_pg"') });
+    // allow-sql (priority 200) is shadowed by deny-sql (priority 100), as in Azure.
+    expect(f.status === 'fail' && f.evidence.join('\n')).not.toContain('allow-sql');
+  });
+
+  it('a storage network finding points at azurerm_storage_account_network_rules', () => {
+    const f = verdictIn('azure-split')('storage-account-network-open', 'azurerm_storage_account.exports')!;
+    expect(f.status === 'fail' && anchorOf(f).line).toBe(grepLine('azure-split/main.tf', 'resource "azurerm_storage_account_network_rules" "exports"'));
+  });
+
+  it('an SQL server with minimum_tls_version = "Disabled" has no minimum', () => {
+    const server = auditCase('azure-split').resources.find((r) => r.address === 'azurerm_mssql_server.legacy')!;
+    expect(server.facts.tlsRequired).toEqual({ value: false, evidence: ['minimalTlsVersion=None'] });
+    expect(server.facts.encryptionAtRest).toMatchObject({ value: 'customer-managed' });
   });
 });
 

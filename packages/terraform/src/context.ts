@@ -52,21 +52,29 @@ export class PlanContext {
   }
 
   /**
-   * Whether a top-level attribute is absent from the resource's configuration block, so a value "known
+   * Whether an attribute (a path through nested blocks) is absent from the configuration block, so a value "known
    * after apply" is only the provider's computed default (an `aws_s3_bucket` without `policy`, an
    * `aws_security_group` without inline `ingress`), not a configured value that Terraform cannot know
    * yet. Without the configuration in the plan, nothing is taken as unset.
    */
-  isUnset(rc: ResourceChange, attribute: string): boolean {
+  isUnset(rc: ResourceChange, ...path: Array<string | number>): boolean {
     const block = this.config.blockOf(rc);
     if (!block) return false;
-    const expressions = block.expressions ?? {};
-    return !(attribute in expressions) && !('dynamic' in expressions);
+    // Nested blocks appear in the configuration as arrays of expression maps: settings[0].ip_configuration.
+    let at: unknown = block.expressions ?? {};
+    for (const step of path) {
+      if (at === null || typeof at !== 'object') return false;
+      if (!Array.isArray(at) && 'dynamic' in at) return false;
+      const next: unknown = Array.isArray(at) ? at[typeof step === 'number' ? step : 0] : (at as Record<string, unknown>)[String(step)];
+      if (next === undefined) return true;
+      at = next;
+    }
+    return false;
   }
 
   /** Known only after apply, from a configured value: what makes facts unknown. */
-  isPending(rc: ResourceChange, attribute: string): boolean {
-    return this.isUnknown(rc, attribute) && !this.isUnset(rc, attribute);
+  isPending(rc: ResourceChange, ...path: Array<string | number>): boolean {
+    return this.isUnknown(rc, ...path) && !this.isUnset(rc, ...path);
   }
 
   unknownReason(rc: ResourceChange, attribute: string): string {

@@ -25,7 +25,7 @@ const tagList = (ctx: PlanContext, rc: ResourceChange) => Object.entries(ctx.val
 
 /** `shared_accounts` as the RDS restore attribute: `all` makes the snapshot public. */
 function restoreOf(ctx: PlanContext, rc: ResourceChange): RestoreAttribute {
-  if (ctx.isUnknown(rc, 'shared_accounts')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'shared_accounts') };
+  if (ctx.isPending(rc, 'shared_accounts')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'shared_accounts') };
   return { status: 'ok', value: ctx.value<string[]>(rc, 'shared_accounts') ?? [] };
 }
 

@@ -288,11 +288,6 @@ function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, 
   };
 }
 
-/** Whether a known planned rule admits a public range (used to anchor findings to that rule). */
-function opensToInternet(rule: PlannedRule): boolean {
-  return !rule.unknown && internetIngressOf({ GroupId: 'planned', IpPermissions: [permission(rule)] }).length > 0;
-}
-
 const INLINE = { protocol: 'protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_blocks', ipv6: 'ipv6_cidr_blocks' };
 
 /** Security groups with their inline and separate ingress rules; the exposure index keyed by block address. */
@@ -325,10 +320,22 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     const unknown = list.find((r) => r.unknown);
     if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown: unknown.unknown! };
     ctx.place(g, resource);
-    // A finding caused by a separate rule resource points at that rule.
-    const exposing = list.find((r) => r.rc !== g && opensToInternet(r));
-    const ruleSource = exposing && !list.some((r) => r.rc === g && opensToInternet(r)) ? ctx.source(exposing.rc) : undefined;
-    if (ruleSource) resource.factSources = { internetIngressPorts: ruleSource, internetIngressDatabasePorts: ruleSource, internetIngressAllTraffic: ruleSource };
+    // A finding caused by a separate rule resource points at the rule that alone causes it, unless an
+    // inline rule of the group already does.
+    const sources: NonNullable<Resource['factSources']> = {};
+    const causes = (rules: PlannedRule[], f: string) => {
+      const known = rules.filter((r) => !r.unknown);
+      if (!known.length) return false;
+      const v = normalizeSecurityGroup({ GroupId: 'planned', IpPermissions: known.map(permission) }, PLAN_REGION, PLAN_ACCOUNT, undefined).facts[f];
+      return v !== undefined && !isUnknownFact(v) && (v.value === true || (Array.isArray(v.value) && v.value.length > 0));
+    };
+    for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) {
+      if (causes(list.filter((r) => r.rc === g), f)) continue;
+      const rule = list.find((r) => r.rc !== g && causes([r], f));
+      const source = rule ? ctx.source(rule.rc) : undefined;
+      if (source) sources[f] = source;
+    }
+    if (Object.keys(sources).length) resource.factSources = sources;
     resources.push(resource);
     exposure.set(
       key,

@@ -1,6 +1,6 @@
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure';
-import { judgeAddressRange, type Resource, type Verdict } from '@leakproof/core';
-import type { PlanContext } from '../context.js';
+import { judgeAddressRange, verdict, type Resource, type Verdict } from '@leakproof/core';
+import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
 
 export const AZURE_TYPES = [
@@ -12,6 +12,9 @@ export const AZURE_TYPES = [
   'azurerm_network_security_rule',
   'azurerm_mssql_server_extended_auditing_policy',
   'azurerm_mssql_database',
+  'azurerm_storage_account_network_rules',
+  'azurerm_storage_account_customer_managed_key',
+  'azurerm_mssql_server_transparent_data_encryption',
 ] as const;
 
 /** azurerm v4 renamed some arguments; read whichever the plan carries. */
@@ -32,8 +35,17 @@ function located(ctx: PlanContext, rc: ResourceChange, resource: Resource): Reso
 }
 
 /** A planned storage account rebuilt as the ARM account the live collector reads, judged by @leakproof/azure. */
-function storageAccount(ctx: PlanContext, rc: ResourceChange): { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } {
-  const network = first<{ default_action?: string; ip_rules?: string[] }>(ctx.value(rc, 'network_rules'));
+interface StorageSplits {
+  /** An `azurerm_storage_account_network_rules` resource, which replaces the inline `network_rules`. */
+  networkRules?: ResourceChange;
+  customerKey?: ResourceChange;
+}
+
+function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSplits): { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } {
+  const network = splits.networkRules
+    ? { default_action: ctx.value<string>(splits.networkRules, 'default_action'), ip_rules: ctx.value<string[]>(splits.networkRules, 'ip_rules') }
+    : first<{ default_action?: string; ip_rules?: string[] }>(ctx.value(rc, 'network_rules'));
+  const networkPending = splits.networkRules ? ctx.isPending(splits.networkRules, 'default_action') || ctx.isPending(splits.networkRules, 'ip_rules') : ctx.isPending(rc, 'network_rules');
   const blob = first<{ versioning_enabled?: boolean; delete_retention_policy?: Array<{ days?: number }> }>(ctx.value(rc, 'blob_properties'));
   const allow = either<boolean>(ctx, rc, 'allow_nested_items_to_be_public', 'allow_blob_public_access');
   const a: AzureStorageAccount = {
@@ -48,15 +60,35 @@ function storageAccount(ctx: PlanContext, rc: ResourceChange): { resource: Resou
     // azurerm defaults min_tls_version to TLS1_2.
     minimumTlsVersion: ctx.value<string>(rc, 'min_tls_version') ?? 'TLS1_2',
     allowSharedKeyAccess: ctx.value<boolean>(rc, 'shared_access_key_enabled') !== false,
-    encryption: { keySource: (ctx.value<unknown[]>(rc, 'customer_managed_key') ?? []).length ? 'Microsoft.Keyvault' : 'Microsoft.Storage' },
+    encryption: { keySource: (ctx.value<unknown[]>(rc, 'customer_managed_key') ?? []).length || splits.customerKey ? 'Microsoft.Keyvault' : 'Microsoft.Storage' },
   };
-  const unknown = ctx.isUnknown(rc, 'allow_nested_items_to_be_public') ? { allowBlobPublicAccess: ctx.unknownReason(rc, 'allow_nested_items_to_be_public') } : {};
+  const unknown = ctx.isPending(rc, 'allow_nested_items_to_be_public') ? { allowBlobPublicAccess: ctx.unknownReason(rc, 'allow_nested_items_to_be_public') } : {};
   const resource = located(ctx, rc, normalizeStorageAccount(a, { status: 'ok', value: { deleteRetentionPolicy: { enabled: (blob?.delete_retention_policy?.[0]?.days ?? 0) > 0, days: blob?.delete_retention_policy?.[0]?.days ?? 0 }, isVersioningEnabled: blob?.versioning_enabled === true } }, unknown));
-  return { resource, allowPublic: allowPublicVerdict(a, unknown.allowBlobPublicAccess), networkOpen: networkOpenVerdict(a) };
+  let networkOpen = networkOpenVerdict(a);
+  const pendingReason = ctx.isPending(rc, 'public_network_access_enabled')
+    ? ctx.unknownReason(rc, 'public_network_access_enabled')
+    : networkPending && a.publicNetworkAccess !== 'Disabled'
+      ? ctx.unknownReason(splits.networkRules ?? rc, splits.networkRules ? 'ip_rules' : 'network_rules')
+      : undefined;
+  if (pendingReason) {
+    networkOpen = verdict.unknown(pendingReason);
+    resource.facts.networkOpenToInternet = { unknown: pendingReason };
+    if (ctx.isPending(rc, 'public_network_access_enabled')) resource.facts.publicNetworkAccess = { unknown: pendingReason };
+  }
+  // A finding about the network points at the split resource that decided it.
+  const networkSource = ctx.source(splits.networkRules);
+  const keySource = ctx.source(splits.customerKey);
+  if (networkSource || keySource) resource.factSources = { ...(networkSource ? { networkOpenToInternet: networkSource } : {}), ...(keySource ? { encryptionAtRest: keySource } : {}) };
+  return { resource, allowPublic: allowPublicVerdict(a, unknown.allowBlobPublicAccess), networkOpen };
 }
 
-function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined): Resource {
-  const unknownRule = rules.find((r) => ctx.isUnknown(r, 'start_ip_address') || ctx.isUnknown(r, 'end_ip_address'));
+function sqlTls(planned: string | undefined): string {
+  if (planned === undefined) return '1.2';
+  return planned === 'Disabled' ? 'None' : planned;
+}
+
+function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined, tde: ResourceChange | undefined): Resource {
+  const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
   const resource = normalizeSqlServer(
     {
       ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}),
@@ -64,18 +96,20 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
       location: ctx.value<string>(rc, 'location') ?? 'planned',
       tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {},
       publicNetworkAccess: ctx.value<boolean>(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
-      // azurerm defaults minimum_tls_version to 1.2.
-      minimalTlsVersion: ctx.value<string>(rc, 'minimum_tls_version') ?? '1.2',
+      // azurerm defaults minimum_tls_version to 1.2; "Disabled" is ARM's "None" (no minimum).
+      minimalTlsVersion: sqlTls(ctx.value<string>(rc, 'minimum_tls_version')),
     },
     unknownRule
       ? { status: 'unknown', reason: ctx.unknownReason(unknownRule, 'start_ip_address') }
       : { status: 'ok', value: rules.map((r) => ({ name: ctx.value<string>(r, 'name') ?? r.address, startIpAddress: ctx.value<string>(r, 'start_ip_address') ?? '', endIpAddress: ctx.value<string>(r, 'end_ip_address') ?? '' })) },
-    // TDE with a service-managed key is the default; a customer key is a separate resource.
-    { status: 'ok', value: { serverKeyType: 'ServiceManaged' } },
-    ctx.isUnknown(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {},
+    // TDE with a service-managed key is the default; azurerm_mssql_server_transparent_data_encryption with a
+    // key_vault_key_id (or managed_hsm_key_id) makes the protector a customer key.
+    // A key id known only after apply is still a configured key.
+    { status: 'ok', value: { serverKeyType: tde && ['key_vault_key_id', 'managed_hsm_key_id'].some((k) => ctx.value<string>(tde, k) || ctx.isPending(tde, k)) ? 'AzureKeyVault' : 'ServiceManaged' } },
+    ctx.isPending(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {},
     // Auditing is its own resource; without one in the plan the server has none.
     auditing
-      ? ctx.isUnknown(auditing, 'enabled')
+      ? ctx.isPending(auditing, 'enabled')
         ? { status: 'unknown', reason: ctx.unknownReason(auditing, 'enabled') }
         : { status: 'ok', value: { state: ctx.value<boolean>(auditing, 'enabled') === false ? 'Disabled' : 'Enabled' } }
       : { status: 'ok', value: { state: 'Disabled' } },
@@ -110,8 +144,9 @@ function ruleOf(r: Record<string, unknown>): AzureSecurityRule {
 function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Resource {
   const inline = (ctx.value<Array<Record<string, unknown>>>(rc, 'security_rule') ?? []).map(ruleOf);
   const separate = extra.map((r) => ({ rc: r, rule: ruleOf((r.change.after ?? {}) as Record<string, unknown>) }));
-  const unknownRule = extra.find((r) => ctx.isUnknown(r, 'source_address_prefix') || ctx.isUnknown(r, 'destination_port_range'));
-  const unknown = ctx.isUnknown(rc, 'security_rule') ? ctx.unknownReason(rc, 'security_rule') : unknownRule ? ctx.unknownReason(unknownRule, 'source_address_prefix') : undefined;
+  const ruleAttributes = ['source_address_prefix', 'source_address_prefixes', 'destination_port_range', 'destination_port_ranges', 'access', 'direction', 'priority', 'protocol'];
+  const unknownRule = extra.map((r) => ({ r, attribute: ruleAttributes.find((a) => ctx.isPending(r, a)) })).find((x) => x.attribute);
+  const unknown = ctx.isPending(rc, 'security_rule') ? ctx.unknownReason(rc, 'security_rule') : unknownRule ? ctx.unknownReason(unknownRule.r, unknownRule.attribute!) : undefined;
   const resource = located(
     ctx,
     rc,
@@ -119,20 +154,34 @@ function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Res
   );
   // The plan does not say what the NSG guards (associations are separate resources).
   delete resource.facts.appliesTo;
-  const opening = separate.find((s) => nsgRuleIsOpen(s.rule));
-  const source = !inline.some(nsgRuleIsOpen) && opening ? ctx.source(opening.rc) : undefined;
-  if (source) resource.factSources = { internetIngressPorts: source, internetIngressDatabasePorts: source, internetIngressAllTraffic: source };
+  // A finding points at the separate rule its evidence names: the one that wins on priority, not merely the first open one.
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  attributeFactSources(
+    resource,
+    separate.filter((x) => nsgRuleIsOpen(x.rule) && x.rule.name).map((x) => ({ evidence: new RegExp(`rule ${escape(x.rule.name!)} (\\(priority|allows)`), source: ctx.source(x.rc) })),
+  );
   return resource;
 }
 
 export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
-  const accounts = new Map(ctx.of('azurerm_storage_account').map((rc) => [rc, storageAccount(ctx, rc)]));
+  const splits = new Map<ResourceChange, StorageSplits>();
+  for (const [type, key] of [
+    ['azurerm_storage_account_network_rules', 'networkRules'],
+    ['azurerm_storage_account_customer_managed_key', 'customerKey'],
+  ] as const) {
+    for (const r of ctx.of(type)) {
+      const [account] = [...ctx.joinTo(r, 'storage_account_id', ['azurerm_storage_account']), ...ctx.joinTo(r, 'storage_account_name', ['azurerm_storage_account'])];
+      if (!account) ctx.note('could not join to an azurerm_storage_account of this plan through "storage_account_id"; not judged', r);
+      else splits.set(account, { ...splits.get(account), [key]: r });
+    }
+  }
+  const accounts = new Map(ctx.of('azurerm_storage_account').map((rc) => [rc, storageAccount(ctx, rc, splits.get(rc) ?? {})]));
   const out: Resource[] = [...[...accounts.values()].map((a) => a.resource)];
   for (const rc of ctx.of('azurerm_storage_container')) {
     const targets = [...ctx.joinTo(rc, 'storage_account_id', ['azurerm_storage_account']), ...ctx.joinTo(rc, 'storage_account_name', ['azurerm_storage_account'])];
     if (!targets.length) ctx.note('could not join to an azurerm_storage_account of this plan; its public exposure is unknown', rc);
     const account = targets[0] ? accounts.get(targets[0]) : undefined;
-    const unknown = ctx.isUnknown(rc, 'container_access_type') ? { publicAccess: ctx.unknownReason(rc, 'container_access_type') } : {};
+    const unknown = ctx.isPending(rc, 'container_access_type') ? { publicAccess: ctx.unknownReason(rc, 'container_access_type') } : {};
     const container = normalizeContainer({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, publicAccess: ctx.value<string>(rc, 'container_access_type') ?? 'private' }, account, unknown, 'plan');
     out.push(located(ctx, rc, container));
   }
@@ -148,9 +197,15 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     if (server) auditingByServer.set(server, a);
     else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', a);
   }
+  const tdeByServer = new Map<ResourceChange, ResourceChange>();
+  for (const t of ctx.of('azurerm_mssql_server_transparent_data_encryption')) {
+    const [server] = ctx.joinTo(t, 'server_id', ['azurerm_mssql_server']);
+    if (server) tdeByServer.set(server, t);
+    else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', t);
+  }
   const servers = new Map<ResourceChange, Resource>();
   for (const rc of ctx.of('azurerm_mssql_server')) {
-    const server = sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc));
+    const server = sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc), tdeByServer.get(rc));
     servers.set(rc, server);
     out.push(server);
   }
@@ -162,7 +217,7 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
       ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', rc);
       continue;
     }
-    const tde = ctx.isUnknown(rc, 'transparent_data_encryption_enabled')
+    const tde = ctx.isPending(rc, 'transparent_data_encryption_enabled')
       ? ({ status: 'unknown', reason: ctx.unknownReason(rc, 'transparent_data_encryption_enabled') } as const)
       : ({ status: 'ok', value: { state: ctx.value<boolean>(rc, 'transparent_data_encryption_enabled') === false ? 'Disabled' : 'Enabled' } } as const);
     const db = normalizeSqlDatabase({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {} }, server, tde);

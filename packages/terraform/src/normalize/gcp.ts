@@ -28,8 +28,8 @@ const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[
  */
 function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]): Resource {
   const unknown: Record<string, string> = {};
-  if (ctx.isUnknown(rc, 'public_access_prevention')) unknown.publicAccessPrevention = ctx.unknownReason(rc, 'public_access_prevention');
-  if (ctx.isUnknown(rc, 'uniform_bucket_level_access')) unknown.uniformBucketLevelAccess = ctx.unknownReason(rc, 'uniform_bucket_level_access');
+  if (ctx.isPending(rc, 'public_access_prevention')) unknown.publicAccessPrevention = ctx.unknownReason(rc, 'public_access_prevention');
+  if (ctx.isPending(rc, 'uniform_bucket_level_access')) unknown.uniformBucketLevelAccess = ctx.unknownReason(rc, 'uniform_bucket_level_access');
   const bindings: NonNullable<GcsIamPolicy['bindings']> = [];
   const acl: Array<{ entity: string; role: string }> = [];
   let iamUnknown: string | undefined;
@@ -102,10 +102,22 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
       terraformDeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') !== false,
     },
     project,
-    ctx.isUnknown(rc, 'settings', 0, 'ip_configuration') ? { ipConfiguration: ctx.unknownReason(rc, 'settings.ip_configuration') } : {},
+    ctx.isPending(rc, 'settings', 0, 'ip_configuration') ? { ipConfiguration: ctx.unknownReason(rc, 'settings.ip_configuration') } : {},
   );
   ctx.place(rc, resource);
   return resource;
+}
+
+/**
+ * An ingress rule with no source_ranges, source_tags or source_service_accounts admits 0.0.0.0/0: Compute
+ * Engine fills in that range, and the live API returns it.
+ */
+function sourceRangesOf(ctx: PlanContext, rc: ResourceChange): string[] {
+  const ranges = ctx.value<string[]>(rc, 'source_ranges') ?? [];
+  const direction = ctx.value<string>(rc, 'direction') ?? 'INGRESS';
+  const otherSources = [...(ctx.value<string[]>(rc, 'source_tags') ?? []), ...(ctx.value<string[]>(rc, 'source_service_accounts') ?? [])];
+  if (direction === 'INGRESS' && ranges.length === 0 && otherSources.length === 0) return ['0.0.0.0/0'];
+  return ranges;
 }
 
 /** A planned google_compute_firewall in the Compute API's shape. */
@@ -118,7 +130,7 @@ function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
     ...(typeof priority === 'number' ? { priority } : {}),
     direction: ctx.value<string>(rc, 'direction') ?? 'INGRESS',
     disabled: ctx.value<boolean>(rc, 'disabled') === true,
-    sourceRanges: ctx.value<string[]>(rc, 'source_ranges') ?? [],
+    sourceRanges: sourceRangesOf(ctx, rc),
     allowed: rules('allow'),
     denied: rules('deny'),
     targetTags: ctx.value<string[]>(rc, 'target_tags') ?? [],
@@ -133,7 +145,8 @@ function firewalls(ctx: PlanContext): Resource[] {
 }
 
 function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFirewall[]): Resource {
-  const unknown = ctx.isUnknown(rc, 'source_ranges') || ctx.isUnknown(rc, 'allow') ? ctx.unknownReason(rc, 'source_ranges') : undefined;
+  const pending = ['source_ranges', 'source_tags', 'source_service_accounts', 'allow', 'deny', 'direction', 'disabled', 'priority'].find((a) => ctx.isPending(rc, a));
+  const unknown = pending ? ctx.unknownReason(rc, pending) : undefined;
   const resource = normalizeFirewall(
     firewallOf(ctx, rc),
     ctx.value<string>(rc, 'project') ?? 'planned',
