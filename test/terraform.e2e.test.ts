@@ -168,6 +168,10 @@ describe('Azure split resources and GCP defaults are judged as live', () => {
     ['gcp-defaults', 'storage-public-read', 'google_storage_bucket.uploads', 'fail'],
     ['gcp-defaults', 'database-tls-required', 'google_sql_database_instance.reports', 'fail'],
     ['gcp-defaults', 'database-internet-reachable', 'google_sql_database_instance.reports', 'pass'],
+    ['gcp-defaults', 'storage-public-read', 'google_storage_bucket.archive', 'fail'],
+    ['gcp-defaults', 'storage-public-list', 'google_storage_bucket.archive', 'pass'],
+    ['gcp-defaults', 'storage-public-list', 'google_storage_bucket.exports', 'fail'],
+    ['gcp-defaults', 'storage-public-read', 'google_storage_bucket.exports', 'fail'],
   ])('%s: %s on %s is %s', (name, rule, address, status) => {
     expect(verdictIn(name)(rule, address)?.status).toBe(status);
   });
@@ -182,6 +186,13 @@ describe('Azure split resources and GCP defaults are judged as live', () => {
   it('a storage network finding points at azurerm_storage_account_network_rules', () => {
     const f = verdictIn('azure-split')('storage-account-network-open', 'azurerm_storage_account.exports')!;
     expect(f.status === 'fail' && anchorOf(f).line).toBe(grepLine('azure-split/main.tf', 'resource "azurerm_storage_account_network_rules" "exports"'));
+  });
+
+  it('a default object ACL finding points at the default object ACL resource, a bucket ACL one at the bucket ACL', () => {
+    const read = verdictIn('gcp-defaults')('storage-public-read', 'google_storage_bucket.archive')!;
+    expect(read.status === 'fail' && anchorOf(read).line).toBe(grepLine('gcp-defaults/main.tf', 'resource "google_storage_default_object_acl" "archive"'));
+    const list = verdictIn('gcp-defaults')('storage-public-list', 'google_storage_bucket.exports')!;
+    expect(list.status === 'fail' && anchorOf(list).line).toBe(grepLine('gcp-defaults/main.tf', 'resource "google_storage_bucket_access_control" "exports_listing"'));
   });
 
   it('an SQL server with minimum_tls_version = "Disabled" has no minimum', () => {

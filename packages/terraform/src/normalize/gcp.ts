@@ -9,6 +9,9 @@ export const GCP_TYPES = [
   'google_storage_bucket_iam_binding',
   'google_storage_bucket_iam_policy',
   'google_storage_bucket_acl',
+  'google_storage_bucket_access_control',
+  'google_storage_default_object_acl',
+  'google_storage_default_object_access_control',
   'google_sql_database_instance',
   'google_compute_firewall',
 ] as const;
@@ -32,6 +35,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
   if (ctx.isPending(rc, 'uniform_bucket_level_access')) unknown.uniformBucketLevelAccess = ctx.unknownReason(rc, 'uniform_bucket_level_access');
   const bindings: NonNullable<GcsIamPolicy['bindings']> = [];
   const acl: Array<{ entity: string; role: string }> = [];
+  const objectAcl: Array<{ entity: string; role: string }> = [];
   let iamUnknown: string | undefined;
   for (const g of joined) {
     if (g.type === 'google_storage_bucket_iam_member') {
@@ -50,6 +54,18 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
         if (role && entity) acl.push({ entity, role });
       }
       acl.push(...(PREDEFINED_ACL[ctx.value<string>(g, 'predefined_acl') ?? ''] ?? []));
+      // default_acl is a predefined ACL for new objects; its public entries read like object ACLs.
+      objectAcl.push(...(PREDEFINED_ACL[ctx.value<string>(g, 'default_acl') ?? ''] ?? []));
+    } else if (g.type === 'google_storage_bucket_access_control' || g.type === 'google_storage_default_object_access_control') {
+      if (ctx.isPending(g, 'entity') || ctx.isPending(g, 'role')) unknown.acl = ctx.unknownReason(g, 'entity');
+      const entry = { entity: ctx.value<string>(g, 'entity') ?? '', role: ctx.value<string>(g, 'role') ?? '' };
+      (g.type === 'google_storage_bucket_access_control' ? acl : objectAcl).push(entry);
+    } else if (g.type === 'google_storage_default_object_acl') {
+      if (ctx.isPending(g, 'role_entity')) unknown.acl = ctx.unknownReason(g, 'role_entity');
+      for (const e of ctx.value<string[]>(g, 'role_entity') ?? []) {
+        const [role, entity] = e.split(':');
+        if (role && entity) objectAcl.push({ entity, role });
+      }
     }
   }
   const retention = first<{ is_locked?: boolean; retention_period?: number }>(ctx.value(rc, 'retention_policy'));
@@ -63,6 +79,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
     ...(first<{ default_kms_key_name?: string }>(ctx.value(rc, 'encryption'))?.default_kms_key_name ? { encryption: { defaultKmsKeyName: first<{ default_kms_key_name: string }>(ctx.value(rc, 'encryption'))!.default_kms_key_name } } : {}),
     labels: ctx.value<Record<string, string>>(rc, 'labels') ?? {},
     acl,
+    ...(objectAcl.length ? { defaultObjectAcl: objectAcl } : {}),
   };
   const iam: CallOutcome<GcsIamPolicy> = iamUnknown ? { status: 'unknown', reason: iamUnknown } : { status: 'ok', value: { bindings } };
   const resource = normalizeGcsBucket({ project: ctx.value<string>(rc, 'project') ?? 'planned', bucket: b, iam, unknown });
@@ -70,7 +87,8 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
   const by = (types: string[]) => ctx.source(joined.find((g) => types.includes(g.type)));
   attributeFactSources(resource, [
     { evidence: /^IAM binding/, source: by(['google_storage_bucket_iam_member', 'google_storage_bucket_iam_binding', 'google_storage_bucket_iam_policy']) },
-    { evidence: /ACL/, source: by(['google_storage_bucket_acl']) },
+    { evidence: /default object ACL/, source: by(['google_storage_default_object_acl', 'google_storage_default_object_access_control']) },
+    { evidence: /ACL/, source: by(['google_storage_bucket_acl', 'google_storage_bucket_access_control']) },
   ]);
   return resource;
 }
@@ -161,7 +179,7 @@ function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFir
 export function normalizeGcpPlan(ctx: PlanContext): Resource[] {
   const buckets = ctx.of('google_storage_bucket');
   const joined = new Map<ResourceChange, ResourceChange[]>(buckets.map((b) => [b, []]));
-  for (const type of ['google_storage_bucket_iam_member', 'google_storage_bucket_iam_binding', 'google_storage_bucket_iam_policy', 'google_storage_bucket_acl']) {
+  for (const type of ['google_storage_bucket_iam_member', 'google_storage_bucket_iam_binding', 'google_storage_bucket_iam_policy', 'google_storage_bucket_acl', 'google_storage_bucket_access_control', 'google_storage_default_object_acl', 'google_storage_default_object_access_control']) {
     for (const rc of ctx.of(type)) {
       const targets = ctx.joinTo(rc, 'bucket', ['google_storage_bucket']);
       if (!targets.length) ctx.note('could not join to a google_storage_bucket of this plan through its "bucket" reference; not judged', rc);
