@@ -138,13 +138,26 @@ function sourceRangesOf(ctx: PlanContext, rc: ResourceChange): string[] {
   return ranges;
 }
 
+/**
+ * The network a planned firewall is on, as a key for comparing rules: the planned value when known, else the
+ * google_compute_network of this plan its `network` refers to (`network = google_compute_network.vpc.id` is
+ * known only after apply, yet every rule written that way is on that one network), else '' (not compared).
+ */
+function networkOf(ctx: PlanContext, rc: ResourceChange): string {
+  const literal = ctx.value<string>(rc, 'network');
+  // "default", "projects/p/global/networks/default" and the full self link name one network.
+  if (literal) return literal.split('/').pop() ?? literal;
+  const [target, ...more] = ctx.joinTo(rc, 'network', ['google_compute_network']);
+  return target && more.length === 0 ? `terraform:${target.address}` : '';
+}
+
 /** A planned google_compute_firewall in the Compute API's shape. */
 function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
   const rules = (name: string) => (ctx.value<Array<{ protocol?: string; ports?: string[] }>>(rc, name) ?? []).map((a) => ({ IPProtocol: a.protocol ?? 'all', ports: a.ports ?? [] }));
   const priority = ctx.value<number>(rc, 'priority');
   return {
     name: ctx.value<string>(rc, 'name') ?? rc.address,
-    network: ctx.value<string>(rc, 'network') ?? '',
+    network: networkOf(ctx, rc),
     ...(typeof priority === 'number' ? { priority } : {}),
     direction: ctx.value<string>(rc, 'direction') ?? 'INGRESS',
     disabled: ctx.value<boolean>(rc, 'disabled') === true,
