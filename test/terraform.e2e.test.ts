@@ -273,6 +273,18 @@ describe('values known only after apply', () => {
     const db = outcome(auditCase('aws-network').result.findings, 'database-publicly-accessible', 'pending')!;
     expect(db.status === 'not-evaluated' && db.reasons).toEqual(['publiclyAccessible: aws_db_instance.pending.publicly_accessible is known only after apply']);
   });
+
+  it('a policy document read at apply only for its resources still says who it allows', () => {
+    const findings = auditCase('aws-split').result.findings;
+    const f = outcome(findings, 'storage-public-read', 'clinic-uploads')!;
+    expect(f.status).toBe('fail');
+    expect(anchorOf(f).line).toBe(grepLine('aws-split/main.tf', 'resource "aws_s3_bucket_policy" "uploads"'));
+  });
+
+  it('a policy document whose condition waits for apply leaves the bucket not evaluated, naming the statement', () => {
+    const f = outcome(auditCase('aws-split').result.findings, 'storage-public-read', 'clinic-scans')!;
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(['publicRead: data.aws_iam_policy_document.scans_vpce.statement[0].condition is known only after apply']);
+  });
 });
 
 describe('source locations', () => {

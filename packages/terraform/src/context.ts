@@ -13,6 +13,7 @@ export class PlanContext {
     readonly config: PlanConfiguration,
     private readonly locator: (rc: ResourceChange) => SourceLocation | undefined,
     readonly notices: CollectionNotice[],
+    private readonly dataReads: ResourceChange[] = [],
   ) {
     for (const rc of changes) {
       const list = this.byType.get(rc.type) ?? [];
@@ -92,6 +93,21 @@ export class PlanContext {
     const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
     const sameKey = candidates.filter((c) => key !== undefined && c.address.endsWith(key));
     return sameKey.length ? sameKey : candidates;
+  }
+
+  /**
+   * The data source of `type` that `rc`'s `attribute` refers to (`policy = data.aws_iam_policy_document.x.json`),
+   * when Terraform reads it only at apply and so lists it in resource_changes; in the same module instance.
+   */
+  dataSourceOf(rc: ResourceChange, attribute: string, type: string): ResourceChange | undefined {
+    const ref = this.config.referencesOf(rc, attribute).find((r) => r.startsWith(`data.${type}.`));
+    if (!ref) return undefined;
+    const block = ref.split('.').slice(0, 3).join('.').replace(/\[.*$/, '');
+    const address = `${rc.module_address ? `${rc.module_address}.` : ''}${block}`;
+    const candidates = this.dataReads.filter((d) => d.address === address || d.address.startsWith(`${address}[`));
+    if (candidates.length <= 1) return candidates[0];
+    const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
+    return candidates.find((c) => key !== undefined && c.address === `${address}${key}`);
   }
 
   note(message: string, rc?: ResourceChange): void {
