@@ -296,6 +296,7 @@ describe('source locations', () => {
     ['aws-network', 'network-database-port-internet', 'search (aws_security_group.search)', 'aws-network/main.tf', 21],
     ['aws-network', 'network-database-port-internet', 'cache (aws_security_group.cache)', 'aws-network/main.tf', 34],
     ['aws-network', 'database-internet-reachable', 'patients-public', 'aws-network/main.tf', 52],
+    ['aws-network', 'network-database-port-internet', 'default (aws_default_security_group.this)', 'aws-network/main.tf', 91],
     ['gcp', 'storage-public-read', 'clinic-photos-gcs', 'gcp/main.tf', 7],
     ['azure', 'database-internet-reachable', 'clinic-sql', 'azure/main.tf', 28],
     ['azure', 'network-database-port-internet', 'app-nsg', 'azure/main.tf', 61],

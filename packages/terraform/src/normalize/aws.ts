@@ -19,6 +19,7 @@ export const AWS_TYPES = [
   'aws_s3_bucket_ownership_controls',
   'aws_s3_bucket_object_lock_configuration',
   'aws_security_group',
+  'aws_default_security_group',
   'aws_security_group_rule',
   'aws_vpc_security_group_ingress_rule',
   'aws_db_instance',
@@ -293,11 +294,18 @@ function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, 
   };
 }
 
+/**
+ * Groups that rules and attachments join to. Terraform adopting a VPC's default group with
+ * aws_default_security_group removes every rule its configuration does not list, so its inline rules are all
+ * of them, as for aws_security_group.
+ */
+const SECURITY_GROUP_TYPES = ['aws_security_group', 'aws_default_security_group'];
+
 const INLINE = { protocol: 'protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_blocks', ipv6: 'ipv6_cidr_blocks' };
 
 /** Security groups with their inline and separate ingress rules; the exposure index keyed by block address. */
 function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string, GroupExposure> } {
-  const groups = ctx.of('aws_security_group');
+  const groups = SECURITY_GROUP_TYPES.flatMap((t) => ctx.of(t));
   const rules = new Map<ResourceChange, PlannedRule[]>(groups.map((g) => [g, []]));
   for (const g of groups) {
     if (ctx.isPending(g, 'ingress')) rules.get(g)!.push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
@@ -305,12 +313,12 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
   }
   for (const rc of ctx.of('aws_security_group_rule')) {
     if (ctx.value<string>(rc, 'type') !== 'ingress') continue;
-    const targets = ctx.joinTo(rc, 'security_group_id', ['aws_security_group']);
+    const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
     if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
     for (const g of targets) rules.get(g)!.push(ruleFields(ctx, rc, [], INLINE));
   }
   for (const rc of ctx.of('aws_vpc_security_group_ingress_rule')) {
-    const targets = ctx.joinTo(rc, 'security_group_id', ['aws_security_group']);
+    const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
     if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
     for (const g of targets) rules.get(g)!.push(ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true));
   }
@@ -319,7 +327,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
   for (const g of groups) {
     const list = rules.get(g)!;
     const key = g.address;
-    const sg: SecurityGroup = { GroupId: ctx.value<string>(g, 'id') ?? key, GroupName: ctx.value<string>(g, 'name') ?? g.name, IpPermissions: list.filter((r) => !r.unknown).map(permission) };
+    const sg: SecurityGroup = { GroupId: ctx.value<string>(g, 'id') ?? key, GroupName: ctx.value<string>(g, 'name') ?? (g.type === 'aws_default_security_group' ? 'default' : g.name), IpPermissions: list.filter((r) => !r.unknown).map(permission) };
     const resource = normalizeSecurityGroup(sg, PLAN_REGION, PLAN_ACCOUNT, undefined);
     resource.id = ctx.value<string>(g, 'arn') ?? `terraform:${g.address}`;
     const unknown = list.find((r) => r.unknown);
@@ -352,7 +360,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
 
 /** Exposure of the groups a database refers to, or unknown when one is not in the plan. */
 function exposureFor(ctx: Ctx, rc: ResourceChange, index: Map<string, GroupExposure>): { groups: string[]; exposure: GroupExposure } {
-  const targets = ctx.joinTo(rc, 'vpc_security_group_ids', ['aws_security_group']).map((g) => g.address);
+  const targets = ctx.joinTo(rc, 'vpc_security_group_ids', SECURITY_GROUP_TYPES).map((g) => g.address);
   const literal = (ctx.value<string[]>(rc, 'vpc_security_group_ids') ?? []).length;
   if (ctx.isUnknown(rc, 'vpc_security_group_ids') && targets.length === 0) return { groups: [], exposure: { known: false, reason: ctx.unknownReason(rc, 'vpc_security_group_ids') } };
   if (literal > targets.length) return { groups: targets, exposure: { known: false, reason: `${rc.address} uses security groups that are not in this plan` } };
