@@ -281,6 +281,13 @@ describe('values known only after apply', () => {
     expect(anchorOf(f).line).toBe(grepLine('aws-split/main.tf', 'resource "aws_s3_bucket_policy" "uploads"'));
   });
 
+  it('a google_iam_policy read at apply still shows its allUsers binding; a binding whose only member waits is not evaluated', () => {
+    const findings = auditCase('gcp').result.findings;
+    expect(outcome(findings, 'storage-public-read', 'clinic-records-gcs')?.status).toBe('fail');
+    const staging = outcome(findings, 'storage-public-read', 'clinic-staging-gcs')!;
+    expect(staging.status === 'not-evaluated' && staging.reasons).toEqual(['publicRead: google_storage_bucket_iam_binding.staging.members is known only after apply']);
+  });
+
   it('a policy document whose condition waits for apply leaves the bucket not evaluated, naming the statement', () => {
     const f = outcome(auditCase('aws-split').result.findings, 'storage-public-read', 'clinic-scans')!;
     expect(f.status === 'not-evaluated' && f.reasons).toEqual(['publicRead: data.aws_iam_policy_document.scans_vpce.statement[0].condition is known only after apply']);

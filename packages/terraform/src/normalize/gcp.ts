@@ -23,6 +23,25 @@ const PREDEFINED_ACL: Record<string, Array<{ entity: string; role: string }>> = 
   authenticatedRead: [{ entity: 'allAuthenticatedUsers', role: 'READER' }],
 };
 
+/**
+ * The members of a list Terraform knows in part (`["allUsers", google_service_account.app.member]`), or
+ * undefined when an element known only after apply could change who the role reaches: one element could be
+ * allUsers, so only a known allUsers (which already reaches everyone) makes the unknown ones irrelevant.
+ */
+function knownMembers(members: Array<string | null> | undefined): string[] | undefined {
+  const known = (members ?? []).filter((m): m is string => typeof m === 'string');
+  return known.length === (members ?? []).length || known.includes('allUsers') ? known : undefined;
+}
+
+/** The bindings a planned data "google_iam_policy" read at apply will render, or why they stay unknown. */
+function documentBindings(ctx: PlanContext, doc: ResourceChange): { bindings: NonNullable<GcsIamPolicy['bindings']> } | { unknown: string } {
+  if (ctx.isUnknown(doc, 'binding')) return { unknown: ctx.unknownReason(doc, 'binding') };
+  const blocks = ctx.value<Array<{ role?: string; members?: Array<string | null> }>>(doc, 'binding') ?? [];
+  const pending = blocks.findIndex((b, i) => ctx.isUnknown(doc, 'binding', i, 'role') || ctx.isUnknown(doc, 'binding', i, 'members') || !knownMembers(b.members));
+  if (pending >= 0) return { unknown: ctx.unknownReason(doc, `binding[${pending}].members`) };
+  return { bindings: blocks.map((b) => ({ role: b.role, members: knownMembers(b.members) ?? [] })) };
+}
+
 const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 /**
@@ -43,9 +62,18 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
       else bindings.push({ role: ctx.value<string>(g, 'role'), members: [ctx.value<string>(g, 'member') ?? ''] });
     } else if (g.type === 'google_storage_bucket_iam_binding') {
       if (ctx.isUnknown(g, 'members') || ctx.isUnknown(g, 'role')) iamUnknown = ctx.unknownReason(g, 'members');
-      else bindings.push({ role: ctx.value<string>(g, 'role'), members: ctx.value<string[]>(g, 'members') ?? [] });
+      else {
+        const members = knownMembers(ctx.value<Array<string | null>>(g, 'members'));
+        if (members) bindings.push({ role: ctx.value<string>(g, 'role'), members });
+        else iamUnknown = ctx.unknownReason(g, 'members');
+      }
     } else if (g.type === 'google_storage_bucket_iam_policy') {
-      if (ctx.isUnknown(g, 'policy_data')) iamUnknown = ctx.unknownReason(g, 'policy_data');
+      const doc = ctx.isUnknown(g, 'policy_data') ? ctx.dataSourceOf(g, 'policy_data', 'google_iam_policy') : undefined;
+      if (doc) {
+        const fromDoc = documentBindings(ctx, doc);
+        if ('unknown' in fromDoc) iamUnknown = fromDoc.unknown;
+        else bindings.push(...fromDoc.bindings);
+      } else if (ctx.isUnknown(g, 'policy_data')) iamUnknown = ctx.unknownReason(g, 'policy_data');
       else bindings.push(...((JSON.parse(ctx.value<string>(g, 'policy_data') ?? '{}') as GcsIamPolicy).bindings ?? []));
     } else if (g.type === 'google_storage_bucket_acl') {
       if (ctx.isUnknown(g, 'role_entity') || ctx.isUnknown(g, 'predefined_acl')) unknown.acl = ctx.unknownReason(g, 'role_entity');
