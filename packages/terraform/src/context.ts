@@ -2,6 +2,14 @@ import type { CollectionNotice, Resource, SourceLocation } from '@leakproof/core
 import { blockAddress, type PlanConfiguration } from './config.js';
 import { planned, type ResourceChange } from './plan.js';
 
+/** With count/for_each, of several candidate instances the one with `rc`'s instance key; all of them when none has it. */
+function sameInstance(rc: ResourceChange, candidates: ResourceChange[]): ResourceChange[] {
+  if (candidates.length <= 1) return candidates;
+  const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
+  const sameKey = candidates.filter((c) => key !== undefined && c.address.endsWith(key));
+  return sameKey.length ? sameKey : candidates;
+}
+
 /** What a provider's plan normalizer works with. */
 export class PlanContext {
   /** Resource changes that survive the plan (deletes removed), by type. */
@@ -88,11 +96,7 @@ export class PlanContext {
    */
   joinTo(rc: ResourceChange, attribute: string, parentTypes: string[]): ResourceChange[] {
     const targets = new Set(this.config.resolveTargets(rc, attribute));
-    const candidates = parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p)));
-    if (candidates.length <= 1) return candidates;
-    const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
-    const sameKey = candidates.filter((c) => key !== undefined && c.address.endsWith(key));
-    return sameKey.length ? sameKey : candidates;
+    return sameInstance(rc, parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p))));
   }
 
   /**
@@ -104,10 +108,8 @@ export class PlanContext {
     if (!ref) return undefined;
     const block = ref.split('.').slice(0, 3).join('.').replace(/\[.*$/, '');
     const address = `${rc.module_address ? `${rc.module_address}.` : ''}${block}`;
-    const candidates = this.dataReads.filter((d) => d.address === address || d.address.startsWith(`${address}[`));
-    if (candidates.length <= 1) return candidates[0];
-    const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
-    return candidates.find((c) => key !== undefined && c.address === `${address}${key}`);
+    const matched = sameInstance(rc, this.dataReads.filter((d) => d.address === address || d.address.startsWith(`${address}[`)));
+    return matched.length === 1 ? matched[0] : undefined;
   }
 
   note(message: string, rc?: ResourceChange): void {

@@ -42,6 +42,14 @@ function documentBindings(ctx: PlanContext, doc: ResourceChange): { bindings: No
   return { bindings: blocks.map((b) => ({ role: b.role, members: knownMembers(b.members) ?? [] })) };
 }
 
+/** `role_entity` entries ("READER:allUsers") as ACL entries. */
+function roleEntities(list: string[] | undefined): Array<{ entity: string; role: string }> {
+  return (list ?? []).flatMap((e) => {
+    const [role, entity] = e.split(':');
+    return role && entity ? [{ entity, role }] : [];
+  });
+}
+
 const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 /**
@@ -68,19 +76,16 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
         else iamUnknown = ctx.unknownReason(g, 'members');
       }
     } else if (g.type === 'google_storage_bucket_iam_policy') {
-      const doc = ctx.isUnknown(g, 'policy_data') ? ctx.dataSourceOf(g, 'policy_data', 'google_iam_policy') : undefined;
-      if (doc) {
-        const fromDoc = documentBindings(ctx, doc);
+      if (!ctx.isUnknown(g, 'policy_data')) bindings.push(...((JSON.parse(ctx.value<string>(g, 'policy_data') ?? '{}') as GcsIamPolicy).bindings ?? []));
+      else {
+        const doc = ctx.dataSourceOf(g, 'policy_data', 'google_iam_policy');
+        const fromDoc = doc ? documentBindings(ctx, doc) : { unknown: ctx.unknownReason(g, 'policy_data') };
         if ('unknown' in fromDoc) iamUnknown = fromDoc.unknown;
         else bindings.push(...fromDoc.bindings);
-      } else if (ctx.isUnknown(g, 'policy_data')) iamUnknown = ctx.unknownReason(g, 'policy_data');
-      else bindings.push(...((JSON.parse(ctx.value<string>(g, 'policy_data') ?? '{}') as GcsIamPolicy).bindings ?? []));
+      }
     } else if (g.type === 'google_storage_bucket_acl') {
       if (ctx.isUnknown(g, 'role_entity') || ctx.isUnknown(g, 'predefined_acl')) unknown.acl = ctx.unknownReason(g, 'role_entity');
-      for (const e of ctx.value<string[]>(g, 'role_entity') ?? []) {
-        const [role, entity] = e.split(':');
-        if (role && entity) acl.push({ entity, role });
-      }
+      acl.push(...roleEntities(ctx.value<string[]>(g, 'role_entity')));
       acl.push(...(PREDEFINED_ACL[ctx.value<string>(g, 'predefined_acl') ?? ''] ?? []));
       // default_acl is a predefined ACL for new objects; its public entries read like object ACLs.
       objectAcl.push(...(PREDEFINED_ACL[ctx.value<string>(g, 'default_acl') ?? ''] ?? []));
@@ -90,10 +95,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
       (g.type === 'google_storage_bucket_access_control' ? acl : objectAcl).push(entry);
     } else if (g.type === 'google_storage_default_object_acl') {
       if (ctx.isPending(g, 'role_entity')) unknown.acl = ctx.unknownReason(g, 'role_entity');
-      for (const e of ctx.value<string[]>(g, 'role_entity') ?? []) {
-        const [role, entity] = e.split(':');
-        if (role && entity) objectAcl.push({ entity, role });
-      }
+      objectAcl.push(...roleEntities(ctx.value<string[]>(g, 'role_entity')));
     }
   }
   const retention = first<{ is_locked?: boolean; retention_period?: number }>(ctx.value(rc, 'retention_policy'));
