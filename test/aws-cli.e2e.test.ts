@@ -40,6 +40,11 @@ describe('leakproof audit --provider aws', () => {
     const sarif = JSON.parse(readFileSync(join(dir, 'aws.sarif'), 'utf8'));
     expect(sarifSchemaErrors(sarif)).toEqual([]);
     expect(await multitoolProblems(sarif)).toEqual([]);
+    // One alert per finding: GitHub matches alerts by ruleId and primaryLocationLineHash.
+    const results = sarif.runs[0].results as Array<{ ruleId: string; partialFingerprints: Record<string, string> }>;
+    expect(results.length).toBeGreaterThan(50);
+    const keys = results.map((x) => `${x.ruleId} ${x.partialFingerprints.primaryLocationLineHash}`);
+    expect(new Set(keys).size).toBe(keys.length);
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as Array<{ message: { text: string }; properties?: { permission?: string } }>;
     expect(notes.some((n) => n.properties?.permission === 's3:GetBucketAcl')).toBe(true);
     expect(notes.some((n) => n.properties?.permission === 'rds:DescribeDBInstances')).toBe(true);

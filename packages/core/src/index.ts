@@ -12,7 +12,7 @@ export { audit, blockingFindings, evaluate, factsNeededBy, selectRules, summariz
 export type { AppliedWaiver, AuditOptions, AuditResult, AuditSummary, FailFinding, Finding, NotEvaluatedFinding, PassFinding } from './engine.js';
 export { SNAPSHOT_SCHEMA_VERSION, createSnapshot, jsonSyntaxIssue, parseSnapshot, readSnapshot, serializeSnapshot, validateSnapshot } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
-export { FINGERPRINT_KEY, anchorOf, fingerprint, sarifMessage, toSarif } from './report/sarif.js';
+export { FINGERPRINT_KEY, LINE_HASH_KEY, anchorOf, fingerprint, lineHash, sarifMessage, toSarif } from './report/sarif.js';
 export type { SarifLog, SarifOptions, SarifResult } from './report/sarif.js';
 export { toJsonReport, toJsonReportStream } from './report/json.js';
 export { jsonChunks } from './report/stream-json.js';
@@ -39,7 +39,7 @@ export { applyBaseline, parseBaseline, readBaseline } from './baseline.js';
 export type { BaselineEntry, UnverifiedBaselineEntry } from './baseline.js';
 export { auditVerdict, incompleteReasons } from './audit-verdict.js';
 export type { AuditVerdict, AuditVerdictName, VerdictOptions } from './audit-verdict.js';
-export { GITHUB_LIMITS, mergeSarif } from './report/sarif-merge.js';
+export { GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from './report/sarif-merge.js';
 export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
 export type { CallFailure, CallOutcome, ErrorCategory, NeededFacts } from './outcome.js';
 export { readInputFile } from './util/read-file.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigurationError, GITHUB_LIMITS, mergeSarif } from '@leakproof/core';
+import { ConfigurationError, GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from '@leakproof/core';
 import { parsingArgs, UsageError } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
 
@@ -11,7 +11,8 @@ export const MERGE_HELP = `Usage: leakproof merge A.sarif B.sarif ... -o ALL.sar
 Combine the SARIF of a sharded audit (one job per account, project or subscription) into one file
 within GitHub's limits: runs of the same tool and category are merged into one run (rules united,
 results and notifications concatenated); a run over ${GITHUB_LIMITS.resultsPerRun.toLocaleString('en-US')} results is split into parts with their own
-category; more than ${GITHUB_LIMITS.runsPerFile} runs is an error.
+category; more than ${GITHUB_LIMITS.runsPerFile} runs is an error. Exact duplicate results (same rule and
+fingerprint, e.g. an account audited by two shards) are kept once, and the count is printed.
 `;
 
 export async function runMerge(args: string[], io: CliIO): Promise<number> {
@@ -36,6 +37,7 @@ export async function runMerge(args: string[], io: CliIO): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(merged) + '\n');
   const results = merged.runs.reduce((n, r) => n + ((r.results as unknown[] | undefined)?.length ?? 0), 0);
-  io.stdout.write(`merged ${positionals.length} files into ${values.output}: ${merged.runs.length} run(s), ${results} results\n`);
+  const dropped = duplicatesRemoved(merged);
+  io.stdout.write(`merged ${positionals.length} files into ${values.output}: ${merged.runs.length} run(s), ${results} results${dropped ? `; removed ${dropped} duplicate result(s) (same rule and fingerprint)` : ''}\n`);
   return EXIT.ok;
 }

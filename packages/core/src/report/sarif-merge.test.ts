@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { audit } from '../engine.js';
 import { loadPolicies } from '../policy/load.js';
 import { known, resource } from '../test-helpers/fixtures.js';
-import { GITHUB_LIMITS, mergeSarif } from './sarif-merge.js';
+import { GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from './sarif-merge.js';
 import { toSarif } from './sarif.js';
 
 const policies = loadPolicies();
@@ -33,6 +33,17 @@ describe('merging sharded SARIF', () => {
     ]);
     expect(merged.runs.map((r) => (r.results ?? []).length)).toEqual([GITHUB_LIMITS.resultsPerRun, 5_000]);
     expect(merged.runs.map((r) => r.automationDetails?.id)).toEqual(['leakproof/part-1/', 'leakproof/part-2/']);
+  });
+
+  it('keeps one of each exact duplicate (same rule and fingerprint) and counts the rest', () => {
+    const merged = mergeSarif([
+      { file: 'a.sarif', log: shard('111', 3) },
+      { file: 'again.sarif', log: shard('111', 3) },
+      { file: 'b.sarif', log: shard('222', 2) },
+    ]);
+    expect(merged.runs[0]!.results).toHaveLength(5);
+    expect(duplicatesRemoved(merged)).toBe(3);
+    expect(duplicatesRemoved(mergeSarif([{ file: 'a.sarif', log: shard('111', 3) }]))).toBe(0);
   });
 
   it('refuses something that is not SARIF', () => {

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { FINGERPRINT_KEY } from './sarif.js';
 
 /** GitHub code scanning accepts at most this many runs per file and results per run. */
 export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000 } as const;
@@ -17,6 +18,10 @@ type Log = { $schema?: string; version: string; runs: Run[] };
  * notifications concatenated, summaries added. A run over 25,000 results is split into parts
  * with their own category (`<category>/part-N/`), because GitHub also refuses several runs of
  * one tool and category in one file. More than 20 runs in the end is an error.
+ *
+ * Exact duplicates (same ruleId and leakproof fingerprint, e.g. an account audited by two shards)
+ * are kept once: GitHub would otherwise show one alert twice. Each merged run says how many it
+ * dropped in `properties.duplicateResultsRemoved`; `duplicatesRemoved` sums them.
  */
 export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
   const groups = new Map<string, Run[]>();
@@ -33,7 +38,7 @@ export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
   }
   const runs: Run[] = [];
   for (const group of groups.values()) {
-    const merged = mergeRuns(group);
+    const merged = dropDuplicates(mergeRuns(group));
     const results = merged.results ?? [];
     if (results.length <= GITHUB_LIMITS.resultsPerRun) {
       runs.push(merged);
@@ -54,6 +59,29 @@ export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
     throw new ConfigurationError('LP_SARIF_TOO_MANY_RUNS', `the merged log has ${runs.length} runs; GitHub accepts at most ${GITHUB_LIMITS.runsPerFile} per file (upload in several files or fewer categories)`);
   }
   return { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
+}
+
+/** How many duplicate results a merge dropped, over all its runs. */
+export function duplicatesRemoved(log: { runs: Array<Record<string, unknown>> }): number {
+  return log.runs.reduce((n, run) => n + (((run.properties as { duplicateResultsRemoved?: number } | undefined)?.duplicateResultsRemoved) ?? 0), 0);
+}
+
+function dropDuplicates(run: Run): Run {
+  const seen = new Set<string>();
+  let dropped = 0;
+  const results = (run.results ?? []).filter((r) => {
+    const fp = (r.partialFingerprints as Record<string, unknown> | undefined)?.[FINGERPRINT_KEY];
+    if (typeof fp !== 'string' || r.ruleId === undefined) return true;
+    const key = `${r.ruleId}\u0000${fp}`;
+    if (seen.has(key)) {
+      dropped++;
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+  if (dropped === 0) return run;
+  return { ...run, results, properties: { ...(run.properties as object | undefined), duplicateResultsRemoved: dropped } };
 }
 
 function mergeRuns(runs: Run[]): Run {

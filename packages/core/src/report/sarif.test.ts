@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { audit } from '../engine.js';
 import { loadPolicies } from '../policy/load.js';
 import { known, resource, unknown } from '../test-helpers/fixtures.js';
-import { FINGERPRINT_KEY, fingerprint, toSarif } from './sarif.js';
+import { FINGERPRINT_KEY, LINE_HASH_KEY, fingerprint, toSarif } from './sarif.js';
 
 const policies = loadPolicies();
 const bucket = (name: string, publicRead: boolean, source?: { file: string; line: number }) =>
@@ -19,6 +19,20 @@ describe('SARIF output', () => {
     const b = sarifFor([bucket('other', false), bucket('photos', true)]).run.results.find((r: any) => r.ruleId === 'storage-public-read');
     expect(a.partialFingerprints[FINGERPRINT_KEY]).toBe(fingerprint('storage-public-read', 'arn:aws:s3:::photos'));
     expect(a.partialFingerprints).toEqual(b.partialFingerprints);
+  });
+
+  it('gives every result its own primaryLocationLineHash, unchanged when unrelated resources are added', () => {
+    const few = sarifFor([bucket('photos', true), bucket('scans', true)]).run.results as any[];
+    const many = sarifFor([bucket('photos', true), bucket('scans', true), ...Array.from({ length: 50 }, (_, i) => bucket(`other-${i}`, i % 2 === 0))]).run.results as any[];
+    for (const results of [few, many]) {
+      const keys = results.map((r) => `${r.ruleId} ${r.partialFingerprints[LINE_HASH_KEY]}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      for (const r of results) expect(r.partialFingerprints[LINE_HASH_KEY]).toMatch(/^[0-9a-f]{16}:1$/);
+    }
+    const byResource = (results: any[]) => new Map(results.map((r) => [`${r.ruleId} ${r.locations[0].logicalLocations[0].fullyQualifiedName}`, r.partialFingerprints]));
+    const before = byResource(few);
+    const after = byResource(many);
+    for (const [key, fps] of before) expect(after.get(key)).toEqual(fps);
   });
 
   it('puts the evidence in the message and the resource id in a logical location', () => {

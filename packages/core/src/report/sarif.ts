@@ -31,6 +31,24 @@ export function fingerprint(ruleId: string, resourceId: string): string {
   return createHash('sha256').update(`${ruleId}\u0000${resourceId}`).digest('hex').slice(0, 32);
 }
 
+/** The key GitHub code scanning matches alerts by, besides the location. */
+export const LINE_HASH_KEY = 'primaryLocationLineHash';
+
+/**
+ * The `primaryLocationLineHash` of a result, in GitHub's own shape (`<16 hex>:<occurrence>`). GitHub
+ * would hash the text of the located line; many live findings share one line (the config entry of
+ * their account), so the hash is taken from leakproof's fingerprint instead: one per rule and
+ * resource, the same in every run, whatever else the estate holds.
+ */
+export function lineHash(findingFingerprint: string): string {
+  return `${createHash('sha256').update(`line\u0000${findingFingerprint}`).digest('hex').slice(0, 16)}:1`;
+}
+
+/** Both partial fingerprints of a result: leakproof's own and GitHub's line hash. */
+function fingerprints(findingFingerprint: string): Record<string, string> {
+  return { [FINGERPRINT_KEY]: findingFingerprint, [LINE_HASH_KEY]: lineHash(findingFingerprint) };
+}
+
 /**
  * Anchoring rule for physical locations: a resource declared in IaC points at the file and line of
  * the block that decided the finding (a split resource such as `aws_s3_bucket_acl`, else the
@@ -74,7 +92,7 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
           ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
         },
       ],
-      partialFingerprints: { [FINGERPRINT_KEY]: e.fingerprint },
+      partialFingerprints: fingerprints(e.fingerprint),
     });
   }
   // Baseline failures this run could not re-check stay open, said so, at their old level.
@@ -92,7 +110,7 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
           ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
         },
       ],
-      partialFingerprints: { [FINGERPRINT_KEY]: e.fingerprint },
+      partialFingerprints: fingerprints(e.fingerprint),
     });
   }
   const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
@@ -210,7 +228,7 @@ function sarifResult(f: FailFinding, ruleIndex: number): SarifResult {
         logicalLocations: [{ fullyQualifiedName: resourceKey(f.resource), name: f.resource.name, kind: 'resource' }],
       },
     ],
-    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.rule.id, resourceKey(f.resource)) },
+    partialFingerprints: fingerprints(fingerprint(f.rule.id, resourceKey(f.resource))),
     // Evidence is in the message and severity on the rule; repeating them per result only grows the file.
     properties: { resourceKind: f.resource.kind, provider: f.resource.provider, account: f.resource.account, region: f.resource.region, ...(f.resource.address ? { resourceId: f.resource.id } : {}) },
   };
