@@ -78,6 +78,8 @@ export interface AuditResult {
   baselineUnverified?: import('./baseline.js').UnverifiedBaselineEntry[];
   /** The verdict, once judged (set by the CLI and the Action, read by the reports). */
   verdict?: import('./audit-verdict.js').AuditVerdict;
+  /** Where live findings are located in the user's repository (set by the CLI and the Action; see `anchorOf`). */
+  anchors?: import('./model.js').ScopeAnchor[];
 }
 
 /** The facts the given rules read, by resource kind: collectors use it to make only the calls needed. */

@@ -1,7 +1,7 @@
 export { ConfigurationError, InternalError, LeakproofError, formatIssue } from './errors.js';
 export type { SourcePosition, ValidationIssue, ValidationResult } from './errors.js';
 export { PROVIDERS, RESOURCE_KINDS, SEVERITIES, isUnknownFact, resourceKey, resourceLabel, severityRank } from './model.js';
-export type { CollectionNotice, Fact, ScopeKind, ScopeStatus, FactValue, KnownFact, Provider, Resource, ResourceKind, Severity, SourceLocation, UnknownFact } from './model.js';
+export type { CollectionNotice, Fact, ScopeAnchor, ScopeKind, ScopeStatus, FactValue, KnownFact, Provider, Resource, ResourceKind, Severity, SourceLocation, UnknownFact } from './model.js';
 export { FACT_CATALOGUE, RESOURCE_ATTRIBUTES, checkFactValue, factDefinition } from './facts.js';
 export type { FactDefinition, FactType } from './facts.js';
 export { builtInPoliciesDir, loadPolicies, validatePolicies } from './policy/load.js';
@@ -33,6 +33,8 @@ export type { DatabaseService, DenyEntry, IngressEntry, Protocol, SourceExposure
 export { factCatalogueMarkdown } from './facts-doc.js';
 export { fact, verdict, verdictFact } from './verdict.js';
 export type { Verdict } from './verdict.js';
+export { DEFAULT_CONFIG, configuredProviders, readConfig, validateConfig } from './config.js';
+export type { ConfiguredAwsAccount, LeakproofConfig } from './config.js';
 export { applyWaivers, readWaivers, validateWaivers, waiverActive } from './waivers.js';
 export type { Waiver } from './waivers.js';
 export { applyBaseline, parseBaseline, readBaseline } from './baseline.js';

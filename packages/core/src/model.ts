@@ -112,6 +112,19 @@ export interface CollectionNotice {
   fatal?: boolean;
 }
 
+/**
+ * A line of the user's repository that live findings are located at: the config entry of an
+ * account, project or subscription (`account` set), a provider's section (`provider` only), or a
+ * file as a whole (neither). The most specific match wins.
+ */
+export interface ScopeAnchor {
+  provider?: Provider;
+  /** AWS account id, GCP project id or Azure subscription id (lower case). */
+  account?: string;
+  uri: string;
+  line: number;
+}
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -69,7 +69,7 @@ function* jsonFindings(result: AuditResult, options: { includePassed?: boolean }
       region: f.resource.region,
       controls: f.rule.controls,
       fingerprint: fingerprint(f.rule.id, resourceKey(f.resource)),
-      location: anchorOf(f),
+      location: anchorOf(f, result.anchors),
     };
     if (f.status === 'fail') {
       base.message = f.message;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditResult, FailFinding, NotEvaluatedFinding } from '../engine.js';
-import { resourceKey, type Resource, type Severity } from '../model.js';
+import { resourceKey, type Resource, type ScopeAnchor, type Severity } from '../model.js';
 import type { Rule } from '../policy/load.js';
 
 /** The key under which results carry leakproof's own stable fingerprint. */
@@ -52,13 +52,25 @@ function fingerprints(findingFingerprint: string): Record<string, string> {
 /**
  * Anchoring rule for physical locations: a resource declared in IaC points at the file and line of
  * the block that decided the finding (a split resource such as `aws_s3_bucket_acl`, else the
- * resource's own block); otherwise the result points at the line of the rule in its policy YAML
- * (built-in rules as `policies/<file>.yaml`). GitHub code scanning needs a file location for every result.
+ * resource's own block). A live resource points at the most specific of `anchors` (lines of the
+ * user's repository: the config entry of its account, project or subscription, else its provider's
+ * section, else a whole file such as the workflow). Without anchors, the line of the rule in its
+ * policy YAML. GitHub code scanning needs a file location for every result.
  */
-export function anchorOf(finding: { rule: Rule; resource: Pick<Resource, 'source' | 'factSources'>; facts?: string[] }): { uri: string; line: number } {
+export function anchorOf(
+  finding: { rule: Rule; resource: Pick<Resource, 'source' | 'factSources' | 'provider' | 'account'>; facts?: string[] },
+  anchors: readonly ScopeAnchor[] = [],
+): { uri: string; line: number } {
   const specific = finding.facts?.map((f) => finding.resource.factSources?.[f]).find((s) => s !== undefined);
   const src = specific ?? finding.resource.source;
-  return src ? { uri: src.file, line: src.line } : { uri: finding.rule.origin.file, line: finding.rule.origin.line };
+  if (src) return { uri: src.file, line: src.line };
+  const account = finding.resource.account.toLowerCase();
+  const anchor =
+    anchors.find((a) => a.provider === finding.resource.provider && a.account !== undefined && a.account.toLowerCase() === account) ??
+    anchors.find((a) => a.provider === finding.resource.provider && a.account === undefined) ??
+    anchors.find((a) => a.provider === undefined && a.account === undefined);
+  if (anchor) return { uri: anchor.uri, line: anchor.line };
+  return { uri: finding.rule.origin.file, line: finding.rule.origin.line };
 }
 
 export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
@@ -70,7 +82,7 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
   const results: SarifResult[] = [];
   const notEvaluated = new Map<string, NotEvaluatedFinding[]>();
   for (const f of result.findings) {
-    if (f.status === 'fail') results.push(sarifResult(f, ruleIndex.get(f.rule.id) ?? -1));
+    if (f.status === 'fail') results.push(sarifResult(f, ruleIndex.get(f.rule.id) ?? -1, result.anchors));
     else if (f.status === 'not-evaluated') {
       const list = notEvaluated.get(f.rule.id);
       if (list) list.push(f);
@@ -214,8 +226,8 @@ export function sarifMessage(f: FailFinding): string {
   return text;
 }
 
-function sarifResult(f: FailFinding, ruleIndex: number): SarifResult {
-  const anchor = anchorOf(f);
+function sarifResult(f: FailFinding, ruleIndex: number, anchors: readonly ScopeAnchor[] | undefined): SarifResult {
+  const anchor = anchorOf(f, anchors);
   const result: SarifResult = {
     ruleId: f.rule.id,
     ruleIndex,

@@ -11,7 +11,7 @@ import { formatPath, pointerToPath, type SourceDocument } from './source-documen
 const Ajv = ajvModule.default;
 const addFormats = ajvFormatsModule.default;
 
-export type SchemaName = 'policy-pack' | 'snapshot' | 'waivers';
+export type SchemaName = 'config' | 'policy-pack' | 'snapshot' | 'waivers';
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
 addFormats(ajv, ['uri', 'date-time', 'date']);
