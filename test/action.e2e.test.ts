@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadFakeAwsEstate, startFakeAws } from '@leakproof/testkit';
@@ -45,8 +45,12 @@ function exec(cmd: string, args: string[], env: Record<string, string>, cwd: str
 const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' });
 
 /** Runs the committed bundle as GitHub's runner does: `node dist/index.js` with INPUT_* variables. */
-async function runBundle(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+async function runBundle(inputs: Record<string, string>, extraEnv: Record<string, string> = {}, files: Record<string, string> = {}): Promise<ActionRun> {
   const ws = workspace();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws.dir, path)), { recursive: true });
+    writeFileSync(join(ws.dir, path), text);
+  }
   const env: Record<string, string> = { ...baseEnv(), GITHUB_WORKSPACE: ws.dir, GITHUB_OUTPUT: ws.output, GITHUB_STEP_SUMMARY: ws.summary, ...extraEnv };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const r = await exec(process.execPath, [bundle], env, ws.dir);
@@ -68,19 +72,65 @@ describe('the committed Action bundle', () => {
   });
 
   it('runs directly with INPUT_* variables and sets outputs, annotations, the job summary and the exit status', async () => {
-    const r = await runBundle({ demo: 'true', 'fail-on': 'critical', sarif: 'reports/leakproof.sarif', category: 'demo' });
+    const workflow = 'on: schedule\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: leakproof/leakproof@v1\n';
+    const r = await runBundle(
+      { demo: 'true', 'fail-on': 'critical', sarif: 'reports/leakproof.sarif', category: 'demo' },
+      { GITHUB_WORKFLOW_REF: 'clinic/infra/.github/workflows/leakproof.yml@refs/heads/main' },
+      { '.github/workflows/leakproof.yml': workflow },
+    );
     expect(r.code).toBe(1);
     expect(r.outputs).toEqual({ 'sarif-path': 'reports/leakproof.sarif', findings: '20', 'new-findings': '20', verdict: 'fail' });
-    expect(r.stdout).toContain('::error title=storage-public-read%3A Storage is readable by anyone on the internet,file=policies/storage.yaml,line=4::lumiskin-invoices lets anyone');
+    // Live findings are located in the repository: the workflow step that runs leakproof.
+    expect(r.stdout).toContain('::error title=storage-public-read%3A Storage is readable by anyone on the internet,file=.github/workflows/leakproof.yml,line=7::lumiskin-invoices lets anyone');
     expect(r.stdout).toMatch(/::warning title=storage-tls-enforced/);
     expect(r.stdout).toContain('::error::leakproof: 5 finding(s) at or above critical (see the job summary)');
-    expect(r.summary).toContain('| Control | Passed | Failed | Not evaluated |');
-    expect(r.summary).toContain('### HIPAA Security Rule');
-    expect(r.summary).toContain('Waived: 0. Not evaluated: 0.');
+    // At most ten annotations of each level, the most severe first; the summary says how many were left out.
+    const annotations = r.stdout.split('\n').filter((l) => /^::(error|warning|notice) title=/.test(l));
+    const levels = annotations.map((l) => /^::(\w+)/.exec(l)![1]!);
+    for (const level of ['error', 'warning', 'notice']) expect(levels.filter((l) => l === level).length).toBeLessThanOrEqual(10);
+    // The demo has 20 failures and no level over ten: every one is annotated, the most severe first.
+    expect(annotations).toHaveLength(20);
+    expect(annotations.slice(0, 5).every((l) => l.startsWith('::error'))).toBe(true);
+    expect(r.summary).not.toContain('were not annotated');
+    // The summary opens with the verdict, the threshold and the counts; compliance is folded away.
+    const order = ['**Verdict: FAIL', 'Threshold: `critical`', '| Severity | Failed |', '| critical | **5** |', '### Failures', 'Remediation:', '<details><summary>Compliance by control</summary>', '### HIPAA Security Rule'].map((t) => r.summary.indexOf(t));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
     const sarif = JSON.parse(readFileSync(join(r.workspace, 'reports/leakproof.sarif'), 'utf8'));
     expect(sarif.runs[0].automationDetails).toEqual({ id: 'demo/' });
+    expect(new Set(sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(new Set(['.github/workflows/leakproof.yml']));
     expect(sarifSchemaErrors(sarif)).toEqual([]);
     expect(await multitoolProblems(sarif)).toEqual([]);
+  });
+
+  it('with only-new, annotates only the new failures', async () => {
+    const first = await runBundle({ demo: 'true', 'fail-on': 'critical' });
+    // The baseline knew only the first five failures: the other fifteen are new.
+    const log = JSON.parse(readFileSync(join(first.workspace, 'leakproof.sarif'), 'utf8'));
+    log.runs[0].results = log.runs[0].results.slice(0, 5);
+    const baseline = JSON.stringify(log);
+    const r = await runBundle({ demo: 'true', 'fail-on': 'critical', baseline: 'base.sarif', 'only-new': 'true' }, {}, { 'base.sarif': baseline });
+    expect(r.outputs['new-findings']).toBe('15');
+    const annotations = r.stdout.split('\n').filter((l) => /^::(error|warning|notice) title=/.test(l));
+    const known = (log.runs[0].results as Array<{ ruleId: string; locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string }> }> }>).map((x) => ({ rule: `title=${x.ruleId}%3A`, resource: `(${x.locations[0]!.logicalLocations[0]!.fullyQualifiedName})` }));
+    expect(annotations.length).toBeGreaterThan(0);
+    expect(annotations.length).toBeLessThanOrEqual(15);
+    for (const k of known) expect(annotations.some((a) => a.includes(k.rule) && a.includes(k.resource))).toBe(false);
+    expect(r.summary).toContain(`${20 - annotations.length} failure(s) were not annotated`);
+  });
+
+  it('on a configuration error, sets verdict "error" and annotates the config file at its line', async () => {
+    const r = await runBundle({ demo: 'true' }, {}, { '.leakproof/config.yaml': 'frameworks: [hipaa]\nfail-on: severe\n' });
+    expect(r.code).toBe(1);
+    expect(r.outputs.verdict).toBe('error');
+    expect(r.stdout).toContain('::error title=leakproof configuration,file=.leakproof/config.yaml,line=2,col=10::fail-on: "severe" is not one of critical, high, medium, low, info, none');
+  });
+
+  it('takes the threshold, frameworks and SARIF path from the config file', async () => {
+    const r = await runBundle({ demo: 'true' }, {}, { '.leakproof/config.yaml': 'frameworks: [gdpr]\nfail-on: none\nreports:\n  - format: sarif\n    output: out/lp.sarif\n' });
+    expect(r.code).toBe(0);
+    expect(r.outputs['sarif-path']).toBe('out/lp.sarif');
+    expect(r.summary).not.toContain('### HIPAA');
   });
 
   it('passes when nothing reaches the threshold', async () => {
@@ -105,6 +155,11 @@ describe('the committed Action bundle', () => {
       );
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('clinic-invoices-policy lets anyone on the internet read its objects');
+      // Far more failures than annotations: ten of each level at most, and the summary says how many were left out.
+      const levels = r.stdout.split('\n').flatMap((l) => /^::(error|warning|notice) title=/.exec(l)?.[1] ?? []);
+      for (const level of ['error', 'warning', 'notice']) expect(levels.filter((l) => l === level).length).toBeLessThanOrEqual(10);
+      expect(levels.filter((l) => l === 'error')).toHaveLength(10);
+      expect(r.summary).toContain(`${Number(r.outputs.findings) - levels.length} failure(s) were not annotated`);
       const everything = [r.stdout, r.summary, JSON.stringify(r.outputs), readFileSync(join(r.workspace, 'leakproof.sarif'), 'utf8')].join('\n');
       for (const s of [secret, 'AKIAACTIONEXAMPLE', 'ACTIONSESSIONTOKEN']) expect(everything).not.toContain(s);
     } finally {
@@ -125,7 +180,7 @@ describe("GitHub's local runner (@github/local-action)", () => {
     const r = await exec(process.execPath, [tsx, join(localAction, 'src/index.ts'), 'run', repoRoot, bundle, envFile], { ...baseEnv(), TARGET_ACTION_PATH: repoRoot, NODE_NO_WARNINGS: '1' }, ws.dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Running Action');
-    expect(r.stdout).toMatch(/::error title=database-internet-reachable%3A Database is reachable from the internet,file=policies\/database.yaml,line=3::/);
+    expect(r.stdout).toMatch(/::error title=database-internet-reachable%3A Database is reachable from the internet,file=.leakproof\/config.yaml,line=1::/);
     expect(parseOutputs(readFileSync(ws.output, 'utf8'))).toEqual({ 'sarif-path': 'leakproof.sarif', findings: '20', 'new-findings': '20', verdict: 'fail' });
     expect(readFileSync(ws.summary, 'utf8')).toContain('### GDPR');
     const sarif = JSON.parse(readFileSync(join(ws.dir, 'leakproof.sarif'), 'utf8'));

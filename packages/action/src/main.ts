@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { SEVERITIES, anchorOf, toJobSummary, toSarif, verdictLines, type AuditResult, type FailFinding, type Logger, type Severity } from '@leakproof/core';
-import { runAudit, type AuditInput } from 'leakproof';
+import { ConfigurationError, SEVERITIES, anchorOf, configuredProviders, severityRank, toJobSummary, toSarif, verdictLines, type AuditResult, type FailFinding, type LeakproofConfig, type Logger, type Severity } from '@leakproof/core';
+import { loadRunConfig, providerOptions, runAudit, type AuditInput } from 'leakproof';
 
 /** Routes library messages to the Actions log. Messages never carry credentials (the library passes ids). */
 const actionsLogger: Logger = {
@@ -25,63 +25,96 @@ function flag(name: string): boolean {
   return /^(true|yes|1)$/i.test(core.getInput(name));
 }
 
-function inputOf(): AuditInput {
+/** Action inputs that name live scopes, keyed like the CLI's flags; an empty input leaves the config file's value. */
+function scopeInputs(): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (const name of ['regions', 'projects', 'subscriptions']) {
+    const given = list(name);
+    if (given.length) values[name] = given;
+  }
+  return values;
+}
+
+function inputOf(config: LeakproofConfig | undefined): AuditInput {
   const snapshot = core.getInput('snapshot');
   const plan = core.getInput('terraform-plan');
-  const providers = list('providers');
+  const given = list('providers');
   if (flag('demo')) return { kind: 'demo' };
-  if ([snapshot, plan, providers.length ? 'x' : ''].filter(Boolean).length > 1) throw new Error('set only one of "snapshot", "terraform-plan" or "providers"');
+  if ([snapshot, plan, given.length ? 'x' : ''].filter(Boolean).length > 1) throw new Error('set only one of "snapshot", "terraform-plan" or "providers"');
   // Code scanning resolves SARIF paths against the checkout, which is the workspace.
   if (plan) return { kind: 'terraform', plan, repositoryRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(), ...(core.getInput('source-root') ? { sourceRoot: core.getInput('source-root') } : {}) };
   if (snapshot) return { kind: 'snapshot', file: snapshot };
-  if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", "terraform-plan", or "demo"');
+  const providers = given.length ? given : config ? configuredProviders(config) : [];
+  if (providers.length === 0) throw new Error('nothing to audit: set "providers" (e.g. aws), "snapshot", "terraform-plan" or "demo", or name providers in .leakproof/config.yaml');
   const unsupported = providers.filter((p) => !['aws', 'gcp', 'azure'].includes(p));
   if (unsupported.length) throw new Error(`unknown provider(s) ${unsupported.join(', ')}; available: aws, gcp, azure`);
-  return { kind: 'providers', providers, options: { regions: list('regions'), projects: list('projects'), subscriptions: list('subscriptions'), roleArns: [], accounts: [], runtime: {} } };
+  const { options, declared } = providerOptions(scopeInputs(), config, {});
+  return { kind: 'providers', providers, options, declared };
 }
 
-const ANNOTATION_LIMIT = 50;
+/** GitHub shows at most this many annotations of each level (error, warning, notice) per step. */
+export const ANNOTATIONS_PER_LEVEL = 10;
 
-/** One annotation per failure (most severe first, up to GitHub's useful limit), at the anchored file and line. */
-function annotate(result: AuditResult): void {
+type AnnotationLevel = 'error' | 'warning' | 'notice';
+const LEVEL_OF: Record<Severity, AnnotationLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
+
+/**
+ * The failures to annotate: new ones before the rest, the most severe first, at most ten of each
+ * level; with `only-new`, only new ones. Returns them with the number left out.
+ */
+export function annotationsFor(result: AuditResult, onlyNew: boolean): { chosen: FailFinding[]; left: number } {
+  const isNew = (f: FailFinding) => f.baselineState === undefined || f.baselineState === 'new';
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
-    .sort((a, b) => SEVERITIES.indexOf(a.rule.severity) - SEVERITIES.indexOf(b.rule.severity));
-  for (const f of failures.slice(0, ANNOTATION_LIMIT)) {
-    const anchor = anchorOf(f);
+    .sort((a, b) => Number(isNew(b)) - Number(isNew(a)) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+  const candidates = onlyNew ? failures.filter(isNew) : failures;
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const chosen = candidates.filter((f) => used[LEVEL_OF[f.rule.severity]]++ < ANNOTATIONS_PER_LEVEL);
+  return { chosen, left: failures.length - chosen.length };
+}
+
+/** One annotation per chosen failure, at the anchored file and line (a file of the repository). */
+function annotate(result: AuditResult, chosen: FailFinding[]): void {
+  for (const f of chosen) {
+    const anchor = anchorOf(f, result.anchors);
     const props = { title: `${f.rule.id}: ${f.rule.title}`, file: anchor.uri, startLine: anchor.line };
     const text = `${f.message} (${f.resource.address ?? f.resource.id})${f.evidence.length ? `\nEvidence: ${f.evidence.join('; ')}` : ''}`;
-    if (f.rule.severity === 'critical' || f.rule.severity === 'high') core.error(text, props);
-    else if (f.rule.severity === 'medium') core.warning(text, props);
+    const level = LEVEL_OF[f.rule.severity];
+    if (level === 'error') core.error(text, props);
+    else if (level === 'warning') core.warning(text, props);
     else core.notice(text, props);
   }
-  if (failures.length > ANNOTATION_LIMIT) core.info(`${failures.length - ANNOTATION_LIMIT} more failures are in the SARIF report and the job summary`);
 }
 
 /** The Action: read inputs, run the library, map results to outputs, annotations, summary and status. */
 export async function run(): Promise<void> {
   try {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const failOnInput = core.getInput('fail-on') || 'high';
+    const config = loadRunConfig(workspace, core.getInput('config') || undefined);
+    const failOnInput = core.getInput('fail-on') || config?.failOn || 'high';
     if (failOnInput !== 'none' && !(SEVERITIES as readonly string[]).includes(failOnInput)) throw new Error(`fail-on: "${failOnInput}" is not one of ${[...SEVERITIES, 'none'].join(', ')}`);
     const failOn = failOnInput as Severity | 'none';
     const onlyNew = flag('only-new');
     const baseline = core.getInput('baseline');
-    const waivers = core.getInput('waivers');
+    const waivers = core.getInput('waivers') || config?.waivers;
+    const policies = list('policies');
+    const frameworks = list('frameworks');
     const result = await runAudit({
-      input: inputOf(),
+      input: inputOf(config),
       cwd: workspace,
       env: process.env,
-      policies: list('policies'),
-      frameworks: list('frameworks'),
-      ...(waivers ? { waivers } : {}),
+      policies: policies.length ? policies : (config?.policies ?? []),
+      builtIn: config?.builtin ?? true,
+      frameworks: frameworks.length ? frameworks : (config?.frameworks ?? []),
+      ...(waivers !== undefined ? { waivers } : {}),
       ...(baseline ? { baseline } : {}),
+      ...(config ? { anchors: config.anchors } : {}),
       logger: actionsLogger,
       verdict: { failOn, onlyNew, allowIncomplete: flag('allow-incomplete') },
     });
 
-    const sarifPath = core.getInput('sarif') || 'leakproof.sarif';
-    const category = core.getInput('category');
+    const sarifPath = core.getInput('sarif') || config?.reports?.find((r) => r.format === 'sarif' && r.output)?.output || 'leakproof.sarif';
+    const category = core.getInput('category') || config?.category;
     const sarif = toSarif(result, { toolVersion: ACTION_VERSION, ...(category ? { category } : {}) });
     const out = resolve(workspace, sarifPath);
     mkdirSync(dirname(out), { recursive: true });
@@ -94,8 +127,9 @@ export async function run(): Promise<void> {
     core.setOutput('new-findings', String(failures.filter((f) => f.baselineState === undefined || f.baselineState === 'new').length));
     core.setOutput('verdict', verdict.verdict);
 
-    annotate(result);
-    await core.summary.addRaw(toJobSummary(result)).write();
+    const { chosen, left } = annotationsFor(result, onlyNew);
+    annotate(result, chosen);
+    await core.summary.addRaw(toJobSummary(result, { notAnnotated: left })).write();
 
     if (verdict.verdict === 'fail') {
       core.setFailed(`leakproof: ${verdict.blocking.length} ${onlyNew ? 'new ' : ''}finding(s) at or above ${failOn} (see the job summary)`);
@@ -105,6 +139,9 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     core.setOutput('verdict', 'error');
+    // A configuration problem is annotated at its file and line, so the fix is one click away.
+    const first = error instanceof ConfigurationError ? error.issues[0] : undefined;
+    if (first?.line !== undefined) core.error(first.message, { title: 'leakproof configuration', file: first.file, startLine: first.line, ...(first.col !== undefined ? { startColumn: first.col } : {}) });
     // Configuration problems carry a one-line, file:line message; nothing else is printed.
     core.setFailed(`leakproof: ${error instanceof Error ? error.message : String(error)}`);
   }

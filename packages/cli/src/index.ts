@@ -4,3 +4,5 @@ export type { CliIO, Output } from './io.js';
 export { DEFAULT_WAIVERS, demoSnapshotPath, runAudit, verdictOf } from './run.js';
 export type { AuditInput, RunAuditOptions, Verdict } from './run.js';
 export type { ProviderOptions } from './providers.js';
+/** The config file of a run, the provider options it and the flags give, and where live findings are located without one. */
+export { fallbackAnchors, loadRunConfig, providerOptions, repositoryPath, workflowFile } from './config.js';

@@ -14,6 +14,8 @@ export interface ProviderOptions {
   azureContainers?: 'arm' | 'data-plane';
   profile?: string;
   roleArns: string[];
+  /** With `roleArns`, also audit the credentials' own account (a config entry without a role). */
+  includeOwnAccount?: boolean;
   externalId?: string;
   accounts: string[];
   roleName?: string;
@@ -47,6 +49,7 @@ export const COLLECTORS: Record<string, ProviderCollector> = {
       return collectAws({
         ...(options.profile ? { profile: options.profile } : {}),
         ...(roleArns.length ? { roleArns } : {}),
+        ...(options.includeOwnAccount ? { includeOwnAccount: true } : {}),
         ...(options.externalId ? { externalId: options.externalId } : {}),
         ...(options.regions.length ? { regions: options.regions } : {}),
         ...options.runtime,

@@ -20,11 +20,13 @@ import {
   type CollectionNotice,
   type Logger,
   type Resource,
+  type ScopeAnchor,
   type ScopeStatus,
   type Severity,
   type VerdictOptions,
 } from '@leakproof/core';
 import { UsageError } from './args.js';
+import { fallbackAnchors } from './config.js';
 import { collectorFor, type ProviderOptions } from './providers.js';
 
 /** Where the resources come from. */
@@ -32,7 +34,13 @@ export type AuditInput =
   | { kind: 'demo' }
   | { kind: 'snapshot'; file: string }
   | { kind: 'terraform'; plan: string; sourceRoot?: string; repositoryRoot?: string }
-  | { kind: 'providers'; providers: string[]; options: ProviderOptions };
+  | {
+      kind: 'providers';
+      providers: string[];
+      options: ProviderOptions;
+      /** Scopes a config file declares for this run: one that is never reached is reported as not audited. */
+      declared?: ScopeAnchor[];
+    };
 
 export interface RunAuditOptions {
   input: AuditInput;
@@ -50,6 +58,11 @@ export interface RunAuditOptions {
   now?: Date;
   /** How to judge the run; the verdict is set on the result (`result.verdict`) for the reports. */
   verdict?: VerdictOptions;
+  /**
+   * Where findings without an IaC source are located in the repository (`result.anchors`): the
+   * config file's scope lines. Default: see `fallbackAnchors`.
+   */
+  anchors?: ScopeAnchor[];
 }
 
 export const DEFAULT_WAIVERS = '.leakproof/waivers.yaml';
@@ -94,6 +107,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
       notices.push(...collected.notices);
       scopes.push(...collected.scopes);
     }
+    scopes.push(...unreachedScopes(input.declared ?? [], input.providers, scopes));
   } else if (input.kind === 'terraform') {
     const { readTerraformPlan } = await import('@leakproof/terraform');
     const planned = readTerraformPlan(input.plan, { cwd: options.cwd, ...(input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}), ...(input.repositoryRoot ? { repositoryRoot: input.repositoryRoot } : {}) });
@@ -108,8 +122,33 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
   let result = audit({ resources, policies, frameworks, notices, scopes });
   if (waivers.length) result = applyWaivers(result, waivers, options.now ?? new Date());
   if (baseline) result = applyBaseline(result, baseline, sarifMessage);
+  result.anchors = options.anchors ?? fallbackAnchors(options.cwd, options.env);
   if (options.verdict) result.verdict = auditVerdict(result, options.verdict);
   return result;
+}
+
+const SCOPE_KIND = { aws: 'account', gcp: 'project', azure: 'subscription' } as const;
+
+/**
+ * A scope the config file names that no collector reported on (e.g. an AWS account listed without a
+ * role whose credentials turned out to belong to another account) was not audited: unknown, never pass.
+ */
+function unreachedScopes(declared: ScopeAnchor[], providers: string[], scopes: ScopeStatus[]): ScopeStatus[] {
+  const out: ScopeStatus[] = [];
+  for (const d of declared) {
+    if (!d.provider || d.account === undefined || !providers.includes(d.provider)) continue;
+    const account = d.account.toLowerCase();
+    if (scopes.some((s) => s.provider === d.provider && s.account.toLowerCase() === account)) continue;
+    out.push({
+      provider: d.provider,
+      kind: SCOPE_KIND[d.provider],
+      id: d.account,
+      account: d.account,
+      status: 'not-audited',
+      reasons: [`declared at ${d.uri}:${d.line}, but the audit never reached it (are the credentials for another ${SCOPE_KIND[d.provider]}?)`],
+    });
+  }
+  return out;
 }
 
 /** The verdict of a run: pass, fail or incomplete, with the blocking failures and why it is incomplete. */

@@ -71,6 +71,8 @@ export interface CollectAwsOptions extends RuntimeOptions {
   profile?: string;
   /** Assume these roles (one per account) instead of auditing the caller's own account. */
   roleArns?: string[];
+  /** With `roleArns`, also audit the account of the credentials themselves (default: only the roles). */
+  includeOwnAccount?: boolean;
   externalId?: string;
   /** Regions to audit (default: every region enabled for the account). */
   regions?: string[];
@@ -111,7 +113,7 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
   });
   const resources: Resource[] = [];
   const base = options.credentials ?? (await defaultCredentials(options.profile));
-  const targets: Array<{ label: string; credentials: Credentials }> = (options.roleArns?.length ? options.roleArns : [undefined]).map((roleArn) => ({
+  const targets: Array<{ label: string; credentials: Credentials }> = (options.roleArns?.length ? [...(options.includeOwnAccount ? [undefined] : []), ...options.roleArns] : [undefined]).map((roleArn) => ({
     label: roleArn ?? 'default credentials',
     credentials: roleArn ? assumeRole(base, roleArn, options.externalId, options.homeRegion ?? 'us-east-1', runtime.timeouts.response) : base,
   }));

@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeSync } fro
 import { dirname, resolve } from 'node:path';
 import {
   SEVERITIES,
+  configuredProviders,
   createSnapshot,
   jsonChunks,
   didYouMean,
@@ -17,15 +18,21 @@ import {
   type Severity,
 } from '@leakproof/core';
 import { collectorFor } from '../providers.js';
+import { loadRunConfig, providerOptions } from '../config.js';
 import { runAudit, type AuditInput } from '../run.js';
 import { parseArgs } from 'node:util';
 import { UsageError, list, parsingArgs } from '../args.js';
 import { EXIT, toolVersion, type CliIO } from '../io.js';
 
 
-export const AUDIT_HELP = `Usage: leakproof audit (--provider NAME | --snapshot FILE | --terraform-plan FILE | --demo) [options]
+export const AUDIT_HELP = `Usage: leakproof audit [--provider NAME | --snapshot FILE | --terraform-plan FILE | --demo] [options]
 
 Audit cloud resources against the built-in HIPAA/GDPR rule packs and your own.
+
+Config:
+      --config FILE         Settings and scopes (default .leakproof/config.yaml when it exists;
+                            "leakproof init" writes one). Flags override it. With a config that
+                            names providers, no input flag is needed: it audits those.
 
 Input:
       --provider NAME       Collect live from a cloud: aws, gcp, azure (repeatable)
@@ -108,6 +115,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
       strict: true,
       tokens: true,
       options: {
+    config: { type: 'string' },
     provider: { type: 'string', multiple: true },
     regions: { type: 'string', multiple: true },
     projects: { type: 'string', multiple: true },
@@ -146,52 +154,46 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
       },
     }),
   );
-  const providers = list(values.provider);
-  const sources = [values.snapshot ? '--snapshot' : '', values.demo ? '--demo' : '', providers.length ? '--provider' : '', values['terraform-plan'] ? '--terraform-plan' : ''].filter(Boolean);
+  const config = loadRunConfig(io.cwd, values.config);
+  const given = list(values.provider);
+  const sources = [values.snapshot ? '--snapshot' : '', values.demo ? '--demo' : '', given.length ? '--provider' : '', values['terraform-plan'] ? '--terraform-plan' : ''].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`use one of --provider, --snapshot, --terraform-plan or --demo, not ${sources.join(' and ')}`);
-  if (sources.length === 0) throw new UsageError('nothing to audit: give --provider aws, --snapshot FILE, --terraform-plan FILE or --demo (see leakproof audit --help)');
+  // A config file that names providers is the input when no other is given.
+  const providers = sources.length === 0 && config ? configuredProviders(config) : given;
+  if (sources.length === 0 && providers.length === 0) {
+    throw new UsageError(`nothing to audit: give --provider aws, --snapshot FILE, --terraform-plan FILE or --demo, or name providers in ${config?.file ?? '.leakproof/config.yaml'} (see leakproof audit --help)`);
+  }
   if (values['source-root'] && !values['terraform-plan']) throw new UsageError('--source-root goes with --terraform-plan');
-  const failOn = parseFailOn(values['fail-on']);
-  const reports = planReports(tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : [])));
+  const failOn = parseFailOn(values['fail-on'] ?? config?.failOn);
+  const reportOptions = tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : []));
+  const reports = reportOptions.length === 0 && config?.reports ? config.reports.map((r) => (r.output === undefined || r.output === '-' ? { format: r.format } : { format: r.format, file: r.output })) : planReports(reportOptions);
   for (const p of providers) collectorFor(p);
   if (values['only-new'] && !values.baseline) throw new UsageError('--only-new needs --baseline FILE (the SARIF of an earlier run)');
   refuseIdleFlags(values, providers);
   const runtime = runtimeOptions(values);
+  const category = values.category ?? config?.category;
   // Every output path is checked before any call is made: an unwritable one is a usage error now, not after the audit.
   for (const file of [...reports.flatMap((r) => (r.file === undefined ? [] : [r.file])), ...(values['save-snapshot'] ? [values['save-snapshot']] : [])]) checkWritable(resolve(io.cwd, file), file);
 
-  const input: AuditInput = providers.length
-    ? {
-        kind: 'providers',
-        providers,
-        options: {
-          regions: list(values.regions),
-          projects: list(values.projects),
-          ...(values.organization ? { organization: values.organization } : {}),
-          subscriptions: list(values.subscriptions),
-          ...(values['azure-containers'] ? { azureContainers: parseContainersMode(values['azure-containers']) } : {}),
-          roleArns: values['role-arn'] ?? [],
-          accounts: list(values.accounts),
-          ...(values.profile ? { profile: values.profile } : {}),
-          ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
-          ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
-          runtime,
-        },
-      }
+  const live = providers.length ? providerOptions(values, config, runtime) : undefined;
+  const input: AuditInput = live
+    ? { kind: 'providers', providers, options: live.options, declared: live.declared }
     : values['terraform-plan']
       ? { kind: 'terraform', plan: values['terraform-plan'], ...(values['source-root'] ? { sourceRoot: values['source-root'] } : {}) }
       : values.demo
         ? { kind: 'demo' }
         : { kind: 'snapshot', file: values.snapshot! };
+  const waivers = values['no-waivers'] ? (false as const) : (values.waivers ?? config?.waivers);
   const progress = progressLine(io, values.quiet === true);
   const result = await runAudit({
     input,
     cwd: io.cwd,
     env: io.env,
-    policies: values.policies ?? [],
-    builtIn: !values['no-builtin'],
-    frameworks: list(values.framework),
-    ...(values['no-waivers'] ? { waivers: false as const } : values.waivers ? { waivers: values.waivers } : {}),
+    policies: values.policies ?? config?.policies ?? [],
+    builtIn: values['no-builtin'] ? false : (config?.builtin ?? true),
+    frameworks: values.framework ? list(values.framework) : (config?.frameworks ?? []),
+    ...(waivers !== undefined ? { waivers } : {}),
+    ...(config ? { anchors: config.anchors } : {}),
     ...(values.baseline ? { baseline: values.baseline } : {}),
     logger: stderrLogger(io),
     progress: progress.update,
@@ -211,8 +213,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   if (values['save-snapshot']) write(values['save-snapshot'], () => withNewline(jsonChunks(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`, result.scopes), 2)));
   const consoleOnStdout = reports.some((r) => r.file === undefined && r.format === 'console') || (!values.quiet && !reports.some((r) => r.file === undefined));
   for (const report of reports) {
-    if (report.file === undefined) for (const chunk of render(report.format, result, io, true, values.category)) io.stdout.write(chunk);
-    else write(report.file, () => render(report.format, result, io, false, values.category));
+    if (report.file === undefined) for (const chunk of render(report.format, result, io, true, category)) io.stdout.write(chunk);
+    else write(report.file, () => render(report.format, result, io, false, category));
   }
   if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, values.category)) io.stdout.write(chunk);
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
@@ -303,10 +305,6 @@ function checkWritable(path: string, display: string): void {
   }
 }
 
-function parseContainersMode(value: string): 'arm' | 'data-plane' {
-  if (value === 'arm' || value === 'data-plane') return value;
-  throw new UsageError(`--azure-containers: "${value}" is not one of arm, data-plane`);
-}
 
 function parseFailOn(value: string | undefined): Severity | 'none' {
   if (value === undefined) return 'high';

@@ -76,6 +76,8 @@ export function verdictLines(v: AuditVerdict): string[] {
         ? `Verdict: INCOMPLETE (the audit did not look everywhere it was asked to; this is not a pass)`
         : v.incompleteAccepted
           ? `Verdict: PASS, incomplete accepted by --allow-incomplete (nothing ${threshold} failed where it looked)`
-          : `Verdict: PASS (nothing ${threshold} failed)`;
+          : v.failOn === 'none'
+            ? 'Verdict: PASS (--fail-on none: no failure fails the run)'
+            : `Verdict: PASS (nothing ${threshold} failed)`;
   return [head, ...v.incomplete.map((r) => `  incomplete: ${r}`)];
 }

@@ -1,4 +1,4 @@
-import { resourceLabel, severityRank, type Resource } from '../model.js';
+import { SEVERITIES, resourceLabel, severityRank, type Resource } from '../model.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
 import { verdictLines } from './console.js';
@@ -73,44 +73,51 @@ function verdictMarkdown(result: AuditResult): string[] {
 }
 
 /**
- * The GitHub job summary: per framework a compliance table (control, passed, failed, not evaluated),
- * then new failures first, each with its evidence chain and location, then the rest; then the counts
- * of waived and not-evaluated findings.
+ * The GitHub job summary, in the order a reviewer reads it: the verdict and the threshold, the
+ * failures counted per severity (new ones first), then the failures themselves (new first, most
+ * severe first) with evidence, remediation and location; how many were not annotated; and the
+ * compliance tables and not-evaluated findings folded inside `<details>`.
  */
-export function toJobSummary(result: AuditResult, options: { title?: string; maxFindings?: number } = {}): string {
+export function toJobSummary(result: AuditResult, options: { title?: string; maxFindings?: number; notAnnotated?: number } = {}): string {
   const s = result.summary;
   const max = options.maxFindings ?? 50;
   const out: string[] = [`## ${options.title ?? 'leakproof'}`, '', ...verdictMarkdown(result)];
-  const newCount = result.findings.filter((f) => f.status === 'fail' && !f.waiver && f.baselineState === 'new').length;
-  const hasBaseline = result.findings.some((f) => f.status === 'fail' && f.baselineState !== undefined);
-  out.push(
-    `**${s.fail} failed**${hasBaseline ? ` (${newCount} new)` : ''}, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived — ${s.resources} resources, ${s.rules} rules.`,
-    '',
-  );
-  for (const fw of complianceByFramework(result)) {
-    out.push(`### ${fw.title}`, '', '| Control | Passed | Failed | Not evaluated |', '| --- | ---: | ---: | ---: |');
-    for (const c of fw.controls) out.push(`| ${cell(c.control)}${c.title ? ` ${cell(c.title)}` : ''} | ${c.passed} | ${c.failed ? `**${c.failed}**` : 0} | ${c.notEvaluated} |`);
-    out.push('');
-  }
-  const rank = (f: FailFinding) => (f.baselineState === 'new' ? 0 : f.baselineState === 'updated' ? 1 : 2);
+  if (result.verdict) out.push(`Threshold: ${result.verdict.failOn === 'none' ? 'none (no failure fails the run)' : `\`${result.verdict.failOn}\` and above fail the run`}.`, '');
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
-    .sort((a, b) => rank(a) - rank(b) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+    .sort((a, b) => newRank(a) - newRank(b) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+  const hasBaseline = failures.some((f) => f.baselineState !== undefined);
+  out.push(hasBaseline ? '| Severity | New | Failed |' : '| Severity | Failed |', hasBaseline ? '| --- | ---: | ---: |' : '| --- | ---: |');
+  for (const severity of SEVERITIES) {
+    const all = failures.filter((f) => f.rule.severity === severity);
+    const fresh = all.filter((f) => f.baselineState === 'new').length;
+    out.push(hasBaseline ? `| ${severity} | ${fresh ? `**${fresh}**` : 0} | ${all.length} |` : `| ${severity} | ${all.length ? `**${all.length}**` : 0} |`);
+  }
+  out.push('', `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived.`, '');
   if (failures.length) {
     out.push('### Failures', '');
     for (const f of failures.slice(0, max)) {
       const tag = f.baselineState === 'new' ? '🆕 ' : '';
-      // For IaC the location of the block that caused it; live resources have no file to point at.
-      const anchor = f.resource.source ? anchorOf(f) : undefined;
-      const where = anchor ? ` — \`${anchor.uri}:${anchor.line}\`` : '';
-      out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on ${named(f.resource)}${where}: ${f.message}`);
+      const anchor = anchorOf(f, result.anchors);
+      out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on ${named(f.resource)} — \`${cell(anchor.uri)}:${anchor.line}\`: ${f.message}`);
       for (const e of f.evidence) out.push(`  - ${e}`);
+      out.push(`  - Remediation: ${f.rule.remediation.trim().replace(/\s*\n\s*/g, ' ')}`);
       if (f.expiredWaiver) out.push(`  - waiver expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source})`);
     }
     if (failures.length > max) out.push(`- … and ${failures.length - max} more (see the SARIF report)`);
     out.push('');
   }
-  out.push(`Waived: ${s.waived}. Not evaluated: ${s.notEvaluated}.`, '');
+  if (options.notAnnotated) out.push(`${options.notAnnotated} failure(s) were not annotated: GitHub shows at most 10 annotations of each level per step, so the most severe new ones were chosen. All are listed above and in the SARIF report.`, '');
+  const frameworks = complianceByFramework(result);
+  if (frameworks.length) {
+    out.push('<details><summary>Compliance by control</summary>', '');
+    for (const fw of frameworks) {
+      out.push(`### ${fw.title}`, '', '| Control | Passed | Failed | Not evaluated |', '| --- | ---: | ---: | ---: |');
+      for (const c of fw.controls) out.push(`| ${cell(c.control)}${c.title ? ` ${cell(c.title)}` : ''} | ${c.passed} | ${c.failed ? `**${c.failed}**` : 0} | ${c.notEvaluated} |`);
+      out.push('');
+    }
+    out.push('</details>', '');
+  }
   const notEvaluated = result.findings.filter((f) => f.status === 'not-evaluated');
   if (notEvaluated.length) {
     out.push('<details><summary>Not evaluated</summary>', '');
@@ -119,6 +126,11 @@ export function toJobSummary(result: AuditResult, options: { title?: string; max
     out.push('', '</details>', '');
   }
   return out.join('\n');
+}
+
+/** New failures first, then updated ones, then the rest. */
+function newRank(f: FailFinding): number {
+  return f.baselineState === 'new' ? 0 : f.baselineState === 'updated' ? 1 : 2;
 }
 
 /** A resource as reports name it: a planned one by its Terraform address with the cloud name beside it, else by its cloud id. */

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
+import { runCli, tempDir } from './helpers/cli.js';
+import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
+
+const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
+let server: FakeAwsServer;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startFakeAws(loadFakeAwsEstate(estateDir));
+  env = {
+    AWS_ENDPOINT_URL: server.endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+});
+afterAll(() => server.close());
+
+/** A git repository holding the given files, committed, as a team's would be. */
+function repository(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).toString();
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'init');
+  return dir;
+}
+
+function trackedFiles(dir: string): Set<string> {
+  return new Set(execFileSync('git', ['ls-files'], { cwd: dir }).toString().split('\n').filter(Boolean));
+}
+
+type Result = { ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>; partialFingerprints: Record<string, string> };
+
+const CONFIG = `# leakproof settings for this repository
+providers:
+  aws:
+    regions: [eu-west-1, us-east-1]
+    accounts:
+      - "111122223333" # production, audited with the job's own credentials
+fail-on: critical
+reports:
+  - format: sarif
+    output: reports/leakproof.sarif
+`;
+
+describe('a live audit driven by .leakproof/config.yaml', () => {
+  it('audits the scopes the file names and locates every result at the line that declares its account', async () => {
+    const dir = repository({ '.leakproof/config.yaml': CONFIG });
+    const r = await runCli(['audit', '-q'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(readFileSync(join(dir, 'reports/leakproof.sarif'), 'utf8'));
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(await multitoolProblems(sarif)).toEqual([]);
+    const results = sarif.runs[0].results as Result[];
+    expect(results.length).toBeGreaterThan(50);
+    const tracked = trackedFiles(dir);
+    for (const result of results) {
+      const where = result.locations[0]!.physicalLocation;
+      expect(tracked.has(where.artifactLocation.uri)).toBe(true);
+      expect(where).toEqual({ artifactLocation: { uri: '.leakproof/config.yaml' }, region: { startLine: 6 } });
+    }
+    const keys = results.map((x) => `${x.ruleId} ${x.partialFingerprints.primaryLocationLineHash}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('lets flags override the file', async () => {
+    const dir = repository({ '.leakproof/config.yaml': CONFIG });
+    const r = await runCli(['audit', '--regions', 'eu-west-1', '--fail-on', 'none', '--allow-incomplete', '--format', 'json'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    const regions = new Set((JSON.parse(r.stdout) as { findings: Array<{ region: string }> }).findings.map((f) => f.region));
+    expect(regions.has('us-east-1')).toBe(false);
+  });
+
+  it('reports an account the file declares but the credentials do not reach as not audited (exit 4)', async () => {
+    const dir = repository({ '.leakproof/config.yaml': CONFIG.replace('111122223333', '999988887777') });
+    const r = await runCli(['audit', '--fail-on', 'none', '--format', 'sarif', '-o', 'x.sarif'], { cwd: dir, env });
+    expect(r.code).toBe(4);
+    const notes = JSON.parse(readFileSync(join(dir, 'x.sarif'), 'utf8')).runs[0].invocations[0].toolExecutionNotifications as Array<{ descriptor: { id: string }; message: { text: string } }>;
+    const scopes = notes.filter((n) => n.descriptor.id === 'scope-not-audited').map((n) => n.message.text);
+    expect(scopes.some((text) => text.startsWith('aws account 999988887777 was not audited: declared at .leakproof/config.yaml:6'))).toBe(true);
+  });
+
+  it('refuses an invalid file with one line naming file, line and column (exit 2)', async () => {
+    const dir = repository({ '.leakproof/config.yaml': 'providers:\n  aws:\n    region: [eu-west-1]\n' });
+    const r = await runCli(['audit'], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('leakproof: .leakproof/config.yaml:3:5: unknown field "region" in providers.aws (did you mean "regions"?)\n');
+  });
+
+  it('without a config file, in a GitHub workflow, locates results at the step that runs leakproof', async () => {
+    const workflow = 'name: audit\non: schedule\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx leakproof audit --provider aws -o leakproof.sarif\n';
+    const dir = repository({ '.github/workflows/audit.yml': workflow });
+    const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1', '-o', 'leakproof.sarif', '-q'], {
+      cwd: dir,
+      env: { ...env, GITHUB_WORKFLOW_REF: 'clinic/infra/.github/workflows/audit.yml@refs/heads/main', GITHUB_WORKSPACE: dir },
+    });
+    expect(r.code).toBe(1);
+    const results = JSON.parse(readFileSync(join(dir, 'leakproof.sarif'), 'utf8')).runs[0].results as Result[];
+    expect(new Set(results.map((x) => JSON.stringify(x.locations[0]!.physicalLocation)))).toEqual(new Set([JSON.stringify({ artifactLocation: { uri: '.github/workflows/audit.yml' }, region: { startLine: 8 } })]));
+  });
+});
