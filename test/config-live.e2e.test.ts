@@ -113,3 +113,37 @@ describe('a live audit driven by .leakproof/config.yaml', () => {
     expect(new Set(results.map((x) => JSON.stringify(x.locations[0]!.physicalLocation)))).toEqual(new Set([JSON.stringify({ artifactLocation: { uri: '.github/workflows/audit.yml' }, region: { startLine: 8 } })]));
   });
 });
+
+describe('leakproof init', () => {
+  it('writes a commented starter that validates, and refuses to overwrite it', async () => {
+    const dir = tempDir();
+    const r = await runCli(['init'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('wrote .leakproof/config.yaml; review it, then run "leakproof audit"\n');
+    const text = readFileSync(join(dir, '.leakproof/config.yaml'), 'utf8');
+    expect(text).toContain('# providers:');
+    expect(text).toContain('fail-on: high');
+    const again = await runCli(['init'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('leakproof: .leakproof/config.yaml already exists; edit it, or pass --force to replace it\n');
+    // With no providers named, an audit says what to do rather than passing.
+    const audit = await runCli(['audit'], { cwd: dir });
+    expect(audit.code).toBe(2);
+    expect(audit.stderr).toContain('name providers in .leakproof/config.yaml');
+  });
+
+  it('with --provider aws fills in the account of the credentials, and the audit then needs no flags', async () => {
+    const dir = tempDir();
+    const r = await runCli(['init', '--provider', 'aws'], { cwd: dir, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('with the scopes of aws (1)');
+    const text = readFileSync(join(dir, '.leakproof/config.yaml'), 'utf8');
+    expect(text).toContain('      - "111122223333" # the account of the credentials');
+    const audit = await runCli(['audit', '--regions', 'eu-west-1', '--format', 'sarif', '-o', 'x.sarif', '-q'], { cwd: dir, env });
+    expect(audit.code).toBe(1);
+    const line = text.split('\n').findIndex((l) => l.includes('"111122223333"')) + 1;
+    const results = JSON.parse(readFileSync(join(dir, 'x.sarif'), 'utf8')).runs[0].results as Result[];
+    expect(new Set(results.map((x) => x.locations[0]!.physicalLocation.region.startLine))).toEqual(new Set([line]));
+  });
+});

@@ -4,6 +4,7 @@ import { runRules, RULES_HELP } from './commands/rules.js';
 import { runValidatePolicies, VALIDATE_HELP } from './commands/validate-policies.js';
 import { runPermissions, PERMISSIONS_HELP } from './commands/permissions.js';
 import { runMerge, MERGE_HELP } from './commands/merge.js';
+import { runInit, INIT_HELP } from './commands/init.js';
 import { EXIT, toolVersion, type CliIO } from './io.js';
 import { UsageError } from './args.js';
 
@@ -17,6 +18,7 @@ Commands:
   validate-policies   Check policy packs for errors (file:line:col)
   permissions NAME    Print the least-privilege read-only policy or role for a provider (aws, gcp, azure)
   merge FILES -o OUT  Combine sharded SARIF files within GitHub's limits
+  init                Write a commented .leakproof/config.yaml (--provider fills in your scopes)
 
 Options:
   -h, --help          Show help (also: leakproof <command> --help)
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<num
   'validate-policies': { run: runValidatePolicies, help: VALIDATE_HELP },
   permissions: { run: runPermissions, help: PERMISSIONS_HELP },
   merge: { run: runMerge, help: MERGE_HELP },
+  init: { run: runInit, help: INIT_HELP },
 };
 
 /** Runs the CLI and returns the exit code. Never throws. */

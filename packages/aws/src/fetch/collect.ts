@@ -223,6 +223,8 @@ class AccountCollector {
     }
     this.account = identity.value.Account;
     if (pending !== this.account) {
+      // The provisional name ("default credentials", or a role in another account) is not a scope of its own.
+      this.runtime.scopes.forget(pending);
       this.runtime.scopes.add('account', this.account);
       this.runtime.scopes.succeeded(this.account);
     }

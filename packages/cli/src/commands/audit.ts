@@ -1,4 +1,5 @@
-import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
+import { ensureDir, writeChunks } from '../write.js';
 import { dirname, resolve } from 'node:path';
 import {
   SEVERITIES,
@@ -205,7 +206,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   const unwritten: string[] = [];
   const write = (file: string, text: () => Iterable<string>): void => {
     try {
-      writeOut(resolve(io.cwd, file), text());
+      writeChunks(resolve(io.cwd, file), text());
     } catch (error) {
       unwritten.push(`${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
@@ -369,31 +370,9 @@ function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolea
   }
 }
 
-/**
- * `mkdir -p`, one level at a time: Node's recursive mkdir never returns under some pseudo file systems
- * (e.g. /proc), and a report path there must fail, not hang.
- */
-function ensureDir(dir: string): void {
-  if (existsSync(dir)) return;
-  const parent = dirname(dir);
-  if (parent !== dir) ensureDir(parent);
-  mkdirSync(dir);
-}
-
 function* withNewline(chunks: Iterable<string>): Generator<string> {
   yield* chunks;
   yield '\n';
-}
-
-/** Writes a report piece by piece; nothing of it is held in memory as one string. */
-function writeOut(file: string, chunks: Iterable<string>): void {
-  ensureDir(dirname(file));
-  const fd = openSync(file, 'w');
-  try {
-    for (const chunk of chunks) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Progress on stderr, only when it is a terminal: one line rewritten in place. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeTextFile } from '../write.js';
 import { parseArgs } from 'node:util';
 import { ConfigurationError, GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from '@leakproof/core';
 import { parsingArgs, UsageError } from '../args.js';
@@ -33,9 +33,7 @@ export async function runMerge(args: string[], io: CliIO): Promise<number> {
     }
   });
   const merged = mergeSarif(logs);
-  const out = resolve(io.cwd, values.output);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(merged) + '\n');
+  writeTextFile(resolve(io.cwd, values.output), JSON.stringify(merged) + '\n');
   const results = merged.runs.reduce((n, r) => n + ((r.results as unknown[] | undefined)?.length ?? 0), 0);
   const dropped = duplicatesRemoved(merged);
   io.stdout.write(`merged ${positionals.length} files into ${values.output}: ${merged.runs.length} run(s), ${results} results${dropped ? `; removed ${dropped} duplicate result(s) (same rule and fingerprint)` : ''}\n`);

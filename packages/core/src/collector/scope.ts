@@ -30,6 +30,11 @@ export class ScopeTracker {
     return id;
   }
 
+  /** Drops a provisional scope (one named before its real id was known, e.g. "default credentials"). */
+  forget(id: string): void {
+    this.scopes.delete(id);
+  }
+
   /** A call in the scope succeeded (or answered "not configured"). */
   succeeded(id: string): void {
     const scope = this.scopes.get(id);
