@@ -119,6 +119,14 @@ describe('the committed Action bundle', () => {
     expect(r.summary).toContain(`${20 - annotations.length} failure(s) were not annotated`);
   });
 
+  it("with annotate 'false' (a baseline run), writes the SARIF and outputs but no annotation or summary", async () => {
+    const r = await runBundle({ demo: 'true', 'fail-on': 'none', annotate: 'false' });
+    expect(r.code).toBe(0);
+    expect(r.outputs.findings).toBe('20');
+    expect(r.stdout).not.toMatch(/^::(error|warning|notice) /m);
+    expect(r.summary).toBe('');
+  });
+
   it('on a configuration error, sets verdict "error" and annotates the config file at its line', async () => {
     const r = await runBundle({ demo: 'true' }, {}, { '.leakproof/config.yaml': 'frameworks: [hipaa]\nfail-on: severe\n' });
     expect(r.code).toBe(1);

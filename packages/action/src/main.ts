@@ -127,9 +127,12 @@ export async function run(): Promise<void> {
     core.setOutput('new-findings', String(failures.filter((f) => f.baselineState === undefined || f.baselineState === 'new').length));
     core.setOutput('verdict', verdict.verdict);
 
-    const { chosen, left } = annotationsFor(result, onlyNew);
-    annotate(result, chosen);
-    await core.summary.addRaw(toJobSummary(result, { notAnnotated: left })).write();
+    // A baseline run (the base branch of a pull request) is judged but shown to nobody.
+    if (core.getInput('annotate') === '' || flag('annotate')) {
+      const { chosen, left } = annotationsFor(result, onlyNew);
+      annotate(result, chosen);
+      await core.summary.addRaw(toJobSummary(result, { notAnnotated: left })).write();
+    }
 
     if (verdict.verdict === 'fail') {
       core.setFailed(`leakproof: ${verdict.blocking.length} ${onlyNew ? 'new ' : ''}finding(s) at or above ${failOn} (see the job summary)`);
