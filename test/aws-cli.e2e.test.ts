@@ -87,7 +87,7 @@ describe('leakproof audit --provider aws', () => {
     const r = await runCli(['permissions', 'aws']);
     const policy = JSON.parse(r.stdout);
     expect(policy.Statement[0].Action).toContain('s3:GetBucketPolicyStatus');
-    expect(policy.Statement[0].Action.every((a: string) => /^(s3|ec2|rds|sts):(Get|List|Describe)/.test(a))).toBe(true);
+    expect(policy.Statement[0].Action.every((a: string) => /^(s3|ec2|rds|sts|organizations):(Get|List|Describe)/.test(a))).toBe(true);
   });
 
   it('reports a caller it cannot identify as an incomplete audit (exit 4) with the reason, not a crash or a clean pass', async () => {

@@ -114,6 +114,69 @@ describe('a live audit driven by .leakproof/config.yaml', () => {
   });
 });
 
+describe('organisation-wide discovery (AWS Organizations)', () => {
+  const ORG = {
+    id: 'o-exampleorg1',
+    pageSize: 2,
+    accounts: [
+      { Id: '111122223333', Name: 'management', State: 'ACTIVE', Status: 'ACTIVE' },
+      { Id: '222233334444', Name: 'patients-prod', State: 'ACTIVE', Status: 'ACTIVE' },
+      { Id: '333344445555', Name: 'old-billing', State: 'SUSPENDED', Status: 'SUSPENDED' },
+      { Id: '444455556666', Name: 'no-audit-role', State: 'ACTIVE', Status: 'ACTIVE' },
+      { Id: '555566667777', Name: 'sandbox', State: 'ACTIVE', Status: 'ACTIVE' },
+    ],
+  };
+  const withOrg = async <T>(run: (s: FakeAwsServer) => Promise<T>, organization: typeof ORG | null = ORG): Promise<T> => {
+    const s = await startFakeAws({ ...loadFakeAwsEstate(estateDir), ...(organization ? { organization } : {}), denyAssumeRole: ['444455556666'] });
+    try {
+      return await run(s);
+    } finally {
+      await s.close();
+    }
+  };
+
+  it('lists the accounts page by page, skips suspended and excluded ones, assumes the role in the rest, and reports an unassumable one as not audited', async () => {
+    await withOrg(async (s) => {
+      const r = await runCli(['audit', '--provider', 'aws', '--organization', 'o-exampleorg1', '--role-name', 'LeakproofAudit', '--exclude-accounts', '555566667777', '--regions', 'eu-west-1', '--fail-on', 'none', '--format', 'sarif', '-o', 'org.sarif', '--format', 'json'], { cwd: tempDir(), env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      expect(r.code).toBe(4);
+      expect(s.requests.filter((q) => q === 'organizations ListAccounts')).toHaveLength(3);
+      expect(s.assumedRoles.map((a) => a.roleArn).sort()).toEqual(['111122223333', '222233334444', '444455556666'].map((a) => `arn:aws:iam::${a}:role/LeakproofAudit`));
+      const report = JSON.parse(r.stdout) as { findings: Array<{ account: string }>; notices: Array<{ level: string; message: string }> };
+      expect(new Set(report.findings.map((f) => f.account))).toEqual(new Set(['111122223333', '222233334444']));
+      expect(report.notices.some((n) => n.level === 'note' && n.message === 'AWS: account 333344445555 (old-billing) is SUSPENDED; skipped')).toBe(true);
+      expect(r.stderr).toMatch(/incomplete: aws account 444455556666 was not audited/);
+    });
+  });
+
+  it('from the config file, locates the accounts it found at the organization line', async () => {
+    await withOrg(async (s) => {
+      const config = 'providers:\n  aws:\n    regions: [eu-west-1]\n    role-name: LeakproofAudit\n    organization: o-exampleorg1\n    exclude-accounts: ["111122223333", "444455556666", "555566667777"]\n';
+      const dir = repository({ '.leakproof/config.yaml': config });
+      const r = await runCli(['audit', '--fail-on', 'none', '--allow-incomplete', '-o', 'org.sarif', '-q'], { cwd: dir, env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      expect(r.code).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, 'org.sarif'), 'utf8')).runs[0].results as Result[];
+      expect(results.length).toBeGreaterThan(50);
+      expect(new Set(results.map((x) => JSON.stringify(x.locations[0]!.physicalLocation)))).toEqual(new Set([JSON.stringify({ artifactLocation: { uri: '.leakproof/config.yaml' }, region: { startLine: 5 } })]));
+      const keys = results.map((x) => `${x.ruleId} ${x.partialFingerprints.primaryLocationLineHash}`);
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+  });
+
+  it('audits nothing, and says why, when the credentials cannot list the organization', async () => {
+    await withOrg(async (s) => {
+      const r = await runCli(['audit', '--provider', 'aws', '--organization', 'o-exampleorg1', '--role-name', 'LeakproofAudit', '--regions', 'eu-west-1', '--format', 'json'], { cwd: tempDir(), env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      expect(r.code).toBe(4);
+      expect(s.assumedRoles).toEqual([]);
+      expect(r.stderr).toContain('AWSOrganizationsNotInUseException');
+    }, null);
+  });
+
+  it('lists the discovery call in the permissions it prints', async () => {
+    const r = await runCli(['permissions', 'aws']);
+    expect(JSON.parse(r.stdout).Statement[0].Action).toContain('organizations:ListAccounts');
+  });
+});
+
 describe('leakproof init', () => {
   it('writes a commented starter that validates, and refuses to overwrite it', async () => {
     const dir = tempDir();

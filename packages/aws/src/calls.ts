@@ -3,6 +3,7 @@ import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type Erro
 /** Names of the AWS API calls the collector can make. */
 export type AwsCallId =
   | 'sts:GetCallerIdentity'
+  | 'organizations:ListAccounts'
   | 'ec2:DescribeRegions'
   | 's3:ListBuckets'
   | 's3control:GetPublicAccessBlock'
@@ -32,7 +33,7 @@ export type AwsCallId =
 export interface AwsCall {
   id: AwsCallId;
   /** The service whose rate budget it draws from (the id's prefix). */
-  service: 'sts' | 'ec2' | 's3' | 's3control' | 'rds';
+  service: 'sts' | 'organizations' | 'ec2' | 's3' | 's3control' | 'rds';
   /** The IAM action that allows the call. */
   permission: string;
   /** How often it runs: once per account, per region, or per resource. */
@@ -46,6 +47,8 @@ export interface AwsCall {
   notConfigured?: readonly string[];
   /** Always made, whatever the rules (it finds the resources or the scope). */
   discovery?: boolean;
+  /** Made only when asked for (e.g. organisation-wide discovery); still listed by `leakproof permissions`. */
+  optional?: boolean;
 }
 
 const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess', 'publicAccessPrevention'];
@@ -56,6 +59,8 @@ const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticated
  */
 const TABLE: ReadonlyArray<Omit<AwsCall, 'service'>> = [
   { id: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity', scope: 'account', feeds: {}, discovery: true },
+  // Lists the accounts of the organization (--organization): from the management or a delegated-administrator account.
+  { id: 'organizations:ListAccounts', permission: 'organizations:ListAccounts', scope: 'account', feeds: {}, discovery: true, optional: true },
   { id: 'ec2:DescribeRegions', permission: 'ec2:DescribeRegions', scope: 'account', feeds: {}, discovery: true },
   { id: 's3:ListBuckets', permission: 's3:ListAllMyBuckets', scope: 'account', feeds: { 'storage-bucket': [] }, discovery: true },
   {
@@ -202,6 +207,8 @@ export const AWS_RATE_LIMITS: Record<string, RateLimit> = {
   ec2: { rps: 16, burst: 80 },
   rds: { rps: 10, burst: 40 },
   sts: { rps: 10, burst: 20 },
+  // Organizations throttles hard (TooManyRequestsException) and one listing needs few pages.
+  organizations: { rps: 2, burst: 4 },
   s3control: { rps: 10, burst: 20 },
   s3: { rps: 400, burst: 800 },
 };

@@ -82,8 +82,21 @@ export function providerOptions(values: Record<string, unknown>, config: Leakpro
     options.projects = gcp.projects;
     declaredFor('gcp');
   }
-  const organization = str('organization') ?? gcp?.organization;
-  if (organization) options.organization = organization;
+  // --organization names an AWS Organization (o-…) or a GCP organization (digits).
+  const flagOrg = str('organization');
+  const awsOrgFlag = flagOrg !== undefined && /^o-/.test(flagOrg) ? flagOrg : undefined;
+  const gcpOrg = (awsOrgFlag === undefined ? flagOrg : undefined) ?? gcp?.organization;
+  if (gcpOrg) options.organization = gcpOrg;
+  const excluded = strs('exclude-accounts');
+  if (awsOrgFlag !== undefined) {
+    if (!/^o-[a-z0-9]{10,32}$/.test(awsOrgFlag)) throw new UsageError(`--organization: "${awsOrgFlag}" is not an AWS Organization id (o- and 10 to 32 lower-case letters or digits)`);
+    const orgRole = roleName ?? aws?.organization?.roleName;
+    if (!orgRole) throw new UsageError('--organization o-… needs --role-name (the role to assume in each account)');
+    options.awsOrganization = { id: awsOrgFlag, roleName: orgRole, exclude: excluded.length ? excluded : (aws?.organization?.exclude ?? []) };
+    delete options.roleName;
+  } else if (aws?.organization && values['role-arn'] === undefined && values.accounts === undefined) {
+    options.awsOrganization = { ...aws.organization, ...(roleName ? { roleName } : {}), ...(excluded.length ? { exclude: excluded } : {}) };
+  } else if (excluded.length) throw new UsageError('--exclude-accounts goes with an AWS --organization');
   if (values.subscriptions !== undefined) options.subscriptions = strs('subscriptions');
   else if (azure?.subscriptions) {
     options.subscriptions = azure.subscriptions;

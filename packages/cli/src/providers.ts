@@ -6,6 +6,8 @@ export type NeededFacts = Partial<Record<ResourceKind, Set<string>>>;
 /** Provider options as given on the command line (each provider reads its own). */
 export interface ProviderOptions {
   regions: string[];
+  /** Every active account of this AWS Organization, by assuming `roleName` in each, minus `exclude`. */
+  awsOrganization?: { id: string; roleName: string; exclude: string[] };
   /** GCP projects (default: every visible project) and organization. */
   projects?: string[];
   organization?: string;
@@ -50,6 +52,7 @@ export const COLLECTORS: Record<string, ProviderCollector> = {
         ...(options.profile ? { profile: options.profile } : {}),
         ...(roleArns.length ? { roleArns } : {}),
         ...(options.includeOwnAccount ? { includeOwnAccount: true } : {}),
+        ...(options.awsOrganization ? { organization: options.awsOrganization } : {}),
         ...(options.externalId ? { externalId: options.externalId } : {}),
         ...(options.regions.length ? { regions: options.regions } : {}),
         ...options.runtime,

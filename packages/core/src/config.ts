@@ -18,7 +18,7 @@ export interface LeakproofConfig {
   /** The file as given (relative to the working directory, as SARIF locations need it). */
   file: string;
   providers: {
-    aws?: { regions?: string[]; profile?: string; externalId?: string; accounts?: ConfiguredAwsAccount[] };
+    aws?: { regions?: string[]; profile?: string; externalId?: string; accounts?: ConfiguredAwsAccount[]; organization?: { id: string; roleName: string; exclude: string[] } };
     gcp?: { organization?: string; projects?: string[] };
     azure?: { subscriptions?: string[]; containers?: 'arm' | 'data-plane' };
   };
@@ -41,7 +41,7 @@ interface RawAwsAccount {
 interface RawConfig {
   version?: 1;
   providers?: {
-    aws?: { regions?: string[]; profile?: string; 'role-name'?: string; 'external-id'?: string; accounts?: Array<string | RawAwsAccount> };
+    aws?: { regions?: string[]; profile?: string; 'role-name'?: string; 'external-id'?: string; organization?: string; 'exclude-accounts'?: string[]; accounts?: Array<string | RawAwsAccount> };
     gcp?: { organization?: string; projects?: string[] };
     azure?: { subscriptions?: string[]; containers?: 'arm' | 'data-plane' };
   };
@@ -85,8 +85,10 @@ export function validateConfig(text: string, file: string): ValidationResult<Lea
       if (arn && !arn.includes(`::${a.id}:`)) issues.push(doc.issue(['providers', 'aws', 'accounts', i, 'role-arn'], `the role is in account ${/::(\d{12}):/.exec(arn)?.[1] ?? '?'}, not ${a.id}`));
       anchors.push({ provider: 'aws', account: a.id, uri: file, line: line(['providers', 'aws', 'accounts', i]) });
     });
+    if (aws.organization && !roleName) issues.push(doc.issue(['providers', 'aws'], 'organization needs role-name: the role leakproof assumes in each account', 'organization'));
+    if (aws['exclude-accounts'] && !aws.organization) issues.push(doc.issue(['providers', 'aws'], 'exclude-accounts goes with organization', 'exclude-accounts'));
     if (own.length > 1) issues.push(doc.issue(['providers', 'aws', 'accounts'], 'only one account can be audited with the credentials themselves; give the others a role-arn, or set role-name'));
-    if (aws['external-id'] && accounts.every((a) => !a['role-arn']) && !roleName) issues.push(doc.issue(['providers', 'aws'], 'external-id goes with role-name or an account role-arn', 'external-id'));
+    if (aws['external-id'] && accounts.every((a) => !a['role-arn']) && !roleName && !aws.organization) issues.push(doc.issue(['providers', 'aws'], 'external-id goes with role-name or an account role-arn', 'external-id'));
     providers.aws = {
       ...(aws.regions ? { regions: aws.regions } : {}),
       ...(aws.profile ? { profile: aws.profile } : {}),
@@ -99,7 +101,10 @@ export function validateConfig(text: string, file: string): ValidationResult<Lea
             }),
           }
         : {}),
+      ...(aws.organization && roleName ? { organization: { id: aws.organization, roleName, exclude: aws['exclude-accounts'] ?? [] } } : {}),
     };
+    // Accounts found in the organization are declared by the organization line.
+    if (aws.organization) anchors.push({ provider: 'aws', uri: file, line: keyLine(['providers', 'aws'], 'organization') });
     anchors.push({ provider: 'aws', uri: file, line: keyLine(['providers'], 'aws') });
   }
   const gcp = raw.providers?.gcp;

@@ -25,6 +25,13 @@ export interface FakeAwsEstate {
   query: Record<string, FakeResponse>;
   /** Answer the first N requests for a key with 503 SlowDown / RequestLimitExceeded. */
   throttleFirst?: Record<string, number>;
+  /**
+   * The AWS Organization the caller manages, for organizations:ListAccounts (JSON 1.1 protocol), paged
+   * `pageSize` accounts at a time. Without it, ListAccounts answers AWSOrganizationsNotInUseException.
+   */
+  organization?: { id: string; pageSize?: number; accounts: Array<{ Id: string; Name: string; Status?: string; State?: string }> };
+  /** Accounts whose roles cannot be assumed (AssumeRole answers AccessDenied). */
+  denyAssumeRole?: string[];
 }
 
 export interface FakeAwsServer {
@@ -60,6 +67,29 @@ export function xml(body: string, status = 200): FakeResponse {
 
 export function s3Error(status: number, code: string, message: string): FakeResponse {
   return xml(`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>FAKE</RequestId></Error>`, status);
+}
+
+function jsonError(status: number, type: string, message: string): FakeResponse {
+  return { status, body: JSON.stringify({ __type: type, Message: message }), contentType: 'application/x-amz-json-1.1' };
+}
+
+/** Organizations speaks JSON 1.1: `X-Amz-Target: AWSOrganizationsV20161128.<Action>`, a JSON body, NextToken paging. */
+function organizationsAnswer(estate: FakeAwsEstate, action: string, body: string): FakeResponse {
+  const org = estate.organization;
+  if (!org) return jsonError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+  if (action !== 'ListAccounts') return jsonError(400, 'UnknownOperationException', `the fake server does not speak ${action}`);
+  const request = (body ? JSON.parse(body) : {}) as { NextToken?: string; MaxResults?: number };
+  const size = Math.min(org.pageSize ?? 20, request.MaxResults ?? 20);
+  const start = request.NextToken ? Number(request.NextToken.replace('page-', '')) : 0;
+  const page = org.accounts.slice(start, start + size).map((a) => ({
+    ...a,
+    Arn: `arn:aws:organizations::${estate.account}:account/${org.id}/${a.Id}`,
+    Email: `aws+${a.Id}@example.com`,
+    JoinedMethod: 'CREATED',
+    JoinedTimestamp: 1_700_000_000,
+  }));
+  const next = start + size < org.accounts.length ? `page-${start + size}` : undefined;
+  return { status: 200, body: JSON.stringify({ Accounts: page, ...(next ? { NextToken: next } : {}) }), contentType: 'application/x-amz-json-1.1' };
 }
 
 function queryError(service: string, status: number, code: string, message: string): FakeResponse {
@@ -161,6 +191,12 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
   const answer = async (req: IncomingMessage): Promise<FakeResponse> => {
     const { region, service } = scopeOf(req);
     const url = new URL(req.url ?? '/', 'http://fake');
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith('AWSOrganizationsV20161128.')) {
+      const action = target.split('.')[1] ?? '?';
+      requests.push(`organizations ${action}`);
+      return organizationsAnswer(estate, action, await readBody(req));
+    }
     if (req.method === 'POST') {
       const params = new URLSearchParams(await readBody(req));
       const action = params.get('Action') ?? '?';
@@ -176,6 +212,7 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
         assumedRoles.push({ roleArn, ...(externalId ? { externalId } : {}) });
         const roleAccount = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1];
         if (!roleAccount) return queryError('sts', 400, 'ValidationError', 'invalid role ARN');
+        if (estate.denyAssumeRole?.includes(roleAccount)) return queryError('sts', 403, 'AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
         const keyId = `ASIAFAKE${String(sessions.size).padStart(12, '0')}`;
         sessions.set(keyId, roleAccount);
         return xml(

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -11,7 +12,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 export type Credentials = NonNullable<STSClientConfig['credentials']>;
 
 /** The per-service endpoint variables the AWS SDKs and LocalStack users rely on. */
-const SERVICE_ENV: Record<'s3' | 's3control' | 'ec2' | 'rds' | 'sts', string> = {
+const SERVICE_ENV: Record<'s3' | 's3control' | 'ec2' | 'rds' | 'sts' | 'organizations', string> = {
+  organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
   s3: 'AWS_ENDPOINT_URL_S3',
   s3control: 'AWS_ENDPOINT_URL_S3_CONTROL',
   ec2: 'AWS_ENDPOINT_URL_EC2',
@@ -94,6 +96,12 @@ export class AwsClients {
   rds(region: string): RDSClient {
     const endpoint = endpointOverride('rds', this.options.env);
     return this.cached(`rds:${region}`, () => new RDSClient({ ...this.base(region), ...(endpoint ? { endpoint } : {}) }));
+  }
+
+  /** Organizations is a global service; its endpoint lives in us-east-1 (aws partition). */
+  organizations(region: string): OrganizationsClient {
+    const endpoint = endpointOverride('organizations', this.options.env);
+    return this.cached(`organizations:${region}`, () => new OrganizationsClient({ ...this.base(region), ...(endpoint ? { endpoint } : {}) }));
   }
 
   sts(region: string): STSClient {

@@ -39,6 +39,7 @@ import {
   type ListBucketsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
   CollectorRuntime,
@@ -73,6 +74,13 @@ export interface CollectAwsOptions extends RuntimeOptions {
   roleArns?: string[];
   /** With `roleArns`, also audit the account of the credentials themselves (default: only the roles). */
   includeOwnAccount?: boolean;
+  /**
+   * Audit every active account of the AWS Organization, listed with organizations:ListAccounts from
+   * its management or a delegated-administrator account (the credentials), by assuming `roleName` in
+   * each. Suspended and closed accounts are skipped with a note, `exclude` ones silently. An account
+   * whose role cannot be assumed is a scope that was not audited.
+   */
+  organization?: { roleName: string; exclude?: string[]; /** The expected organization id (`o-…`), checked against the listing. */ id?: string };
   externalId?: string;
   /** Regions to audit (default: every region enabled for the account). */
   regions?: string[];
@@ -113,7 +121,17 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
   });
   const resources: Resource[] = [];
   const base = options.credentials ?? (await defaultCredentials(options.profile));
-  const targets: Array<{ label: string; credentials: Credentials }> = (options.roleArns?.length ? [...(options.includeOwnAccount ? [undefined] : []), ...options.roleArns] : [undefined]).map((roleArn) => ({
+  const roleArns = [...(options.roleArns ?? [])];
+  if (options.organization) {
+    const members = await organizationAccounts(base, runtime, options, env);
+    for (const m of members) {
+      const arn = `arn:${m.partition}:iam::${m.id}:role/${options.organization.roleName}`;
+      if (!roleArns.includes(arn)) roleArns.push(arn);
+    }
+  }
+  // With organisation discovery, only the listed accounts are audited: a failed listing audits nothing.
+  const plain = options.organization ? [] : [undefined];
+  const targets: Array<{ label: string; credentials: Credentials }> = (roleArns.length ? [...(options.includeOwnAccount ? [undefined] : []), ...roleArns] : plain).map((roleArn) => ({
     label: roleArn ?? 'default credentials',
     credentials: roleArn ? assumeRole(base, roleArn, options.externalId, options.homeRegion ?? 'us-east-1', runtime.timeouts.response) : base,
   }));
@@ -129,6 +147,57 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
   );
   runtime.flushFailures();
   return { resources, notices: runtime.notices, scopes: runtime.scopes.statuses(), callCounts: runtime.callCounts };
+}
+
+const ORGANIZATION_SCOPE = 'AWS Organization';
+
+/**
+ * The active member accounts of the organization, minus `exclude`. A failed listing leaves the
+ * discovery scope not audited, with a fatal notice: the run is incomplete, never a pass.
+ */
+async function organizationAccounts(base: Credentials, runtime: CollectorRuntime, options: CollectAwsOptions, env: Record<string, string | undefined>): Promise<Array<{ id: string; partition: string }>> {
+  const clients = new AwsClients({ credentials: base, concurrency: runtime.concurrency, timeouts: runtime.timeouts, env });
+  const scope = runtime.scopes.add('discovery', ORGANIZATION_SCOPE);
+  const exclude = new Set(options.organization?.exclude ?? []);
+  try {
+    const listed: Account[] = [];
+    let token: string | undefined;
+    do {
+      const outcome = await runtime.call(awsCall('organizations:ListAccounts'), { scope, resourceId: 'organization', listing: true }, (abortSignal) =>
+        clients.organizations(options.homeRegion ?? 'us-east-1').send(new ListAccountsCommand({ ...(token ? { NextToken: token } : {}), ...(options.pageSize ? { MaxResults: Math.min(20, options.pageSize) } : {}) }), { abortSignal }),
+      );
+      if (outcome.status !== 'ok') {
+        const why = outcome.status === 'failed' ? failureReason(outcome.failure) : outcome.status;
+        runtime.scopes.notAudited(scope, `the accounts of the organization could not be listed (${why})`);
+        runtime.notice('error', `AWS: the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, { call: 'organizations:ListAccounts', permission: 'organizations:ListAccounts', fatal: true });
+        return [];
+      }
+      listed.push(...(outcome.value.Accounts ?? []));
+      token = outcome.value.NextToken;
+    } while (token);
+    const expected = options.organization?.id;
+    const actual = listed.map((a) => /:account\/(o-[a-z0-9]+)\//.exec(a.Arn ?? '')?.[1]).find((o) => o !== undefined);
+    if (expected && actual && actual !== expected) {
+      runtime.scopes.notAudited(scope, `the credentials list organization ${actual}, not ${expected}`);
+      runtime.notice('error', `AWS: the credentials list the accounts of organization ${actual}, not ${expected}; nothing was audited`, { call: 'organizations:ListAccounts', fatal: true });
+      return [];
+    }
+    const members: Array<{ id: string; partition: string }> = [];
+    for (const a of listed) {
+      if (!a.Id || exclude.has(a.Id)) continue;
+      // `State` supersedes the deprecated `Status`; only an ACTIVE account can be audited.
+      const state = a.State ?? a.Status;
+      if (state !== 'ACTIVE') {
+        runtime.notice('note', `AWS: account ${a.Id}${a.Name ? ` (${a.Name})` : ''} is ${state ?? 'in an unknown state'}; skipped`, { account: a.Id });
+        continue;
+      }
+      members.push({ id: a.Id, partition: /^arn:([^:]+):/.exec(a.Arn ?? '')?.[1] ?? 'aws' });
+    }
+    if (members.length === 0) runtime.notice('warning', 'AWS: the organization has no active account to audit');
+    return members;
+  } finally {
+    clients.destroy();
+  }
 }
 
 async function defaultCredentials(profile: string | undefined): Promise<Credentials> {

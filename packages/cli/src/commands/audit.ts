@@ -50,7 +50,11 @@ AWS (credentials from the default chain: environment, profile, SSO, instance rol
       --role-arn ARN        Assume this role (repeatable: one audit per role)
       --external-id ID      External id for the assumed roles
       --accounts LIST       Account ids to audit by assuming --role-name in each
-      --role-name NAME      Role to assume in each of --accounts
+      --role-name NAME      Role to assume in each of --accounts (or of the organization)
+      --organization O-ID   Every active account of this AWS Organization (o-…), listed from its
+                            management or a delegated-administrator account, by assuming
+                            --role-name in each; suspended and closed accounts are skipped
+      --exclude-accounts L  Accounts of the organization not to audit
       Endpoints: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured (LocalStack);
       S3 then uses path-style requests.
 
@@ -121,6 +125,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     regions: { type: 'string', multiple: true },
     projects: { type: 'string', multiple: true },
     organization: { type: 'string' },
+    'exclude-accounts': { type: 'string', multiple: true },
     subscriptions: { type: 'string', multiple: true },
     'azure-containers': { type: 'string' },
     profile: { type: 'string' },
@@ -235,8 +240,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
 function refuseIdleFlags(values: Record<string, unknown>, providers: string[]): void {
   const given = (name: string): boolean => values[name] !== undefined && values[name] !== false;
   const byProvider: Record<string, string[]> = {
-    aws: ['regions', 'profile', 'role-arn', 'external-id', 'accounts', 'role-name'],
-    gcp: ['projects', 'organization'],
+    aws: ['regions', 'profile', 'role-arn', 'external-id', 'accounts', 'role-name', 'exclude-accounts'],
+    gcp: ['projects'],
     azure: ['subscriptions', 'azure-containers'],
     '*': ['concurrency', 'timeout', 'connect-timeout', 'max-attempts', 'deadline', 'max-rps'],
   };
@@ -246,8 +251,14 @@ function refuseIdleFlags(values: Record<string, unknown>, providers: string[]): 
       if (given(flag) && !applies) throw new UsageError(`--${flag} applies only to ${provider === '*' ? 'live audits (--provider)' : `--provider ${provider}`}; it would do nothing here`);
     }
   }
-  if (given('role-name') && !given('accounts')) throw new UsageError('--role-name goes with --accounts (the accounts to assume it in)');
-  if (given('external-id') && !given('role-arn') && !given('accounts')) throw new UsageError('--external-id goes with --role-arn or --accounts');
+  if (given('organization')) {
+    const org = String(values.organization);
+    const target = /^o-/.test(org) ? 'aws' : 'gcp';
+    if (!providers.includes(target)) throw new UsageError(`--organization ${org} is ${target === 'aws' ? 'an AWS Organization' : 'a GCP organization'}; it applies only to --provider ${target}`);
+  }
+  if (given('exclude-accounts') && !/^o-/.test(String(values.organization ?? ''))) throw new UsageError('--exclude-accounts goes with an AWS --organization o-…');
+  if (given('role-name') && !given('accounts') && !/^o-/.test(String(values.organization ?? ''))) throw new UsageError('--role-name goes with --accounts or an AWS --organization (the accounts to assume it in)');
+  if (given('external-id') && !given('role-arn') && !given('accounts') && !/^o-/.test(String(values.organization ?? ''))) throw new UsageError('--external-id goes with --role-arn or --accounts');
 }
 
 /** The shared runtime's options from the command line; every value checked. */
