@@ -182,7 +182,7 @@ describe('calls follow the enabled rules', () => {
 
   it('generates a least-privilege policy from the same table', () => {
     const policy = awsPermissionPolicy({ 'storage-bucket': new Set(['versioning']) });
-    expect(policy.Statement[0]!.Action).toEqual(['ec2:DescribeRegions', 's3:GetBucketTagging', 's3:GetBucketVersioning', 's3:ListAllMyBuckets', 'sts:GetCallerIdentity']);
+    expect(policy.Statement[0]!.Action).toEqual(['ec2:DescribeRegions', 'organizations:ListAccounts', 's3:GetBucketTagging', 's3:GetBucketVersioning', 's3:ListAllMyBuckets', 'sts:GetCallerIdentity']);
     expect(awsPermissionPolicy({ 'storage-bucket': new Set(['publicRead']) }).Statement[0]!.Action).toContain('s3:GetBucketPolicyStatus');
   });
 
