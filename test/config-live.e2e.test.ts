@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
+import { fakeAwsEnv } from './helpers/aws-env.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
@@ -13,15 +14,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   server = await startFakeAws(loadFakeAwsEstate(estateDir));
-  env = {
-    AWS_ENDPOINT_URL: server.endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  env = fakeAwsEnv(server.endpoint);
 });
 afterAll(() => server.close());
 

@@ -5,20 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFakeAwsEstate, startFakeAws, startFaultProxy, type FakeAwsServer } from '@leakproof/testkit';
 import { runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
+import { fakeAwsEnv } from './helpers/aws-env.js';
 
 // Every row of the README's exit-code table, produced by the built CLI.
 
 const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
 let server: FakeAwsServer;
-const awsEnv = (endpoint: string): Record<string, string> => ({
-  AWS_ENDPOINT_URL: endpoint,
-  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  AWS_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/nonexistent',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-  AWS_EC2_METADATA_DISABLED: 'true',
-});
 
 beforeAll(async () => {
   server = await startFakeAws(loadFakeAwsEstate(estateDir));
@@ -54,7 +46,7 @@ describe('exit codes', () => {
     const proxy = await startFaultProxy(server.endpoint, []);
     try {
       const dir = tempDir();
-      const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1', '-o', 'ok.json', '-o', '/proc/leakproof/report.sarif'], { cwd: dir, env: awsEnv(proxy.endpoint) });
+      const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1', '-o', 'ok.json', '-o', '/proc/leakproof/report.sarif'], { cwd: dir, env: fakeAwsEnv(proxy.endpoint) });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^leakproof: \/proc\/leakproof\/report.sarif: cannot write the report there \([A-Z]+\)\n$/);
       expect(proxy.requests).toEqual([]);
@@ -109,7 +101,7 @@ describe('a baseline never closes what was not re-checked', () => {
   let dir: string;
   beforeAll(async () => {
     dir = tempDir();
-    const full = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1,us-east-1', '--fail-on', 'none', '--allow-incomplete', '-o', 'baseline.sarif'], { cwd: dir, env: awsEnv(server.endpoint) });
+    const full = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1,us-east-1', '--fail-on', 'none', '--allow-incomplete', '-o', 'baseline.sarif'], { cwd: dir, env: fakeAwsEnv(server.endpoint) });
     expect(full.code).toBe(0);
   });
 
@@ -122,7 +114,7 @@ describe('a baseline never closes what was not re-checked', () => {
   it('keeps failures open when the calls that judge them were denied, and --only-new does not pass', async () => {
     const proxy = await startFaultProxy(server.endpoint, [{ match: /^GET \/[^?]+\?(acl|policy|policyStatus)=?(&|$)/, fault: { kind: 'status', status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } }]);
     try {
-      const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1,us-east-1', '--baseline', 'baseline.sarif', '--only-new', '-o', 'denied.sarif', '-o', 'denied.json'], { cwd: dir, env: awsEnv(proxy.endpoint) });
+      const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1,us-east-1', '--baseline', 'baseline.sarif', '--only-new', '-o', 'denied.sarif', '-o', 'denied.json'], { cwd: dir, env: fakeAwsEnv(proxy.endpoint) });
       expect(proxy.faulted).toBeGreaterThan(0);
       expect(r.code).toBe(4);
       const { sarif, absent, notRechecked } = fixedAndOpen('denied.sarif');
@@ -140,7 +132,7 @@ describe('a baseline never closes what was not re-checked', () => {
   it('keeps failures open when throttling outlasted the deadline', async () => {
     const proxy = await startFaultProxy(server.endpoint, [{ match: /^GET \/[^?]+\?/, fault: { kind: 'status', status: 503, body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' } }]);
     try {
-      const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1,us-east-1', '--deadline', '3s', '--baseline', 'baseline.sarif', '--only-new', '-o', 'throttled.sarif'], { cwd: dir, env: awsEnv(proxy.endpoint) });
+      const r = await runCli(['audit', '--provider', 'aws', '--regions', 'eu-west-1,us-east-1', '--deadline', '3s', '--baseline', 'baseline.sarif', '--only-new', '-o', 'throttled.sarif'], { cwd: dir, env: fakeAwsEnv(proxy.endpoint) });
       expect(r.code).toBe(4);
       const { absent, notRechecked } = fixedAndOpen('throttled.sarif');
       expect(notRechecked.length).toBeGreaterThan(0);

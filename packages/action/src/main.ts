@@ -58,12 +58,14 @@ export const ANNOTATIONS_PER_LEVEL = 10;
 type AnnotationLevel = 'error' | 'warning' | 'notice';
 const LEVEL_OF: Record<Severity, AnnotationLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
 
+/** New in this run: there is no baseline, or the baseline did not have it. */
+const isNew = (f: FailFinding): boolean => f.baselineState === undefined || f.baselineState === 'new';
+
 /**
  * The failures to annotate: new ones before the rest, the most severe first, at most ten of each
  * level; with `only-new`, only new ones. Returns them with the number left out.
  */
 export function annotationsFor(result: AuditResult, onlyNew: boolean): { chosen: FailFinding[]; left: number } {
-  const isNew = (f: FailFinding) => f.baselineState === undefined || f.baselineState === 'new';
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
     .sort((a, b) => Number(isNew(b)) - Number(isNew(a)) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
@@ -124,7 +126,7 @@ export async function run(): Promise<void> {
     const verdict = result.verdict!;
     core.setOutput('sarif-path', sarifPath);
     core.setOutput('findings', String(failures.length));
-    core.setOutput('new-findings', String(failures.filter((f) => f.baselineState === undefined || f.baselineState === 'new').length));
+    core.setOutput('new-findings', String(failures.filter(isNew).length));
     core.setOutput('verdict', verdict.verdict);
 
     // A baseline run (the base branch of a pull request) is judged but shown to nobody.

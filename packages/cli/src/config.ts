@@ -76,7 +76,6 @@ export function providerOptions(values: Record<string, unknown>, config: Leakpro
   const externalId = str('external-id') ?? aws?.externalId;
   if (externalId) options.externalId = externalId;
   const roleName = str('role-name');
-  if (roleName) options.roleName = roleName;
   if (values.projects !== undefined) options.projects = strs('projects');
   else if (gcp?.projects) {
     options.projects = gcp.projects;
@@ -87,13 +86,14 @@ export function providerOptions(values: Record<string, unknown>, config: Leakpro
   const awsOrgFlag = flagOrg !== undefined && /^o-/.test(flagOrg) ? flagOrg : undefined;
   const gcpOrg = (awsOrgFlag === undefined ? flagOrg : undefined) ?? gcp?.organization;
   if (gcpOrg) options.organization = gcpOrg;
+  // The role name goes to --accounts, or to the organization's accounts.
+  if (roleName && awsOrgFlag === undefined) options.roleName = roleName;
   const excluded = strs('exclude-accounts');
   if (awsOrgFlag !== undefined) {
     if (!/^o-[a-z0-9]{10,32}$/.test(awsOrgFlag)) throw new UsageError(`--organization: "${awsOrgFlag}" is not an AWS Organization id (o- and 10 to 32 lower-case letters or digits)`);
     const orgRole = roleName ?? aws?.organization?.roleName;
     if (!orgRole) throw new UsageError('--organization o-… needs --role-name (the role to assume in each account)');
     options.awsOrganization = { id: awsOrgFlag, roleName: orgRole, exclude: excluded.length ? excluded : (aws?.organization?.exclude ?? []) };
-    delete options.roleName;
   } else if (aws?.organization && values['role-arn'] === undefined && values.accounts === undefined) {
     options.awsOrganization = { ...aws.organization, ...(roleName ? { roleName } : {}), ...(excluded.length ? { exclude: excluded } : {}) };
   } else if (excluded.length) throw new UsageError('--exclude-accounts goes with an AWS --organization');

@@ -222,7 +222,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     if (report.file === undefined) for (const chunk of render(report.format, result, io, true, category)) io.stdout.write(chunk);
     else write(report.file, () => render(report.format, result, io, false, category));
   }
-  if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, values.category)) io.stdout.write(chunk);
+  if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, category)) io.stdout.write(chunk);
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
@@ -251,14 +251,15 @@ function refuseIdleFlags(values: Record<string, unknown>, providers: string[]): 
       if (given(flag) && !applies) throw new UsageError(`--${flag} applies only to ${provider === '*' ? 'live audits (--provider)' : `--provider ${provider}`}; it would do nothing here`);
     }
   }
+  // --organization names an AWS Organization (o-…) or a GCP organization (digits).
+  const awsOrganization = given('organization') && /^o-/.test(String(values.organization));
   if (given('organization')) {
-    const org = String(values.organization);
-    const target = /^o-/.test(org) ? 'aws' : 'gcp';
-    if (!providers.includes(target)) throw new UsageError(`--organization ${org} is ${target === 'aws' ? 'an AWS Organization' : 'a GCP organization'}; it applies only to --provider ${target}`);
+    const target = awsOrganization ? 'aws' : 'gcp';
+    if (!providers.includes(target)) throw new UsageError(`--organization ${String(values.organization)} is ${awsOrganization ? 'an AWS Organization' : 'a GCP organization'}; it applies only to --provider ${target}`);
   }
-  if (given('exclude-accounts') && !/^o-/.test(String(values.organization ?? ''))) throw new UsageError('--exclude-accounts goes with an AWS --organization o-…');
-  if (given('role-name') && !given('accounts') && !/^o-/.test(String(values.organization ?? ''))) throw new UsageError('--role-name goes with --accounts or an AWS --organization (the accounts to assume it in)');
-  if (given('external-id') && !given('role-arn') && !given('accounts') && !/^o-/.test(String(values.organization ?? ''))) throw new UsageError('--external-id goes with --role-arn or --accounts');
+  if (given('exclude-accounts') && !awsOrganization) throw new UsageError('--exclude-accounts goes with an AWS --organization o-…');
+  if (given('role-name') && !given('accounts') && !awsOrganization) throw new UsageError('--role-name goes with --accounts or an AWS --organization (the accounts to assume it in)');
+  if (given('external-id') && !given('role-arn') && !given('accounts') && !awsOrganization) throw new UsageError('--external-id goes with --role-arn or --accounts');
 }
 
 /** The shared runtime's options from the command line; every value checked. */
