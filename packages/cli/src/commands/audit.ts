@@ -8,10 +8,10 @@ import {
   jsonChunks,
   didYouMean,
   shouldUseColor,
-  toConsoleTable,
+  consoleChunks,
   toJsonReportStream,
-  toMarkdown,
-  toSarif,
+  markdownChunks,
+  toSarifStream,
   verdictLines,
   type AuditResult,
   type Logger,
@@ -366,19 +366,17 @@ function planReports(options: Array<{ name: string; value: string }>): PlannedRe
 function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolean, category: string | undefined): Iterable<string> {
   switch (format) {
     case 'console':
-      return [
-        toConsoleTable(result, {
-          color: toStdout && shouldUseColor(io.stdout, io.env),
-          ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
-        }),
-      ];
+      return consoleChunks(result, {
+        color: toStdout && shouldUseColor(io.stdout, io.env),
+        ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
+      });
     case 'sarif':
       // Indented for reading when small; compact when large, where indentation would double the size.
-      return withNewline(jsonChunks(toSarif(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), result.summary.fail > 5000 ? 0 : 2));
+      return withNewline(jsonChunks(toSarifStream(result, { toolVersion: toolVersion(), ...(category ? { category } : {}) }), result.summary.fail > 5000 ? 0 : 2));
     case 'json':
       return withNewline(jsonChunks(toJsonReportStream(result, toolVersion()), result.findings.length > 20_000 ? 0 : 2));
     case 'markdown':
-      return [toMarkdown(result)];
+      return markdownChunks(result);
   }
 }
 

@@ -1,6 +1,7 @@
 import { resourceLabel, severityRank } from '../model.js';
 import type { AuditVerdict } from '../audit-verdict.js';
 import type { AuditResult, FailFinding } from '../engine.js';
+import { joinLines } from './lines.js';
 
 export interface ConsoleOptions {
   color: boolean;
@@ -25,41 +26,57 @@ const SEVERITY_STYLE: Record<string, Style> = { critical: 'magenta', high: 'red'
 
 /** A table of failures, most severe first, then a one-line summary. */
 export function toConsoleTable(result: AuditResult, options: ConsoleOptions): string {
+  return [...consoleLines(result, options)].join('\n') + '\n';
+}
+
+/** The console report in pieces of text, made while written: `toConsoleTable` without holding it whole. */
+export function consoleChunks(result: AuditResult, options: ConsoleOptions): Iterable<string> {
+  return appendNewline(joinLines(consoleLines(result, options)));
+}
+
+function* appendNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
+
+function* consoleLines(result: AuditResult, options: ConsoleOptions): Generator<string> {
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail')
     .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || resourceLabel(a.resource).localeCompare(resourceLabel(b.resource)));
-  const lines: string[] = [];
   if (failures.length > 0) {
-    const rows = failures.map((f) => [f.waiver ? 'waived' : f.rule.severity, f.rule.id, `${f.resource.provider}:${resourceLabel(f.resource)}`, f.message]);
+    // Widths in a first pass and rows in a second, so no row is held: a large estate has many.
     // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
     let ruleWidth = 0;
     let resourceWidth = 0;
-    for (const r of rows) {
-      ruleWidth = Math.max(ruleWidth, r[1]!.length);
-      resourceWidth = Math.max(resourceWidth, r[2]!.length);
+    for (const f of failures) {
+      ruleWidth = Math.max(ruleWidth, f.rule.id.length);
+      resourceWidth = Math.max(resourceWidth, resourceCell(f).length);
     }
-    const widths = [8, ruleWidth, Math.min(48, resourceWidth)];
+    const widths = [8, ruleWidth, Math.min(48, resourceWidth)] as const;
     const head = ['SEVERITY', 'RULE', 'RESOURCE', 'FINDING'];
-    lines.push(paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i]!) : h)).join('  ')));
-    for (const [i, row] of rows.entries()) {
-      const f = failures[i]!;
-      const sev = row[0]!.padEnd(widths[0]!);
-      const used = widths[0]! + widths[1]! + widths[2]! + 6;
-      const message = truncate(row[3]!, Math.max(30, width - used));
-      lines.push(
-        [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.rule.severity] ?? 'dim', sev), row[1]!.padEnd(widths[1]!), truncate(row[2]!, widths[2]!).padEnd(widths[2]!), message].join('  '),
-      );
+    yield paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i as 0 | 1 | 2]) : h)).join('  '));
+    const used = widths[0] + widths[1] + widths[2] + 6;
+    for (const f of failures) {
+      const sev = (f.waiver ? 'waived' : f.rule.severity).padEnd(widths[0]);
+      const message = truncate(f.message, Math.max(30, width - used));
+      yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.rule.severity] ?? 'dim', sev), f.rule.id.padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
     }
-    lines.push('');
+    yield '';
   }
   const s = result.summary;
   const summary = `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived`;
-  lines.push(s.fail > 0 ? paint('red', summary) : paint('green', summary));
-  for (const n of result.notices) lines.push(paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`));
-  if (result.verdict) lines.push(...verdictLines(result.verdict).map((l, i) => (i === 0 ? paint(result.verdict!.verdict === 'pass' && !result.verdict!.incompleteAccepted ? 'green' : result.verdict!.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l)));
-  return lines.join('\n') + '\n';
+  yield s.fail > 0 ? paint('red', summary) : paint('green', summary);
+  for (const n of result.notices) yield paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`);
+  if (result.verdict) {
+    const v = result.verdict;
+    yield* verdictLines(v).map((l, i) => (i === 0 ? paint(v.verdict === 'pass' && !v.incompleteAccepted ? 'green' : v.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l));
+  }
+}
+
+function resourceCell(f: FailFinding): string {
+  return `${f.resource.provider}:${resourceLabel(f.resource)}`;
 }
 
 function truncate(text: string, max: number): string {

@@ -2,6 +2,7 @@ import { SEVERITIES, resourceLabel, severityRank, type Resource } from '../model
 import type { AuditResult, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
 import { verdictLines } from './console.js';
+import { joinLines } from './lines.js';
 import { anchorOf } from './sarif.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -17,8 +18,18 @@ export interface MarkdownOptions {
 
 /** A compliance summary per framework control, then every failure with its evidence. */
 export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): string {
+  return [...markdownLines(result, options)].join('\n');
+}
+
+/** The Markdown report in pieces of text, made while written: `toMarkdown` without holding it whole. */
+export function markdownChunks(result: AuditResult, options: MarkdownOptions = {}): Iterable<string> {
+  return joinLines(markdownLines(result, options));
+}
+
+function* markdownLines(result: AuditResult, options: MarkdownOptions): Generator<string> {
   const s = result.summary;
   const maxListed = options.maxListed ?? 10;
+  // Lines are yielded in batches; only the failures section, which grows with the estate, line by line.
   const out: string[] = [];
   out.push(`# ${options.title ?? 'leakproof audit'}`, '');
   out.push(...verdictMarkdown(result));
@@ -40,9 +51,10 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
     .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
   out.push('## Failures', '');
   if (failures.length === 0) out.push('None.', '');
+  yield* out.splice(0);
   for (const f of failures) {
-    out.push(`- **${f.rule.severity.toUpperCase()}** \`${f.rule.id}\` on ${named(f.resource)}${f.baselineState === 'new' ? ' (new)' : ''}: ${f.message}`);
-    for (const e of f.evidence) out.push(`  - ${e}`);
+    yield `- **${f.rule.severity.toUpperCase()}** \`${f.rule.id}\` on ${named(f.resource)}${f.baselineState === 'new' ? ' (new)' : ''}: ${f.message}`;
+    for (const e of f.evidence) yield `  - ${e}`;
   }
   if (failures.length) out.push('');
   const unverified = result.baselineUnverified ?? [];
@@ -62,7 +74,7 @@ export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): 
     for (const n of result.notices) out.push(`- ${n.level}: ${n.message}`);
     out.push('');
   }
-  return out.join('\n');
+  yield* out;
 }
 
 /** The verdict as the first lines of a Markdown report: the verdict, then why it is incomplete. */

@@ -73,25 +73,45 @@ export function anchorOf(
   return { uri: finding.rule.origin.file, line: finding.rule.origin.line };
 }
 
+/** The SARIF log of an audit: one run, one result per failure, notifications for what was not audited. */
 export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
+  const log = toSarifStream(result, options);
+  const [run] = log.runs;
+  return { ...log, runs: [{ ...run!, results: [...run!.results] }] };
+}
+
+/** A SARIF log whose run's `results` is made one result at a time as it is read (see `jsonChunks`). */
+export type SarifLogStream = Omit<SarifLog, 'runs'> & { runs: Array<Omit<SarifLog['runs'][number], 'results'> & { results: Iterable<SarifResult> }> };
+
+/**
+ * The same log as `toSarif`, with the results as an iterable made while it is written: a large
+ * estate's results never exist all at once. Each iteration makes them afresh.
+ */
+export function toSarifStream(result: AuditResult, options: SarifOptions): SarifLogStream {
   const ruleIndex = new Map<string, number>();
   const rules = result.rules.map((rule, i) => {
     ruleIndex.set(rule.id, i);
     return sarifRule(rule);
   });
-  const results: SarifResult[] = [];
   const notEvaluated = new Map<string, NotEvaluatedFinding[]>();
   for (const f of result.findings) {
-    if (f.status === 'fail') results.push(sarifResult(f, ruleIndex.get(f.rule.id) ?? -1, result.anchors));
-    else if (f.status === 'not-evaluated') {
-      const list = notEvaluated.get(f.rule.id);
-      if (list) list.push(f);
-      else notEvaluated.set(f.rule.id, [f]);
-    }
+    if (f.status !== 'not-evaluated') continue;
+    const list = notEvaluated.get(f.rule.id);
+    if (list) list.push(f);
+    else notEvaluated.set(f.rule.id, [f]);
   }
+  const results = function* (): Generator<SarifResult> {
+    for (const f of result.findings) if (f.status === 'fail') yield sarifResult(f, ruleIndex.get(f.rule.id) ?? -1, result.anchors);
+    yield* baselineResults(result, ruleIndex);
+  };
+  return sarifLog(result, options, rules, ruleIndex, notEvaluated, { [Symbol.iterator]: results });
+}
+
+/** Results for baseline failures: those that no longer fail, then those this run could not re-check. */
+function* baselineResults(result: AuditResult, ruleIndex: Map<string, number>): Generator<SarifResult> {
   // Baseline failures that no longer fail: kind "pass", so that consumers close rather than open them.
   for (const e of result.baselineAbsent ?? []) {
-    results.push({
+    yield {
       ruleId: e.ruleId,
       ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
       kind: 'pass',
@@ -105,11 +125,11 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
         },
       ],
       partialFingerprints: fingerprints(e.fingerprint),
-    });
+    };
   }
   // Baseline failures this run could not re-check stay open, said so, at their old level.
   for (const e of result.baselineUnverified ?? []) {
-    results.push({
+    yield {
       ruleId: e.ruleId,
       ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
       kind: 'fail',
@@ -123,8 +143,18 @@ export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
         },
       ],
       partialFingerprints: fingerprints(e.fingerprint),
-    });
+    };
   }
+}
+
+function sarifLog(
+  result: AuditResult,
+  options: SarifOptions,
+  rules: Array<Record<string, unknown>>,
+  ruleIndex: Map<string, number>,
+  notEvaluated: Map<string, NotEvaluatedFinding[]>,
+  results: Iterable<SarifResult>,
+): SarifLogStream {
   const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
     level: n.level,
     message: { text: endSentence(n.message) },
