@@ -97,8 +97,12 @@ describe('leakproof audit --provider aws', () => {
       expect(r.code).toBe(4);
       expect(JSON.parse(r.stdout).verdict).toMatchObject({ verdict: 'incomplete' });
       expect(r.stderr).toMatch(/^leakproof: Verdict: INCOMPLETE/);
-      expect(r.stderr).toMatch(/\nleakproof: incomplete: AWS \(default credentials\): cannot identify the account, so nothing was collected: sts:GetCallerIdentity failed \(InvalidClientTokenId\)/);
-      expect(JSON.parse(r.stdout).notices[0]).toMatchObject({ fatal: true, call: 'sts:GetCallerIdentity' });
+      expect(r.stderr).toMatch(/\nleakproof: incomplete: aws account default credentials was not audited: cannot identify the account \(default credentials\), so nothing was collected: sts:GetCallerIdentity failed \(InvalidClientTokenId\)/);
+      expect(JSON.parse(r.stdout).notices).toEqual([expect.objectContaining({ fatal: true, call: 'sts:GetCallerIdentity' })]);
+      // On the console the error is told once, as the reason the verdict is incomplete.
+      const shown = await runCli(['audit', '--provider', 'aws'], { env: { ...env, AWS_ENDPOINT_URL: broken.endpoint } });
+      expect(shown.code).toBe(4);
+      expect((shown.stdout + shown.stderr).match(/InvalidClientTokenId/g)).toHaveLength(1);
     } finally {
       await broken.close();
     }

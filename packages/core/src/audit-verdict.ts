@@ -51,9 +51,10 @@ export function auditVerdict(result: AuditResult, options: VerdictOptions): Audi
 /** Every reason the audit is not complete, most important first, each one line. */
 export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'): string[] {
   const reasons: string[] = [];
-  for (const n of result.notices) if (n.fatal) reasons.push(n.message);
-  for (const s of result.scopes ?? []) {
-    if (s.status === 'audited') continue;
+  const short = (result.scopes ?? []).filter((s) => s.status !== 'audited');
+  // A fatal notice that is already a scope's reason is told once, with its scope.
+  for (const n of result.notices) if (n.fatal && !short.some((s) => s.reasons.includes(n.message))) reasons.push(n.message);
+  for (const s of short) {
     const what = `${s.provider} ${s.kind} ${s.id}`;
     const why = s.reasons.length ? `: ${s.reasons.slice(0, 2).join('; ')}${s.reasons.length > 2 ? ` (and ${s.reasons.length - 2} more)` : ''}` : '';
     reasons.push(`${what} was ${s.status === 'partial' ? 'only partly audited' : 'not audited'}${why}`);

@@ -168,8 +168,7 @@ async function organizationAccounts(base: Credentials, runtime: CollectorRuntime
       );
       if (outcome.status !== 'ok') {
         const why = outcome.status === 'failed' ? failureReason(outcome.failure) : outcome.status;
-        runtime.scopes.notAudited(scope, `the accounts of the organization could not be listed (${why})`);
-        runtime.notice('error', `AWS: the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, { call: 'organizations:ListAccounts', permission: 'organizations:ListAccounts', fatal: true });
+        runtime.scopeNotAudited(scope, `the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, { call: 'organizations:ListAccounts', permission: 'organizations:ListAccounts' });
         return [];
       }
       listed.push(...(outcome.value.Accounts ?? []));
@@ -178,8 +177,7 @@ async function organizationAccounts(base: Credentials, runtime: CollectorRuntime
     const expected = options.organization?.id;
     const actual = listed.map((a) => /:account\/(o-[a-z0-9]+)\//.exec(a.Arn ?? '')?.[1]).find((o) => o !== undefined);
     if (expected && actual && actual !== expected) {
-      runtime.scopes.notAudited(scope, `the credentials list organization ${actual}, not ${expected}`);
-      runtime.notice('error', `AWS: the credentials list the accounts of organization ${actual}, not ${expected}; nothing was audited`, { call: 'organizations:ListAccounts', fatal: true });
+      runtime.scopeNotAudited(scope, `the credentials list the accounts of organization ${actual}, not ${expected}; nothing was audited`, { call: 'organizations:ListAccounts' });
       return [];
     }
     const members: Array<{ id: string; partition: string }> = [];
@@ -286,8 +284,7 @@ class AccountCollector {
     const identity = await this.call('sts:GetCallerIdentity', pending, 'account', (abortSignal) => this.clients.sts(this.home).send(new GetCallerIdentityCommand({}), { abortSignal }));
     if (identity.status !== 'ok' || !identity.value.Account) {
       const why = identity.status === 'failed' ? failureReason(identity.failure) : 'no account id returned';
-      this.runtime.scopes.notAudited(pending, `cannot identify the account: ${why}`);
-      this.notice('error', `AWS (${label}): cannot identify the account, so nothing was collected: ${why}`, { call: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity', fatal: true });
+      this.runtime.scopeNotAudited(pending, `cannot identify the account (${label}), so nothing was collected: ${why}`, { call: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity' });
       return;
     }
     this.account = identity.value.Account;

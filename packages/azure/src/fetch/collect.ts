@@ -143,8 +143,7 @@ class AzureCollector {
       });
       if (listed.status !== 'ok') {
         const why = listed.status === 'failed' ? failureReason(listed.failure) : 'skipped';
-        this.runtime.scopes.notAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions could not be listed (${why})`);
-        this.runtime.notice('error', `no subscriptions were given and they could not be listed (${why}); pass --subscriptions`, { call: 'subscriptions.list', permission: 'Microsoft.Resources/subscriptions/read', fatal: true });
+        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions could not be listed (${why}); pass --subscriptions`, { call: 'subscriptions.list', permission: 'Microsoft.Resources/subscriptions/read' });
         return this.finish();
       }
       subscriptions = listed.value;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveBucket } from './rate.js';
+import { failureReason } from '../outcome.js';
 import { CollectorRuntime, retryAfterMs, type CollectorRuntimeConfig, type DescribedError, type RuntimeCall } from './runtime.js';
 
 const call: RuntimeCall = { id: 'svc:GetThing', permission: 'svc:GetThing', service: 'svc', feeds: { 'storage-bucket': ['publicRead'] }, notConfigured: ['NoSuchThing'] };
@@ -132,6 +133,18 @@ describe('the collector runtime', () => {
       expect.objectContaining({ level: 'warning', call: 'svc:GetThing', permission: 'svc:GetThing', account: '111122223333', facts: ['publicRead'], message: expect.stringMatching(/affected 2 resources: b1, b2\. Rules that need publicRead are not evaluated there$/) }),
     ]);
     expect(rt.scopes.statuses()).toEqual([expect.objectContaining({ id: '111122223333/eu-west-1', status: 'partial', reasons: [expect.stringMatching(/^svc:GetThing was denied/)] })]);
+  });
+
+  it('tells a scope that could not be audited once: one fatal notice and the scope reason, with no grouped notice repeating the failure', async () => {
+    const { rt } = runtime();
+    const discovery = rt.scopes.add('discovery', 'every visible thing');
+    const outcome = await rt.call(call, { scope: discovery, resourceId: 'listing', listing: true }, failing(new FakeError('AccessDenied', 403)).run);
+    if (outcome.status !== 'failed') throw new Error('expected the listing to fail');
+    const message = `the things could not be listed (${failureReason(outcome.failure)}); pass --things`;
+    rt.scopeNotAudited(discovery, message, { call: call.id, permission: call.permission });
+    rt.flushFailures();
+    expect(rt.notices).toEqual([expect.objectContaining({ level: 'error', fatal: true, call: 'svc:GetThing', message })]);
+    expect(rt.scopes.statuses().find((s) => s.id === discovery)).toMatchObject({ status: 'not-audited', reasons: [message] });
   });
 
   it('marks a scope whose own listing is "not found" as not audited, but not for a resource that vanished', async () => {

@@ -136,7 +136,9 @@ export class CollectorRuntime {
   private readonly limit: LimitFunction;
   private readonly budget: RateBudget;
   private readonly endsAt: number;
-  private readonly failures = new Map<string, { failure: CallFailure; api?: string; account?: string; resources: string[]; count: number; facts: Set<string> }>();
+  private readonly failures = new Map<string, { failure: CallFailure; api?: string; account?: string; scope: string; resources: string[]; count: number; facts: Set<string> }>();
+  /** `call|scope` pairs whose failure already has a notice of its own (see `scopeNotAudited`). */
+  private readonly explained = new Set<string>();
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -271,7 +273,7 @@ export class CollectorRuntime {
     const key = `${failure.call}|${failure.code}|${account ?? ''}`;
     let entry = this.failures.get(key);
     if (!entry) {
-      entry = { failure, ...(call.api ? { api: call.api } : {}), ...(account ? { account } : {}), resources: [], count: 0, facts: new Set<string>() };
+      entry = { failure, ...(call.api ? { api: call.api } : {}), ...(account ? { account } : {}), scope: target.scope, resources: [], count: 0, facts: new Set<string>() };
       this.failures.set(key, entry);
     }
     entry.count++;
@@ -286,11 +288,23 @@ export class CollectorRuntime {
   }
 
   /**
+   * A scope that could not be audited at all (its listing or its identity failed): its status says so
+   * with `message` as the reason, and one fatal error notice carries the call and the permission. The grouped
+   * notice of `flushFailures` does not repeat that call's failure in that scope: an error is told once.
+   */
+  scopeNotAudited(scope: string, message: string, extra: Pick<CollectionNotice, 'call' | 'permission'> & Partial<CollectionNotice> = {}): void {
+    this.scopes.notAudited(scope, message);
+    this.notice('error', message, { ...extra, fatal: true });
+    if (extra.call) this.explained.add(`${extra.call}|${scope}`);
+  }
+
+  /**
    * One notice per failing call, error code and account, naming the permission, the resources affected
    * and the facts made unknown. Call once, when collection ends; failures recorded later start afresh.
    */
   flushFailures(): void {
-    for (const { failure, api, account, resources, count, facts } of this.failures.values()) {
+    for (const { failure, api, account, scope, resources, count, facts } of this.failures.values()) {
+      if (this.explained.has(`${failure.call}|${scope}`)) continue;
       const listed = resources.slice(0, 10).join(', ') + (count > 10 ? ` and ${count - 10} more` : '');
       if (failure.category === 'service-disabled') {
         // A switched-off API can hold nothing: a note, not a gap in the audit.

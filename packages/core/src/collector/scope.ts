@@ -54,7 +54,9 @@ export class ScopeTracker {
     const scope = this.scopes.get(id);
     if (!scope) return;
     scope.notAudited ??= reason;
-    if (!scope.reasons.includes(reason)) scope.reasons.unshift(reason);
+    // A reason that the new one already says (the failure it explains) is not kept twice.
+    scope.reasons = scope.reasons.filter((r) => r !== reason && !reason.includes(r));
+    scope.reasons.unshift(reason);
   }
 
   /** The status of one scope, if declared. */

@@ -68,7 +68,9 @@ function* consoleLines(result: AuditResult, options: ConsoleOptions): Generator<
   const s = result.summary;
   const summary = `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived`;
   yield s.fail > 0 ? paint('red', summary) : paint('green', summary);
-  for (const n of result.notices) yield paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`);
+  // A notice that the verdict gives as a reason for incompleteness is printed there, once.
+  const reasons = result.verdict?.incomplete ?? [];
+  for (const n of result.notices) if (!reasons.some((r) => r.includes(n.message))) yield paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`);
   if (result.verdict) {
     const v = result.verdict;
     yield* verdictLines(v).map((l, i) => (i === 0 ? paint(v.verdict === 'pass' && !v.incompleteAccepted ? 'green' : v.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l));

@@ -135,8 +135,7 @@ class GcpCollector {
     });
     if (found.status !== 'ok') {
       const why = found.status === 'failed' ? failureReason(found.failure) : 'skipped';
-      this.runtime.scopes.notAudited(this.runtime.scopes.add('discovery', discovery), `the projects could not be listed (${why})`);
-      this.runtime.notice('error', `no projects were given and they could not be listed (${why}); pass --projects`, { call: 'cloudresourcemanager.projects.search', permission: 'resourcemanager.projects.get', fatal: true });
+      this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the projects could not be listed (${why}); pass --projects`, { call: 'cloudresourcemanager.projects.search', permission: 'resourcemanager.projects.get' });
       return [];
     }
     if (found.value.length === 0) this.runtime.notice('warning', 'the caller can see no active projects; nothing was audited');
