@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AWS_CALLS, collectAws } from '@leakproof/aws';
 import { AZURE_CALLS, collectAzure } from '@leakproof/azure';
-import { callIsNeeded, factsNeededBy, loadPolicies, selectRules, type NeededFacts } from '@leakproof/core';
+import { callIsNeeded, factDefinition, factsNeededBy, loadPolicies, selectRules, type FactFeeds, type NeededFacts, type ResourceKind } from '@leakproof/core';
 import { collectGcp, GCP_CALLS } from '@leakproof/gcp';
 import { loadFakeArmEstate, loadFakeAwsEstate, loadFakeGcpEstate, startFakeArm, startFakeAws, startFakeGcp } from '@leakproof/testkit';
 
@@ -81,5 +81,25 @@ describe.each(CASES)('the $name call table', (c) => {
     const made = Object.keys(counts).sort();
     expect(made.every((id) => implied(firewallOnly).includes(id))).toBe(true);
     expect(made.some((id) => c.table.find((t) => t.id === id)?.feeds && 'network-firewall' in (c.table.find((t) => t.id === id)!.feeds as object))).toBe(true);
+  });
+});
+
+describe('fed facts', () => {
+  it('are checked against the fact catalogue when a call table compiles', () => {
+    // test/tsconfig.json type-checks this file in `npm test`: an unneeded @ts-expect-error fails it.
+    // @ts-expect-error: "publicReed" is not a fact of any kind
+    const typo: FactFeeds = { 'storage-bucket': ['publicReed'] };
+    // @ts-expect-error: "port" is a database-instance fact, not a storage-bucket one
+    const wrongKind: FactFeeds = { 'storage-bucket': ['port'] };
+    const right: FactFeeds = { 'storage-bucket': ['publicRead'], 'database-instance': ['port'] };
+    expect([typo, wrongKind, right].map((f) => Object.keys(f))).toEqual([['storage-bucket'], ['storage-bucket'], ['storage-bucket', 'database-instance']]);
+  });
+
+  it.each([
+    ['aws', AWS_CALLS],
+    ['gcp', GCP_CALLS],
+    ['azure', AZURE_CALLS],
+  ] as const)('of every %s call are facts the catalogue declares for their kind', (_name, table) => {
+    for (const call of table) for (const [kind, facts] of Object.entries(call.feeds)) for (const f of facts as string[]) expect(factDefinition(kind as ResourceKind, f), `${call.id} feeds ${kind}.${f}`).toBeDefined();
   });
 });

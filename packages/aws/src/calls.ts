@@ -1,4 +1,4 @@
-import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type ErrorClass, type NeededFacts, type RateLimit, type ResourceKind } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type RateLimit } from '@leakproof/core';
 
 /** Names of the AWS API calls the collector can make. */
 export type AwsCallId =
@@ -39,7 +39,7 @@ export interface AwsCall {
   /** How often it runs: once per account, per region, or per resource. */
   scope: 'account' | 'region' | 'bucket' | 'snapshot' | 'parameter-group';
   /** The facts it feeds, by resource kind. A call none of whose facts an enabled rule needs is not made. */
-  feeds: Partial<Record<ResourceKind, readonly string[]>>;
+  feeds: FactFeeds;
   /**
    * Error codes that mean "not configured": a value (e.g. no bucket policy), not a failure. The
    * normalizer applies the documented default for each.
@@ -51,7 +51,7 @@ export interface AwsCall {
   optional?: boolean;
 }
 
-const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess', 'publicAccessPrevention'];
+const BUCKET_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess', 'publicAccessPrevention'];
 
 /**
  * The augment table: every call the collector makes, what it fills, its "not configured" codes and its

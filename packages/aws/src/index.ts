@@ -1,13 +1,5 @@
 export { collectAws } from './fetch/collect.js';
 export type { AwsCollection, AwsProgress, CollectAwsOptions } from './fetch/collect.js';
 export type { Credentials as AwsCredentials } from './fetch/clients.js';
-export { AWS_CALLS, AWS_ERROR_CLASSES, AWS_RATE_LIMITS, awsPermissionPolicy, describeAwsError, neededCalls } from './calls.js';
-export type { AwsCall, AwsCallId, NeededFacts } from './calls.js';
-export { analyzeBucketPolicy, RESTRICTING_KEYS } from './normalize/s3-policy.js';
-export type { BucketPolicyAnalysis, Capability, PublicGrant } from './normalize/s3-policy.js';
-export { normalizeAccountPublicAccessBlock, normalizeBucket } from './normalize/s3-bucket.js';
-export type { RawAccountPublicAccessBlock, RawBucket } from './normalize/s3-bucket.js';
-export { groupExposure, internetIngressOf, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from './normalize/ec2.js';
-export type { GroupExposure, InternetIngress } from './normalize/ec2.js';
-export { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, tlsRequiredFact } from './normalize/rds.js';
-export type { RestoreAttribute, TlsParameters } from './normalize/rds.js';
+// The call table and the normalizers (also importable alone, without the SDK, as `@leakproof/aws/normalize`).
+export * from './normalize/index.js';

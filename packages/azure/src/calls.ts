@@ -1,4 +1,4 @@
-import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type ErrorClass, type NeededFacts, type RateLimit, type ResourceKind } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type RateLimit } from '@leakproof/core';
 
 export type AzureCallId =
   | 'subscriptions.list'
@@ -24,11 +24,11 @@ export interface AzureCall {
   service: 'arm' | 'blob';
   dataAction?: boolean;
   scope: 'tenant' | 'subscription' | 'account' | 'server' | 'database';
-  feeds: Partial<Record<ResourceKind, string[]>>;
+  feeds: FactFeeds;
   discovery?: boolean;
 }
 
-const CONTAINER_ACCESS = ['publicRead', 'publicList', 'aclPublic'];
+const CONTAINER_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'publicList', 'aclPublic'];
 
 /**
  * Every Azure call the collector makes, what it feeds and its RBAC action: it decides which calls run

@@ -1,10 +1,4 @@
 export { collectAzure } from './fetch/collect.js';
 export type { AzureCollection, CollectAzureOptions } from './fetch/collect.js';
-export { AZURE_CALLS, AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCustomRole, describeAzureError } from './calls.js';
-export type { AzureCall, AzureCallId, NeededFacts } from './calls.js';
-export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './normalize/storage.js';
-export type { AzureBlobServiceProperties, AzureStorageAccount } from './normalize/storage.js';
-export { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer } from './normalize/sql.js';
-export type { AzureFirewallRule, AzureSqlDatabase, AzureSqlServer } from './normalize/sql.js';
-export { normalizeNsg, nsgEffectiveEntries, nsgRuleEntries, nsgRuleIsOpen } from './normalize/nsg.js';
-export type { AzureNsg, AzureSecurityRule } from './normalize/nsg.js';
+// The call table and the normalizers (also importable alone, without the SDK, as `@leakproof/azure/normalize`).
+export * from './normalize/index.js';

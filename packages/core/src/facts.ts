@@ -23,7 +23,7 @@ const ENCRYPTION = ['none', 'provider-managed', 'customer-managed'] as const;
  * Facts are provider-neutral judgments: the hard work (is this policy public? is this port reachable?)
  * happens once, in a collector's normalizer, which also records the evidence.
  */
-export const FACT_CATALOGUE: Record<ResourceKind, Record<string, FactDefinition>> = {
+export const FACT_CATALOGUE = {
   'storage-bucket': {
     publicRead: bool('Anyone on the internet can read objects, after every provider guard (AWS Block Public Access, GCP public access prevention, the Azure account flag).'),
     publicList: bool('Anyone on the internet can list the objects.'),
@@ -94,13 +94,25 @@ export const FACT_CATALOGUE: Record<ResourceKind, Record<string, FactDefinition>
     storagePublicAccessPrevention: bool('Account-wide public-access guard for storage is fully on (AWS account Block Public Access, all four flags).'),
     diskDefaultEncryption: bool('New disks are encrypted by default (EBS default encryption) in this region.'),
   },
-};
+} as const satisfies Record<ResourceKind, Record<string, FactDefinition>>;
+
+/** The catalogue looked up by any name (a rule's or a snapshot's), not only the names it declares. */
+const BY_NAME: Record<ResourceKind, Readonly<Record<string, FactDefinition>>> = FACT_CATALOGUE;
+
+/** The names of the facts a resource kind may carry, as the catalogue declares them. */
+export type FactName<K extends ResourceKind = ResourceKind> = K extends ResourceKind ? keyof (typeof FACT_CATALOGUE)[K] & string : never;
+
+/**
+ * The facts a collector call feeds, by resource kind. Each name is checked against the catalogue when
+ * the call table compiles: a call cannot claim a fact its kind does not have.
+ */
+export type FactFeeds = { readonly [K in ResourceKind]?: readonly FactName<K>[] };
 
 /** Resource attributes a rule may test besides facts, as `resource.<name>` or `resource.tags.<key>`. */
 export const RESOURCE_ATTRIBUTES = ['id', 'kind', 'provider', 'account', 'region', 'name', 'type'] as const;
 
 export function factDefinition(kind: ResourceKind, name: string): FactDefinition | undefined {
-  return Object.hasOwn(FACT_CATALOGUE[kind], name) ? FACT_CATALOGUE[kind][name] : undefined;
+  return Object.hasOwn(BY_NAME[kind], name) ? BY_NAME[kind][name] : undefined;
 }
 
 /** Checks a fact value against its declared type; returns a description of the mismatch, or undefined. */

@@ -3,6 +3,7 @@ export type { SourcePosition, ValidationIssue, ValidationResult } from './errors
 export { PROVIDERS, RESOURCE_KINDS, SEVERITIES, isUnknownFact, resourceKey, resourceLabel, severityRank } from './model.js';
 export type { CollectionNotice, Fact, ScopeAnchor, ScopeKind, ScopeStatus, FactValue, KnownFact, Provider, Resource, ResourceKind, Severity, SourceLocation, UnknownFact } from './model.js';
 export { FACT_CATALOGUE, RESOURCE_ATTRIBUTES, checkFactValue, factDefinition } from './facts.js';
+export type { FactFeeds, FactName } from './facts.js';
 export type { FactDefinition, FactType } from './facts.js';
 export { builtInPoliciesDir, loadPolicies, validatePolicies } from './policy/load.js';
 export type { Framework, LoadPoliciesOptions, PolicySet, Rule } from './policy/load.js';

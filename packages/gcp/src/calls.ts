@@ -1,4 +1,4 @@
-import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type ErrorCategory, type ErrorClass, type NeededFacts, type RateLimit, type ResourceKind } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorCategory, type ErrorClass, type NeededFacts, type RateLimit } from '@leakproof/core';
 
 export type GcpCallId =
   | 'cloudresourcemanager.projects.search'
@@ -19,11 +19,11 @@ export interface GcpCall {
   /** The rate budget it draws from: the API's short name. */
   service: 'cloudresourcemanager' | 'storage' | 'sqladmin' | 'compute';
   scope: 'organization' | 'project' | 'bucket';
-  feeds: Partial<Record<ResourceKind, readonly string[]>>;
+  feeds: FactFeeds;
   discovery?: boolean;
 }
 
-const BUCKET_ACCESS = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess'];
+const BUCKET_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess'];
 
 /**
  * Every Google Cloud call the collector makes, what it feeds and the permissions it needs. It drives

@@ -1,10 +1,4 @@
 export { collectGcp } from './fetch/collect.js';
 export type { CollectGcpOptions, GcpCollection } from './fetch/collect.js';
-export { GCP_CALLS, GCP_ERROR_CLASSES, GCP_RATE_LIMITS, describeGoogleError, gcpCustomRole } from './calls.js';
-export type { GcpCall, GcpCallId, NeededFacts } from './calls.js';
-export { GCS_ROLE_CAPABILITIES, normalizeGcsBucket } from './normalize/storage.js';
-export type { Capability, GcsBucket, GcsIamPolicy, RawGcsBucket } from './normalize/storage.js';
-export { normalizeSqlInstance } from './normalize/sql.js';
-export type { SqlInstance } from './normalize/sql.js';
-export { normalizeFirewall } from './normalize/firewall.js';
-export type { GcpFirewall } from './normalize/firewall.js';
+// The call table and the normalizers (also importable alone, without the SDK, as `@leakproof/gcp/normalize`).
+export * from './normalize/index.js';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { AWS_CALLS, type AwsCallId } from '@leakproof/aws/normalize';
 
 /** A canned HTTP answer. */
 export interface FakeResponse {
@@ -45,15 +46,26 @@ export interface FakeAwsServer {
 
 const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
+/**
+ * The error code of a call's "not configured" answer, from the AWS call table: the server answers
+ * with exactly the code the collector reads as the documented default.
+ */
+function notConfigured(id: AwsCallId): string {
+  const code = AWS_CALLS.find((c) => c.id === id)?.notConfigured?.[0];
+  if (!code) throw new Error(`the AWS call table gives ${id} no "not configured" code`);
+  return code;
+}
+
 /** The documented "not configured" answer of each S3 sub-resource, when the fixture has no file. */
 const S3_NOT_CONFIGURED: Record<string, FakeResponse> = {
-  policy: s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist'),
-  policyStatus: s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist'),
-  publicAccessBlock: s3Error(404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found'),
-  ownershipControls: s3Error(404, 'OwnershipControlsNotFoundError', 'The bucket ownership controls were not found'),
-  encryption: s3Error(404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found'),
-  'object-lock': s3Error(404, 'ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket'),
-  tagging: s3Error(404, 'NoSuchTagSet', 'The TagSet does not exist'),
+  policy: s3Error(404, notConfigured('s3:GetBucketPolicy'), 'The bucket policy does not exist'),
+  policyStatus: s3Error(404, notConfigured('s3:GetBucketPolicyStatus'), 'The bucket policy does not exist'),
+  publicAccessBlock: s3Error(404, notConfigured('s3:GetPublicAccessBlock'), 'The public access block configuration was not found'),
+  ownershipControls: s3Error(404, notConfigured('s3:GetBucketOwnershipControls'), 'The bucket ownership controls were not found'),
+  encryption: s3Error(404, notConfigured('s3:GetBucketEncryption'), 'The server side encryption configuration was not found'),
+  'object-lock': s3Error(404, notConfigured('s3:GetObjectLockConfiguration'), 'Object Lock configuration does not exist for this bucket'),
+  tagging: s3Error(404, notConfigured('s3:GetBucketTagging'), 'The TagSet does not exist'),
+  // These three have no "not configured" error: an empty document is the answer.
   versioning: xml(`<VersioningConfiguration xmlns="${S3_NS}"/>`),
   logging: xml(`<BucketLoggingStatus xmlns="${S3_NS}"/>`),
   acl: xml(`<AccessControlPolicy xmlns="${S3_NS}"><Owner><ID>owner</ID></Owner><AccessControlList/></AccessControlPolicy>`),
@@ -235,7 +247,7 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
     // S3 Control
     if (url.pathname === '/v20180820/configuration/publicAccessBlock') {
       requests.push('s3control GetPublicAccessBlock');
-      return estate.accountPublicAccessBlock ?? s3Error(404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
+      return estate.accountPublicAccessBlock ?? s3Error(404, notConfigured('s3control:GetPublicAccessBlock'), 'The public access block configuration was not found');
     }
     // S3, path style: "/" lists buckets, "/<bucket>?<sub>" reads a sub-resource.
     const bucketName = decodeURIComponent(url.pathname.slice(1).split('/')[0] ?? '');

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { silentLogger, type Logger } from '../logger.js';
-import type { CollectionNotice, Provider, ResourceKind } from '../model.js';
+import type { FactFeeds } from '../facts.js';
+import type { CollectionNotice, Provider } from '../model.js';
 import { callIsNeeded, failureReason, safeMessage, type CallFailure, type CallOutcome, type ErrorCategory, type NeededFacts } from '../outcome.js';
 import { RateBudget, type RateLimit } from './rate.js';
 import { ScopeTracker } from './scope.js';
@@ -14,7 +15,7 @@ export interface RuntimeCall {
   /** The rate budget it draws from, e.g. `s3`, `ec2`, `arm`. */
   service: string;
   /** The facts it feeds, by resource kind; a call none of whose facts a rule needs is not made. */
-  feeds: Partial<Record<ResourceKind, readonly string[]>>;
+  feeds: FactFeeds;
   /** Error codes that mean "not configured": a documented default, not a failure. */
   notConfigured?: readonly string[];
   /** Always made, whatever the rules (it finds resources or scopes). */

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@aws-sdk/client-ec2';
 import type { DBClusterSnapshot, DBSnapshot } from '@aws-sdk/client-rds';
-import { normalizeDbClusterSnapshot, normalizeDbSnapshot, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, type RestoreAttribute } from '@leakproof/aws';
+import { normalizeDbClusterSnapshot, normalizeDbSnapshot, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, type RestoreAttribute } from '@leakproof/aws/normalize';
 import { fact, isUnknownFact, type Fact, type Resource } from '@leakproof/core';
 import type { PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';

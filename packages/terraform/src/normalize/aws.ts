@@ -1,6 +1,6 @@
 import type { Instance, IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws';
+import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws/normalize';
 import { isUnknownFact, type CallOutcome, type Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import { documentPolicy } from './aws-policy-document.js';

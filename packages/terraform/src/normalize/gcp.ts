@@ -1,4 +1,4 @@
-import { normalizeFirewall, normalizeGcsBucket, normalizeSqlInstance, type GcpFirewall, type GcsBucket, type GcsIamPolicy } from '@leakproof/gcp';
+import { normalizeFirewall, normalizeGcsBucket, normalizeSqlInstance, type GcpFirewall, type GcsBucket, type GcsIamPolicy } from '@leakproof/gcp/normalize';
 import type { CallOutcome, Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
