@@ -1,4 +1,4 @@
-import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type RateLimit } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type ProviderRuntimeProfile, type RateLimit } from '@leakproof/core';
 
 /** Names of the AWS API calls the collector can make. */
 export type AwsCallId =
@@ -232,3 +232,6 @@ export function describeAwsError(error: unknown): DescribedError {
   const retryAfter = retryAfterMs(e.$response?.headers?.['retry-after']);
   return { code, ...(status !== undefined ? { status } : {}), message: safeMessage(e.message ?? code), ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) };
 }
+
+/** The AWS side of the shared collector runtime: rate budgets and the error table. */
+export const AWS_RUNTIME: ProviderRuntimeProfile = { provider: 'aws', rates: AWS_RATE_LIMITS, errorClasses: AWS_ERROR_CLASSES, describeError: describeAwsError };

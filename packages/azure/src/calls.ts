@@ -1,4 +1,4 @@
-import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type RateLimit } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type ProviderRuntimeProfile, type RateLimit } from '@leakproof/core';
 
 export type AzureCallId =
   | 'subscriptions.list'
@@ -136,3 +136,6 @@ export function describeAzureError(error: unknown): DescribedError {
     ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
   };
 }
+
+/** The Azure side of the shared collector runtime: rate budgets and the error table. */
+export const AZURE_RUNTIME: ProviderRuntimeProfile = { provider: 'azure', rates: AZURE_RATE_LIMITS, errorClasses: AZURE_ERROR_CLASSES, describeError: describeAzureError };

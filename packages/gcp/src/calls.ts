@@ -1,4 +1,4 @@
-import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorCategory, type ErrorClass, type NeededFacts, type RateLimit } from '@leakproof/core';
+import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorCategory, type ErrorClass, type NeededFacts, type ProviderRuntimeProfile, type RateLimit } from '@leakproof/core';
 
 export type GcpCallId =
   | 'cloudresourcemanager.projects.search'
@@ -136,3 +136,6 @@ export function describeGoogleError(error: unknown): DescribedError {
   const retryAfter = retryAfterMs(headers && typeof (headers as { get?: unknown }).get === 'function' ? (headers as { get(name: string): string | null }).get('retry-after') : (headers as Record<string, string | undefined> | undefined)?.['retry-after']);
   return { code, ...(status !== undefined ? { status } : {}), message: safeMessage(message || code), ...(category ? { category } : {}), ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) };
 }
+
+/** The Google Cloud side of the shared collector runtime: rate budgets and the error table. */
+export const GCP_RUNTIME: ProviderRuntimeProfile = { provider: 'gcp', rates: GCP_RATE_LIMITS, errorClasses: GCP_ERROR_CLASSES, describeError: describeGoogleError };

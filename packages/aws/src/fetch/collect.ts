@@ -42,8 +42,8 @@ import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } fro
 import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
-  CollectorRuntime,
-  runtimeOptionsOf,
+  createCollectorRuntime,
+  type CollectorRuntime,
   failureReason,
   mapOutcome as mapOk,
   type CallOutcome,
@@ -53,7 +53,7 @@ import {
   type RuntimeOptions,
   type ScopeStatus,
 } from '@leakproof/core';
-import { AWS_ERROR_CLASSES, AWS_RATE_LIMITS, awsCall, describeAwsError, type AwsCallId, type NeededFacts } from '../calls.js';
+import { AWS_RUNTIME, awsCall, type AwsCallId, type NeededFacts } from '../calls.js';
 import { groupExposure, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from '../normalize/ec2.js';
 import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, type TlsParameters } from '../normalize/rds.js';
 import { normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
@@ -110,15 +110,7 @@ export interface AwsCollection {
 /** Collects and normalizes AWS resources: one account, or one per assumed role. */
 export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCollection> {
   const env = options.env ?? process.env;
-  const runtime = new CollectorRuntime({
-    ...runtimeOptionsOf(options),
-    provider: 'aws',
-    ...(options.needed ? { needed: options.needed } : {}),
-    rates: AWS_RATE_LIMITS,
-    errorClasses: AWS_ERROR_CLASSES,
-    describeError: describeAwsError,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  const runtime = createCollectorRuntime(AWS_RUNTIME, options);
   const resources: Resource[] = [];
   const base = options.credentials ?? (await defaultCredentials(options.profile));
   const roleArns = [...(options.roleArns ?? [])];

@@ -5,8 +5,8 @@ import { StorageManagementClient } from '@azure/arm-storage';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { CollectorRuntime, ConfigurationError, failureReason, runtimeOptionsOf, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
-import { AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCall, describeAzureError, type AzureCallId, type NeededFacts } from '../calls.js';
+import { ConfigurationError, createCollectorRuntime, failureReason, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
+import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
@@ -90,15 +90,7 @@ class AzureCollector {
     private readonly credential: TokenCredential,
     private readonly endpoint: string | undefined,
   ) {
-    this.runtime = new CollectorRuntime({
-      ...runtimeOptionsOf(options),
-      provider: 'azure',
-      ...(options.needed ? { needed: options.needed } : {}),
-      rates: AZURE_RATE_LIMITS,
-      errorClasses: AZURE_ERROR_CLASSES,
-      describeError: describeAzureError,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    this.runtime = createCollectorRuntime(AZURE_RUNTIME, options);
   }
 
   /** Client options; a local endpoint gets plain HTTP and a token set in the Sign phase (the SDK's bearer policy refuses http://). */

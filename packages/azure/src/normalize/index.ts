@@ -1,7 +1,7 @@
 // `@leakproof/azure/normalize`: the call table and the normalizers, pure functions from raw Azure API
 // responses to facts with evidence. Nothing here loads a cloud SDK, so the Terraform plan reader and
 // the test servers use them without one.
-export { AZURE_CALLS, AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, azureCustomRole, describeAzureError } from '../calls.js';
+export { AZURE_CALLS, AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, AZURE_RUNTIME, azureCustomRole, describeAzureError } from '../calls.js';
 export type { AzureCall, AzureCallId, NeededFacts } from '../calls.js';
 export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './storage.js';
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './storage.js';

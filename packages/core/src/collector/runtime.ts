@@ -94,6 +94,22 @@ export interface CollectorRuntimeConfig extends RuntimeOptions {
   random?: () => number;
 }
 
+/** What a provider brings to the runtime: its name, its rate budgets and how its errors read. */
+export type ProviderRuntimeProfile = Pick<CollectorRuntimeConfig, 'provider' | 'rates' | 'errorClasses' | 'describeError'>;
+
+/**
+ * The runtime of one collection: the provider's profile with the caller's options (the shared runtime
+ * options, the facts the rules need, the logger). Every collector builds its runtime this way.
+ */
+export function createCollectorRuntime(profile: ProviderRuntimeProfile, options: RuntimeOptions & { needed?: NeededFacts; logger?: Logger }): CollectorRuntime {
+  return new CollectorRuntime({
+    ...runtimeOptionsOf(options),
+    ...profile,
+    ...(options.needed ? { needed: options.needed } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}
+
 /** Where one call belongs: its scope (for status), its budget scope and the resource it is about. */
 export interface CallTarget {
   /** A scope id from `runtime.scopes.add` (account, account/region, project, subscription). */

@@ -3,9 +3,9 @@ import { cloudresourcemanager, type cloudresourcemanager_v1, type cloudresourcem
 import { compute } from '@googleapis/compute';
 import { auth as googleAuth, sqladmin } from '@googleapis/sqladmin';
 import {
-  CollectorRuntime,
+  createCollectorRuntime,
+  type CollectorRuntime,
   failureReason,
-  runtimeOptionsOf,
   type CallOutcome,
   type CollectionNotice,
   type Logger,
@@ -13,7 +13,7 @@ import {
   type RuntimeOptions,
   type ScopeStatus,
 } from '@leakproof/core';
-import { describeGoogleError, GCP_ERROR_CLASSES, GCP_RATE_LIMITS, gcpCall, type GcpCallId, type NeededFacts } from '../calls.js';
+import { GCP_RUNTIME, gcpCall, type GcpCallId, type NeededFacts } from '../calls.js';
 import { normalizeFirewall, type GcpFirewall } from '../normalize/firewall.js';
 import { normalizeSqlInstance, type SqlInstance } from '../normalize/sql.js';
 import { normalizeGcsBucket, type GcsBucket, type GcsIamPolicy } from '../normalize/storage.js';
@@ -65,15 +65,7 @@ class GcpCollector {
 
   constructor(private readonly options: CollectGcpOptions) {
     this.env = options.env ?? process.env;
-    this.runtime = new CollectorRuntime({
-      ...runtimeOptionsOf(options),
-      provider: 'gcp',
-      ...(options.needed ? { needed: options.needed } : {}),
-      rates: GCP_RATE_LIMITS,
-      errorClasses: GCP_ERROR_CLASSES,
-      describeError: describeGoogleError,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    this.runtime = createCollectorRuntime(GCP_RUNTIME, options);
     const timeout = this.runtime.timeouts.response;
     const storageHost = this.env.STORAGE_EMULATOR_HOST;
     const apiRoot = this.env.LEAKPROOF_GCP_API_ENDPOINT;
