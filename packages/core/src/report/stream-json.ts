@@ -1,3 +1,5 @@
+import { ChunkBuffer } from './lines.js';
+
 /**
  * Serializes a value as JSON in pieces, so that a report of any size is written without ever holding
  * it as one string (V8 strings stop at about 512 MB). The output is exactly `JSON.stringify(value,
@@ -6,19 +8,12 @@
  * are written as arrays, item by item, so a report's rows need never exist all at once.
  */
 export function* jsonChunks(value: unknown, indent = 0, chunkSize = 1 << 20): Generator<string> {
-  // Pieces are joined into flat chunks (not concatenated into ropes), so each written chunk can be freed.
-  let parts: string[] = [];
-  let size = 0;
+  const buffer = new ChunkBuffer(chunkSize);
   const pad = (depth: number) => (indent ? `\n${' '.repeat(indent * depth)}` : '');
   const sep = indent ? ': ' : ':';
   function* emit(text: string): Generator<string> {
-    parts.push(text);
-    size += text.length;
-    if (size >= chunkSize) {
-      yield parts.join('');
-      parts = [];
-      size = 0;
-    }
+    const chunk = buffer.add(text);
+    if (chunk !== undefined) yield chunk;
   }
   function* walk(v: unknown, depth: number): Generator<string> {
     if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: () => unknown }).toJSON();
@@ -64,7 +59,8 @@ export function* jsonChunks(value: unknown, indent = 0, chunkSize = 1 << 20): Ge
     yield* emit(JSON.stringify(v) ?? 'null');
   }
   yield* walk(value, 0);
-  if (parts.length) yield parts.join('');
+  const rest = buffer.flush();
+  if (rest !== undefined) yield rest;
 }
 
 /** Lists longer than this are written item by item. */
