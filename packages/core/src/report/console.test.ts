@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { audit } from '../engine.js';
 import { loadPolicies } from '../policy/load.js';
 import { known, resource } from '../test-helpers/fixtures.js';
-import { shouldUseColor, toConsoleTable } from './console.js';
+import { shouldUseColor, toConsoleTable, verdictLines } from './console.js';
 
 describe('console colour', () => {
   it('is on for a TTY', () => expect(shouldUseColor({ isTTY: true }, {})).toBe(true));
@@ -23,5 +23,17 @@ describe('console table', () => {
 
   it('uses escape codes when colour is on', () => {
     expect(toConsoleTable(result, { color: true })).toContain('\u001b[35mcritical');
+  });
+});
+
+describe('verdict lines', () => {
+  const base = { blocking: [], incomplete: ['gcp project p was not audited'], verdict: 'pass' as const, incompleteAccepted: true };
+
+  it('say what was accepted when incompleteness is allowed under a threshold', () => {
+    expect(verdictLines({ ...base, failOn: 'high' })[0]).toBe('Verdict: PASS, incomplete accepted by --allow-incomplete (nothing at or above high failed where it looked)');
+  });
+
+  it('read as a sentence with --fail-on none', () => {
+    expect(verdictLines({ ...base, failOn: 'none' })[0]).toBe('Verdict: PASS, incomplete accepted by --allow-incomplete (--fail-on none: no failure fails the run)');
   });
 });

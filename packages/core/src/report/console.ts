@@ -94,7 +94,7 @@ export function verdictLines(v: AuditVerdict): string[] {
       : v.verdict === 'incomplete'
         ? `Verdict: INCOMPLETE (the audit did not look everywhere it was asked to; this is not a pass)`
         : v.incompleteAccepted
-          ? `Verdict: PASS, incomplete accepted by --allow-incomplete (nothing ${threshold} failed where it looked)`
+          ? `Verdict: PASS, incomplete accepted by --allow-incomplete (${v.failOn === 'none' ? '--fail-on none: no failure fails the run' : `nothing ${threshold} failed where it looked`})`
           : v.failOn === 'none'
             ? 'Verdict: PASS (--fail-on none: no failure fails the run)'
             : `Verdict: PASS (nothing ${threshold} failed)`;
