@@ -13,6 +13,7 @@ import {
   startFakeAws,
   startFakeGcp,
   startFaultProxy,
+  startUnacceptingEndpoint,
   type FaultRule,
 } from '@leakproof/testkit';
 
@@ -94,6 +95,20 @@ describe.each(PROVIDERS)('$name under faults', (provider) => {
       expect(c.notices.some((n) => /timed out|no answer within/.test(n.message))).toBe(true);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('gives up on a connect that never completes within the connect timeout, though the response timeout is long', async () => {
+    const unaccepting = await startUnacceptingEndpoint();
+    try {
+      const started = Date.now();
+      const c = await provider.collect(unaccepting.endpoint, { timeouts: { connect: 300, response: 60_000 }, maxAttempts: 1 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(verdictOf(c)).toBe('incomplete');
+      expect(c.resources).toEqual([]);
+      expect(c.scopes.filter((s) => s.status === 'audited')).toEqual([]);
+    } finally {
+      await unaccepting.close();
     }
   });
 

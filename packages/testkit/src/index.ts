@@ -12,3 +12,5 @@ export { AZURITE_ACCOUNT, seedAzuriteContainers, startAzurite } from './azurite.
 export type { Azurite } from './azurite.js';
 export { closedPortEndpoint, startFaultProxy } from './fault-proxy.js';
 export type { Fault, FaultProxy, FaultRule } from './fault-proxy.js';
+export { startUnacceptingEndpoint } from './unaccepting.js';
+export type { UnacceptingEndpoint } from './unaccepting.js';

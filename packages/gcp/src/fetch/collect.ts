@@ -3,6 +3,7 @@ import { cloudresourcemanager, type cloudresourcemanager_v1, type cloudresourcem
 import { compute } from '@googleapis/compute';
 import { auth as googleAuth, sqladmin } from '@googleapis/sqladmin';
 import {
+  connectTimeoutAgents,
   createCollectorRuntime,
   type CollectorRuntime,
   failureReason,
@@ -79,9 +80,13 @@ class GcpCollector {
       ...(storageHost ? { apiEndpoint: storageHost, useAuthWithCustomEndpoint: false } : { scopes: [READ_ONLY_SCOPE] }),
       retryOptions: { autoRetry: false, maxRetries: 0 },
     });
+    // googleapis takes an agent but has no connect timeout of its own; Cloud Storage's library takes
+    // neither, and relies on the runtime's per-attempt timeout alone.
+    const agents = connectTimeoutAgents(this.runtime.timeouts.connect, { maxSockets: this.runtime.concurrency });
+    const agent = (url: URL) => agents.forUrl(url);
     const common = apiRoot
-      ? { rootUrl: apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`, retry: false, timeout }
-      : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retry: false, timeout };
+      ? { rootUrl: apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`, retry: false, timeout, agent }
+      : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retry: false, timeout, agent };
     this.sql = sqladmin({ version: 'v1beta4', ...common });
     this.compute = compute({ version: 'v1', ...common });
     this.crm = cloudresourcemanager({ version: 'v3', ...common }) as cloudresourcemanager_v3.Cloudresourcemanager;
