@@ -51,5 +51,5 @@ export type { CallTarget, CollectorRuntimeConfig, ProviderRuntimeProfile, Descri
 export { AdaptiveBucket, RateBudget } from './collector/rate.js';
 export type { RateLimit } from './collector/rate.js';
 export { ScopeTracker } from './collector/scope.js';
-export { connectTimeoutAgents } from './collector/agents.js';
-export type { ConnectTimeoutAgents } from './collector/agents.js';
+export { connectTimeoutAgent } from './collector/agents.js';
+export type { AgentForUrl } from './collector/agents.js';

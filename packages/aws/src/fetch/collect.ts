@@ -151,16 +151,17 @@ async function organizationAccounts(base: Credentials, runtime: CollectorRuntime
   const clients = new AwsClients({ credentials: base, concurrency: runtime.concurrency, timeouts: runtime.timeouts, env });
   const scope = runtime.scopes.add('discovery', ORGANIZATION_SCOPE);
   const exclude = new Set(options.organization?.exclude ?? []);
+  const listAccounts = awsCall('organizations:ListAccounts');
   try {
     const listed: Account[] = [];
     let token: string | undefined;
     do {
-      const outcome = await runtime.call(awsCall('organizations:ListAccounts'), { scope, resourceId: 'organization', listing: true }, (abortSignal) =>
+      const outcome = await runtime.call(listAccounts, { scope, resourceId: 'organization', listing: true }, (abortSignal) =>
         clients.organizations(options.homeRegion ?? 'us-east-1').send(new ListAccountsCommand({ ...(token ? { NextToken: token } : {}), ...(options.pageSize ? { MaxResults: Math.min(20, options.pageSize) } : {}) }), { abortSignal }),
       );
       if (outcome.status !== 'ok') {
         const why = outcome.status === 'failed' ? failureReason(outcome.failure) : outcome.status;
-        runtime.scopeNotAudited(scope, `the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, { call: 'organizations:ListAccounts', permission: 'organizations:ListAccounts' });
+        runtime.scopeNotAudited(scope, `the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, listAccounts);
         return [];
       }
       listed.push(...(outcome.value.Accounts ?? []));
@@ -169,7 +170,7 @@ async function organizationAccounts(base: Credentials, runtime: CollectorRuntime
     const expected = options.organization?.id;
     const actual = listed.map((a) => /:account\/(o-[a-z0-9]+)\//.exec(a.Arn ?? '')?.[1]).find((o) => o !== undefined);
     if (expected && actual && actual !== expected) {
-      runtime.scopeNotAudited(scope, `the credentials list the accounts of organization ${actual}, not ${expected}; nothing was audited`, { call: 'organizations:ListAccounts' });
+      runtime.scopeNotAudited(scope, `the credentials list the accounts of organization ${actual}, not ${expected}; nothing was audited`, { id: listAccounts.id });
       return [];
     }
     const members: Array<{ id: string; partition: string }> = [];
@@ -276,7 +277,7 @@ class AccountCollector {
     const identity = await this.call('sts:GetCallerIdentity', pending, 'account', (abortSignal) => this.clients.sts(this.home).send(new GetCallerIdentityCommand({}), { abortSignal }));
     if (identity.status !== 'ok' || !identity.value.Account) {
       const why = identity.status === 'failed' ? failureReason(identity.failure) : 'no account id returned';
-      this.runtime.scopeNotAudited(pending, `cannot identify the account (${label}), so nothing was collected: ${why}`, { call: 'sts:GetCallerIdentity', permission: 'sts:GetCallerIdentity' });
+      this.runtime.scopeNotAudited(pending, `cannot identify the account (${label}), so nothing was collected: ${why}`, awsCall('sts:GetCallerIdentity'));
       return;
     }
     this.account = identity.value.Account;

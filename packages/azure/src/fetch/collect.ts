@@ -5,7 +5,7 @@ import { StorageManagementClient } from '@azure/arm-storage';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { ConfigurationError, connectTimeoutAgents, createCollectorRuntime, type ConnectTimeoutAgents, failureReason, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
+import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, failureReason, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
@@ -82,7 +82,7 @@ function checkConnectionString(value: string | undefined): void {
 
 class AzureCollector {
   private readonly runtime: CollectorRuntime;
-  private readonly agents: ConnectTimeoutAgents;
+  private readonly agentFor: AgentForUrl;
   private readonly resources: Resource[] = [];
 
   constructor(
@@ -92,15 +92,15 @@ class AzureCollector {
     private readonly endpoint: string | undefined,
   ) {
     this.runtime = createCollectorRuntime(AZURE_RUNTIME, options);
-    this.agents = connectTimeoutAgents(this.runtime.timeouts.connect, { maxSockets: this.runtime.concurrency });
+    this.agentFor = connectTimeoutAgent(this.runtime.timeouts.connect, { maxSockets: this.runtime.concurrency });
   }
 
   /** Client options; a local endpoint gets plain HTTP and a token set in the Sign phase (the SDK's bearer policy refuses http://). */
   private clientOptions() {
     // The SDK's own retries are off: the runtime retries, so every attempt is bounded and paced alike.
     // The pipeline has no connect timeout: each request gets an agent that has one.
-    const agents = this.agents;
-    const connectTimeout = { name: 'leakproofConnectTimeout', sendRequest: (request: PipelineRequest, next: SendRequest) => next(Object.assign(request, { agent: agents.forUrl(request.url) })) };
+    const agentFor = this.agentFor;
+    const connectTimeout = { name: 'leakproofConnectTimeout', sendRequest: (request: PipelineRequest, next: SendRequest) => next(Object.assign(request, { agent: agentFor(request.url) })) };
     return {
       retryOptions: { maxRetries: 0 },
       additionalPolicies: [{ policy: connectTimeout, position: 'perCall' as const }],
@@ -144,7 +144,7 @@ class AzureCollector {
       });
       if (listed.status !== 'ok') {
         const why = listed.status === 'failed' ? failureReason(listed.failure) : 'skipped';
-        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions could not be listed (${why}); pass --subscriptions`, { call: 'subscriptions.list', permission: 'Microsoft.Resources/subscriptions/read' });
+        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions could not be listed (${why}); pass --subscriptions`, azureCall('subscriptions.list'));
         return this.finish();
       }
       subscriptions = listed.value;

@@ -2,25 +2,20 @@ import { Agent as HttpAgent, type AgentOptions } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 
-/** HTTP and HTTPS agents whose connections give up when the TCP connect takes longer than asked. */
-export interface ConnectTimeoutAgents {
-  http: HttpAgent;
-  https: HttpsAgent;
-  /** The agent for a URL, by its protocol. */
-  forUrl(url: string | URL): HttpAgent;
-}
+/** The agent for a request URL, chosen by its protocol. */
+export type AgentForUrl = (url: string | URL) => HttpAgent;
 
 /**
- * Agents with a connect timeout, for SDK clients that take an agent but no connect timeout of their
- * own (googleapis, the Azure pipeline). A connect that has not finished within `connectMs` destroys
- * its socket with `ETIMEDOUT`, which the runtime classifies as a timeout. Keep-alive sockets are pooled
- * up to `maxSockets` per origin, matching the runtime's concurrency.
+ * HTTP and HTTPS agents with a connect timeout, for SDK clients that take an agent but no connect
+ * timeout of their own (googleapis, the Azure pipeline). A connect that has not finished within
+ * `connectMs` destroys its socket with `ETIMEDOUT`, which the runtime classifies as a timeout.
+ * Keep-alive sockets are pooled up to `maxSockets` per origin, matching the runtime's concurrency.
  */
-export function connectTimeoutAgents(connectMs: number, options: AgentOptions = {}): ConnectTimeoutAgents {
+export function connectTimeoutAgent(connectMs: number, options: AgentOptions = {}): AgentForUrl {
   const agentOptions: AgentOptions = { keepAlive: true, ...options };
   const http = bounded(new HttpAgent(agentOptions), connectMs);
   const https = bounded(new HttpsAgent(agentOptions), connectMs);
-  return { http, https, forUrl: (url) => (String(url).startsWith('https:') ? https : http) };
+  return (url) => (String(url).startsWith('https:') ? https : http);
 }
 
 function bounded<T extends HttpAgent>(agent: T, connectMs: number): T {

@@ -141,7 +141,7 @@ describe('the collector runtime', () => {
     const outcome = await rt.call(call, { scope: discovery, resourceId: 'listing', listing: true }, failing(new FakeError('AccessDenied', 403)).run);
     if (outcome.status !== 'failed') throw new Error('expected the listing to fail');
     const message = `the things could not be listed (${failureReason(outcome.failure)}); pass --things`;
-    rt.scopeNotAudited(discovery, message, { call: call.id, permission: call.permission });
+    rt.scopeNotAudited(discovery, message, call);
     rt.flushFailures();
     expect(rt.notices).toEqual([expect.objectContaining({ level: 'error', fatal: true, call: 'svc:GetThing', message })]);
     expect(rt.scopes.statuses().find((s) => s.id === discovery)).toMatchObject({ status: 'not-audited', reasons: [message] });

@@ -153,8 +153,8 @@ export class CollectorRuntime {
   private readonly limit: LimitFunction;
   private readonly budget: RateBudget;
   private readonly endsAt: number;
-  private readonly failures = new Map<string, { failure: CallFailure; api?: string; account?: string; scope: string; resources: string[]; count: number; facts: Set<string> }>();
-  /** `call|scope` pairs whose failure already has a notice of its own (see `scopeNotAudited`). */
+  private readonly failures = new Map<string, { failure: CallFailure; api?: string; account?: string; resources: string[]; count: number; facts: Set<string> }>();
+  /** `call|account` pairs whose failure already has a notice of its own (see `scopeNotAudited`). */
   private readonly explained = new Set<string>();
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -286,11 +286,11 @@ export class CollectorRuntime {
     // scope; a scope whose own listing is "not found" (a mistyped project or subscription) does not exist.
     if (failure.category === 'not-found' && target.listing) this.scopes.notAudited(target.scope, `${failureReason(failure)}: it does not exist or the caller cannot see it`);
     else if (failure.category !== 'not-found' && failure.category !== 'service-disabled') this.scopes.failed(target.scope, failureReason(failure));
-    const account = target.scope.split('/')[0];
-    const key = `${failure.call}|${failure.code}|${account ?? ''}`;
+    const account = accountOf(target.scope);
+    const key = `${failure.call}|${failure.code}|${account}`;
     let entry = this.failures.get(key);
     if (!entry) {
-      entry = { failure, ...(call.api ? { api: call.api } : {}), ...(account ? { account } : {}), scope: target.scope, resources: [], count: 0, facts: new Set<string>() };
+      entry = { failure, ...(call.api ? { api: call.api } : {}), ...(account ? { account } : {}), resources: [], count: 0, facts: new Set<string>() };
       this.failures.set(key, entry);
     }
     entry.count++;
@@ -305,14 +305,15 @@ export class CollectorRuntime {
   }
 
   /**
-   * A scope that could not be audited at all (its listing or its identity failed): its status says so
-   * with `message` as the reason, and one fatal error notice carries the call and the permission. The grouped
-   * notice of `flushFailures` does not repeat that call's failure in that scope: an error is told once.
+   * A scope that could not be audited at all because `call` (its listing or its identity) failed: its
+   * status says so with `message` as the reason, and one fatal error notice names the call and, when
+   * a missing grant may be the cause, its permission (pass the call table's entry). The grouped notice
+   * of `flushFailures` does not repeat that failure for the scope's account: an error is told once.
    */
-  scopeNotAudited(scope: string, message: string, extra: Pick<CollectionNotice, 'call' | 'permission'> & Partial<CollectionNotice> = {}): void {
+  scopeNotAudited(scope: string, message: string, call: Pick<RuntimeCall, 'id'> & Partial<Pick<RuntimeCall, 'permission'>>): void {
     this.scopes.notAudited(scope, message);
-    this.notice('error', message, { ...extra, fatal: true });
-    if (extra.call) this.explained.add(`${extra.call}|${scope}`);
+    this.notice('error', message, { call: call.id, ...(call.permission ? { permission: call.permission } : {}), fatal: true });
+    this.explained.add(`${call.id}|${accountOf(scope)}`);
   }
 
   /**
@@ -320,8 +321,8 @@ export class CollectorRuntime {
    * and the facts made unknown. Call once, when collection ends; failures recorded later start afresh.
    */
   flushFailures(): void {
-    for (const { failure, api, account, scope, resources, count, facts } of this.failures.values()) {
-      if (this.explained.has(`${failure.call}|${scope}`)) continue;
+    for (const { failure, api, account, resources, count, facts } of this.failures.values()) {
+      if (this.explained.has(`${failure.call}|${account ?? ''}`)) continue;
       const listed = resources.slice(0, 10).join(', ') + (count > 10 ? ` and ${count - 10} more` : '');
       if (failure.category === 'service-disabled') {
         // A switched-off API can hold nothing: a note, not a gap in the audit.
@@ -343,6 +344,11 @@ export class CollectorRuntime {
       this.notice('note', `${this.stats.throttled} call(s) were throttled and retried; the rate budget waited ${(this.stats.waitedMs / 1000).toFixed(1)} s in all`);
     }
   }
+}
+
+/** The account (project, subscription) part of a scope id: `account` or `account/region`. */
+function accountOf(scope: string): string {
+  return scope.split('/')[0] ?? '';
 }
 
 /** A `Retry-After` header (seconds or an HTTP date) in milliseconds; undefined when absent or unreadable. */

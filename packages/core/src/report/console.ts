@@ -26,19 +26,15 @@ const SEVERITY_STYLE: Record<string, Style> = { critical: 'magenta', high: 'red'
 
 /** A table of failures, most severe first, then a one-line summary. */
 export function toConsoleTable(result: AuditResult, options: ConsoleOptions): string {
-  return [...consoleLines(result, options)].join('\n') + '\n';
+  return [...consoleLines(result, options)].join('\n');
 }
 
 /** The console report in pieces of text, made while written: `toConsoleTable` without holding it whole. */
 export function consoleChunks(result: AuditResult, options: ConsoleOptions): Iterable<string> {
-  return appendNewline(joinLines(consoleLines(result, options)));
+  return joinLines(consoleLines(result, options));
 }
 
-function* appendNewline(chunks: Iterable<string>): Generator<string> {
-  yield* chunks;
-  yield '\n';
-}
-
+/** The report's lines; the last is empty, so that joined they end with a newline. */
 function* consoleLines(result: AuditResult, options: ConsoleOptions): Generator<string> {
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
   const width = options.width ?? Number.POSITIVE_INFINITY;
@@ -75,6 +71,7 @@ function* consoleLines(result: AuditResult, options: ConsoleOptions): Generator<
     const v = result.verdict;
     yield* verdictLines(v).map((l, i) => (i === 0 ? paint(v.verdict === 'pass' && !v.incompleteAccepted ? 'green' : v.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l));
   }
+  yield '';
 }
 
 function resourceCell(f: FailFinding): string {

@@ -100,61 +100,12 @@ export function toSarifStream(result: AuditResult, options: SarifOptions): Sarif
     if (list) list.push(f);
     else notEvaluated.set(f.rule.id, [f]);
   }
-  const results = function* (): Generator<SarifResult> {
-    for (const f of result.findings) if (f.status === 'fail') yield sarifResult(f, ruleIndex.get(f.rule.id) ?? -1, result.anchors);
-    yield* baselineResults(result, ruleIndex);
+  const results: Iterable<SarifResult> = {
+    *[Symbol.iterator]() {
+      for (const f of result.findings) if (f.status === 'fail') yield sarifResult(f, ruleIndex.get(f.rule.id) ?? -1, result.anchors);
+      yield* baselineResults(result, ruleIndex);
+    },
   };
-  return sarifLog(result, options, rules, ruleIndex, notEvaluated, { [Symbol.iterator]: results });
-}
-
-/** Results for baseline failures: those that no longer fail, then those this run could not re-check. */
-function* baselineResults(result: AuditResult, ruleIndex: Map<string, number>): Generator<SarifResult> {
-  // Baseline failures that no longer fail: kind "pass", so that consumers close rather than open them.
-  for (const e of result.baselineAbsent ?? []) {
-    yield {
-      ruleId: e.ruleId,
-      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
-      kind: 'pass',
-      level: 'none',
-      baselineState: 'absent',
-      message: { text: endSentence(`No longer fails: ${stripPeriod(e.message)}`) },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: e.location?.uri ?? 'policies' }, region: { startLine: e.location?.line ?? 1 } },
-          ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
-        },
-      ],
-      partialFingerprints: fingerprints(e.fingerprint),
-    };
-  }
-  // Baseline failures this run could not re-check stay open, said so, at their old level.
-  for (const e of result.baselineUnverified ?? []) {
-    yield {
-      ruleId: e.ruleId,
-      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
-      kind: 'fail',
-      level: e.level === 'error' || e.level === 'warning' || e.level === 'note' ? e.level : 'warning',
-      baselineState: 'unchanged',
-      message: { text: endSentence(`Not re-checked in this run (${stripPeriod(e.reason)}); it failed before: ${stripPeriod(e.message)}`) },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: e.location?.uri ?? 'policies' }, region: { startLine: e.location?.line ?? 1 } },
-          ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
-        },
-      ],
-      partialFingerprints: fingerprints(e.fingerprint),
-    };
-  }
-}
-
-function sarifLog(
-  result: AuditResult,
-  options: SarifOptions,
-  rules: Array<Record<string, unknown>>,
-  ruleIndex: Map<string, number>,
-  notEvaluated: Map<string, NotEvaluatedFinding[]>,
-  results: Iterable<SarifResult>,
-): SarifLogStream {
   const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
     level: n.level,
     message: { text: endSentence(n.message) },
@@ -211,6 +162,46 @@ function sarifLog(
       },
     ],
   };
+}
+
+/** Results for baseline failures: those that no longer fail, then those this run could not re-check. */
+function* baselineResults(result: AuditResult, ruleIndex: Map<string, number>): Generator<SarifResult> {
+  // Baseline failures that no longer fail: kind "pass", so that consumers close rather than open them.
+  for (const e of result.baselineAbsent ?? []) {
+    yield {
+      ruleId: e.ruleId,
+      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
+      kind: 'pass',
+      level: 'none',
+      baselineState: 'absent',
+      message: { text: endSentence(`No longer fails: ${stripPeriod(e.message)}`) },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: e.location?.uri ?? 'policies' }, region: { startLine: e.location?.line ?? 1 } },
+          ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
+        },
+      ],
+      partialFingerprints: fingerprints(e.fingerprint),
+    };
+  }
+  // Baseline failures this run could not re-check stay open, said so, at their old level.
+  for (const e of result.baselineUnverified ?? []) {
+    yield {
+      ruleId: e.ruleId,
+      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
+      kind: 'fail',
+      level: e.level === 'error' || e.level === 'warning' || e.level === 'note' ? e.level : 'warning',
+      baselineState: 'unchanged',
+      message: { text: endSentence(`Not re-checked in this run (${stripPeriod(e.reason)}); it failed before: ${stripPeriod(e.message)}`) },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: e.location?.uri ?? 'policies' }, region: { startLine: e.location?.line ?? 1 } },
+          ...(e.resourceId ? { logicalLocations: [{ fullyQualifiedName: e.resourceId, kind: 'resource' }] } : {}),
+        },
+      ],
+      partialFingerprints: fingerprints(e.fingerprint),
+    };
+  }
 }
 
 function sarifRule(rule: Rule): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { cloudresourcemanager, type cloudresourcemanager_v1, type cloudresourcem
 import { compute } from '@googleapis/compute';
 import { auth as googleAuth, sqladmin } from '@googleapis/sqladmin';
 import {
-  connectTimeoutAgents,
+  connectTimeoutAgent,
   createCollectorRuntime,
   type CollectorRuntime,
   failureReason,
@@ -82,8 +82,7 @@ class GcpCollector {
     });
     // googleapis takes an agent but has no connect timeout of its own; Cloud Storage's library takes
     // neither, and relies on the runtime's per-attempt timeout alone.
-    const agents = connectTimeoutAgents(this.runtime.timeouts.connect, { maxSockets: this.runtime.concurrency });
-    const agent = (url: URL) => agents.forUrl(url);
+    const agent = connectTimeoutAgent(this.runtime.timeouts.connect, { maxSockets: this.runtime.concurrency });
     const common = apiRoot
       ? { rootUrl: apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`, retry: false, timeout, agent }
       : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retry: false, timeout, agent };
@@ -132,7 +131,7 @@ class GcpCollector {
     });
     if (found.status !== 'ok') {
       const why = found.status === 'failed' ? failureReason(found.failure) : 'skipped';
-      this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the projects could not be listed (${why}); pass --projects`, { call: 'cloudresourcemanager.projects.search', permission: 'resourcemanager.projects.get' });
+      this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the projects could not be listed (${why}); pass --projects`, gcpCall('cloudresourcemanager.projects.search'));
       return [];
     }
     if (found.value.length === 0) this.runtime.notice('warning', 'the caller can see no active projects; nothing was audited');
