@@ -176,6 +176,34 @@ describe('the committed Action bundle', () => {
   });
 });
 
+describe('the Action audits an AWS Organization', () => {
+  it('lists the accounts from its inputs, assumes role-name in each, skips the excluded, and writes the SARIF into a new directory', async () => {
+    const organization = {
+      id: 'o-exampleorg1',
+      pageSize: 1,
+      accounts: [
+        { Id: '111122223333', Name: 'management', State: 'ACTIVE', Status: 'ACTIVE' },
+        { Id: '222233334444', Name: 'patients-prod', State: 'ACTIVE', Status: 'ACTIVE' },
+        { Id: '555566667777', Name: 'sandbox', State: 'ACTIVE', Status: 'ACTIVE' },
+      ],
+    };
+    const server = await startFakeAws({ ...loadFakeAwsEstate(fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url))), organization });
+    try {
+      const r = await runBundle(
+        { providers: 'aws', organization: 'o-exampleorg1', 'role-name': 'LeakproofAudit', 'exclude-accounts': '111122223333, 555566667777', regions: 'eu-west-1', 'fail-on': 'none', 'allow-incomplete': 'true', sarif: 'reports/aws/org.sarif' },
+        { AWS_ENDPOINT_URL: server.endpoint, AWS_ACCESS_KEY_ID: 'AKIAACTIONEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+      );
+      expect(r.code).toBe(0);
+      expect(server.assumedRoles.map((a) => a.roleArn)).toEqual(['arn:aws:iam::222233334444:role/LeakproofAudit']);
+      const sarif = JSON.parse(readFileSync(join(r.workspace, 'reports/aws/org.sarif'), 'utf8')) as { runs: Array<{ results: unknown[] }> };
+      expect(sarif.runs[0]!.results.length).toBeGreaterThan(10);
+      expect(r.outputs['sarif-path']).toBe('reports/aws/org.sarif');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("GitHub's local runner (@github/local-action)", () => {
   it('runs the committed bundle from an env file of inputs', async () => {
     const ws = workspace();

@@ -191,9 +191,32 @@ describe('the data plane, against Azurite', () => {
   });
 });
 
+describe('discovery under management groups', () => {
+  const collect = (managementGroups: string[]) => collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint }, concurrency: 8, managementGroups, needed: { 'network-firewall': new Set(['internetIngressPorts']) } });
+  const subscriptionsOf = (c: AzureCollection) => c.scopes.filter((x) => x.kind === 'subscription').map((x) => x.account).sort();
+
+  it('audits every subscription below the group, those of its child groups included, and lists no other', async () => {
+    const before = arm.requests.length;
+    const c = await collect(['clinic-root']);
+    expect(subscriptionsOf(c)).toEqual(['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002']);
+    const made = arm.requests.slice(before);
+    expect(made).toContain('GET /providers/Microsoft.Management/managementGroups/clinic-root/descendants');
+    expect(made).not.toContain('GET /subscriptions');
+  });
+
+  it('reports a group it may not read as not audited, naming the permission, and audits the other groups', async () => {
+    const c = await collect(['clinic-secret', 'clinic-root']);
+    expect(subscriptionsOf(c)).toHaveLength(2);
+    const denied = c.scopes.find((x) => x.kind === 'discovery');
+    expect(denied).toMatchObject({ account: 'management group clinic-secret', status: 'not-audited' });
+    expect(denied!.reasons.join(' ')).toContain('Microsoft.Management/managementGroups/descendants/read');
+  });
+});
+
 describe('permissions', () => {
   it('generates a least-privilege custom role from the call table', () => {
     expect(azureCustomRole({ 'database-instance': new Set(['internetReachable']) }).Actions).toEqual([
+      'Microsoft.Management/managementGroups/descendants/read',
       'Microsoft.Resources/subscriptions/read',
       'Microsoft.Sql/servers/firewallRules/read',
       'Microsoft.Sql/servers/read',

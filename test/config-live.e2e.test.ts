@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
+import { loadFakeArmEstate, loadFakeAwsEstate, loadFakeGcpEstate, startFakeArm, startFakeAws, startFakeGcp, type FakeAwsServer } from '@leakproof/testkit';
 import { fakeAwsEnv } from './helpers/aws-env.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
@@ -155,6 +155,17 @@ describe('organisation-wide discovery (AWS Organizations)', () => {
     });
   });
 
+  it('takes --role-name over the role the config file gives its organization', async () => {
+    await withOrg(async (s) => {
+      const config = 'providers:\n  aws:\n    regions: [eu-west-1]\n    role-name: LeakproofAudit\n    organization: o-exampleorg1\n    exclude-accounts: ["111122223333", "444455556666", "555566667777"]\n';
+      const dir = repository({ '.leakproof/config.yaml': config });
+      const r = await runCli(['audit', '--role-name', 'OtherAudit', '--exclude-accounts', '111122223333,444455556666,555566667777,333344445555', '--fail-on', 'none', '--allow-incomplete', '-q'], { cwd: dir, env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
+      expect(r.stderr).not.toContain('error');
+      expect(r.code).toBe(0);
+      expect(s.assumedRoles.map((a) => a.roleArn)).toEqual(['arn:aws:iam::222233334444:role/OtherAudit']);
+    });
+  });
+
   it('audits nothing, and says why, when the credentials cannot list the organization', async () => {
     await withOrg(async (s) => {
       const r = await runCli(['audit', '--provider', 'aws', '--organization', 'o-exampleorg1', '--role-name', 'LeakproofAudit', '--regions', 'eu-west-1', '--format', 'json'], { cwd: tempDir(), env: { ...env, AWS_ENDPOINT_URL: s.endpoint } });
@@ -167,6 +178,45 @@ describe('organisation-wide discovery (AWS Organizations)', () => {
   it('lists the discovery call in the permissions it prints', async () => {
     const r = await runCli(['permissions', 'aws']);
     expect(JSON.parse(r.stdout).Statement[0].Action).toContain('organizations:ListAccounts');
+  });
+});
+
+describe('discovery roots of GCP and Azure in the config file', () => {
+  const locations = (dir: string) => new Set((JSON.parse(readFileSync(join(dir, 'live.sarif'), 'utf8')).runs[0].results as Result[]).map((x) => `${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}`));
+
+  it('GCP: audits every project under the folders, through subfolders, and locates them at the folders line', async () => {
+    const gcp = await startFakeGcp({ ...loadFakeGcpEstate(fileURLToPath(new URL('./fixtures/gcp/estate/', import.meta.url))), hierarchy: { 'folders/10': { folders: ['folders/11'], projects: ['clinic-prod'] }, 'folders/11': { projects: ['clinic-regulated'] } } });
+    try {
+      const dir = repository({ '.leakproof/config.yaml': '# GCP estate\nproviders:\n  gcp:\n    folders: ["10"]\n' });
+      const r = await runCli(['audit', '--fail-on', 'none', '--allow-incomplete', '-o', 'live.sarif', '--format', 'json'], { cwd: dir, env: { STORAGE_EMULATOR_HOST: gcp.endpoint, LEAKPROOF_GCP_API_ENDPOINT: gcp.endpoint } });
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { scopes: Array<{ kind: string; account: string }> };
+      expect(report.scopes.filter((x) => x.kind === 'project').map((x) => x.account).sort()).toEqual(['clinic-prod', 'clinic-regulated']);
+      expect(locations(dir)).toEqual(new Set(['.leakproof/config.yaml:4']));
+      expect(gcp.requests).toContain('cloudresourcemanager projects.list folders/11');
+    } finally {
+      await gcp.close();
+    }
+  });
+
+  it('Azure: audits every subscription below the management group and locates them at its line', async () => {
+    const arm = await startFakeArm(loadFakeArmEstate(fileURLToPath(new URL('./fixtures/azure/estate/', import.meta.url))));
+    try {
+      const dir = repository({ '.leakproof/config.yaml': 'providers:\n  azure:\n    management-groups:\n      - clinic-root\n' });
+      const r = await runCli(['audit', '--fail-on', 'none', '--allow-incomplete', '-o', 'live.sarif', '--format', 'json'], { cwd: dir, env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint } });
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { scopes: Array<{ kind: string; account: string }> };
+      expect(report.scopes.filter((x) => x.kind === 'subscription')).toHaveLength(2);
+      expect(locations(dir)).toEqual(new Set(['.leakproof/config.yaml:3']));
+      expect(arm.requests).not.toContain('GET /subscriptions');
+    } finally {
+      await arm.close();
+    }
+  });
+
+  it('lists the discovery calls in the permissions it prints', async () => {
+    expect((await runCli(['permissions', 'gcp'])).stdout).toContain('resourcemanager.folders.list');
+    expect((await runCli(['permissions', 'azure'])).stdout).toContain('Microsoft.Management/managementGroups/descendants/read');
   });
 });
 

@@ -136,6 +136,48 @@ describe('the audit over a collected GCP estate', () => {
   });
 });
 
+describe('discovery under an organization or folders', () => {
+  const hierarchy = {
+    'organizations/100': { folders: ['folders/10', { name: 'folders/19', state: 'DELETE_REQUESTED' }], projects: ['clinic-prod'] },
+    'folders/10': { folders: ['folders/11'], projects: [{ id: 'clinic-old', state: 'DELETE_REQUESTED' }] },
+    'folders/11': { projects: ['clinic-regulated'] },
+    'folders/19': { projects: ['clinic-sandbox'] },
+    'folders/20': { projects: ['clinic-sandbox'] },
+  };
+  const withHierarchy = async (extra: Partial<Parameters<typeof startFakeGcp>[0]>, options: Parameters<typeof collectGcp>[0]) => {
+    const s = await startFakeGcp({ ...loadFakeGcpEstate(estateDir), hierarchy, ...extra });
+    try {
+      const c = await collectGcp({ env: { STORAGE_EMULATOR_HOST: s.endpoint, LEAKPROOF_GCP_API_ENDPOINT: s.endpoint }, concurrency: 8, ...options });
+      return { c, requests: s.requests };
+    } finally {
+      await s.close();
+    }
+  };
+  const projectsOf = (c: GcpCollection) => c.scopes.filter((x) => x.kind === 'project').map((x) => x.account).sort();
+
+  it('walks every folder below the organization, not only its direct children, and skips deleted projects and folders', async () => {
+    const { c, requests } = await withHierarchy({}, { organization: '100' });
+    expect(projectsOf(c)).toEqual(['clinic-prod', 'clinic-regulated']);
+    expect(requests).toContain('cloudresourcemanager folders.list folders/10');
+    expect(requests).toContain('cloudresourcemanager projects.list folders/11');
+    expect(requests).not.toContain('cloudresourcemanager projects.search');
+    expect(c.scopes.every((x) => x.status !== 'not-audited')).toBe(true);
+  });
+
+  it('audits the projects of several folders once each', async () => {
+    const { c } = await withHierarchy({}, { folders: ['folders/11', '20', '11'] });
+    expect(projectsOf(c)).toEqual(['clinic-regulated', 'clinic-sandbox']);
+  });
+
+  it('reports a folder it may not list as not audited and audits the rest of the tree', async () => {
+    const { c } = await withHierarchy({ deniedParents: ['folders/10'] }, { organization: 'organizations/100' });
+    expect(projectsOf(c)).toEqual(['clinic-prod']);
+    const denied = c.scopes.find((x) => x.kind === 'discovery' && x.account === 'folders/10');
+    expect(denied?.status).toBe('not-audited');
+    expect(denied?.reasons.join(' ')).toMatch(/projects of folders\/10 could not be listed.*resourcemanager\.projects\.list|resourcemanager\.(projects|folders)\.list/);
+  });
+});
+
 describe('calls and permissions', () => {
   it('skips calls no enabled rule needs', async () => {
     const s = await startFakeGcp(loadFakeGcpEstate(estateDir));
@@ -150,7 +192,7 @@ describe('calls and permissions', () => {
   });
 
   it('generates a least-privilege custom role from the same table', () => {
-    expect(gcpCustomRole({ 'database-instance': new Set(['internetReachable']) }).includedPermissions).toEqual(['cloudsql.instances.list', 'resourcemanager.projects.get', 'storage.buckets.getIamPolicy', 'storage.buckets.list']);
+    expect(gcpCustomRole({ 'database-instance': new Set(['internetReachable']) }).includedPermissions).toEqual(['cloudsql.instances.list', 'resourcemanager.folders.list', 'resourcemanager.projects.get', 'resourcemanager.projects.list', 'storage.buckets.getIamPolicy', 'storage.buckets.list']);
     expect(gcpCustomRole({ 'storage-bucket': new Set(['publicRead']) }).includedPermissions).toContain('orgpolicy.policy.get');
   });
 });

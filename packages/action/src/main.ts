@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { ConfigurationError, SEVERITIES, anchorOf, configuredProviders, severityRank, toJobSummary, toSarif, verdictLines, type AuditResult, type FailFinding, type LeakproofConfig, type Logger, type Severity } from '@leakproof/core';
-import { loadRunConfig, providerOptions, runAudit, type AuditInput } from 'leakproof';
+import { ConfigurationError, SEVERITIES, anchorOf, configuredProviders, jsonChunks, severityRank, toJobSummary, toSarifStream, verdictLines, type AuditResult, type FailFinding, type LeakproofConfig, type Logger, type Severity } from '@leakproof/core';
+import { loadRunConfig, providerOptions, runAudit, writeChunks, type AuditInput } from 'leakproof';
 
 /** Routes library messages to the Actions log. Messages never carry credentials (the library passes ids). */
 const actionsLogger: Logger = {
@@ -26,11 +25,15 @@ function flag(name: string): boolean {
 }
 
 /** Action inputs that name live scopes, keyed like the CLI's flags; an empty input leaves the config file's value. */
-function scopeInputs(): Record<string, string[]> {
-  const values: Record<string, string[]> = {};
-  for (const name of ['regions', 'projects', 'subscriptions']) {
+function scopeInputs(): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  for (const name of ['regions', 'exclude-accounts', 'projects', 'folders', 'subscriptions', 'management-groups']) {
     const given = list(name);
     if (given.length) values[name] = given;
+  }
+  for (const name of ['organization', 'role-name']) {
+    const given = core.getInput(name).trim();
+    if (given) values[name] = given;
   }
   return values;
 }
@@ -117,10 +120,15 @@ export async function run(): Promise<void> {
 
     const sarifPath = core.getInput('sarif') || config?.reports?.find((r) => r.format === 'sarif' && r.output)?.output || 'leakproof.sarif';
     const category = core.getInput('category') || config?.category;
-    const sarif = toSarif(result, { toolVersion: ACTION_VERSION, ...(category ? { category } : {}) });
-    const out = resolve(workspace, sarifPath);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(sarif) + '\n');
+    // Streamed, and its directory made one level at a time (a recursive mkdir can hang, e.g. under /proc).
+    const sarif = toSarifStream(result, { toolVersion: ACTION_VERSION, ...(category ? { category } : {}) });
+    writeChunks(
+      resolve(workspace, sarifPath),
+      (function* () {
+        yield* jsonChunks(sarif, 0);
+        yield '\n';
+      })(),
+    );
 
     const failures = result.findings.filter((f): f is FailFinding => f.status === 'fail' && !f.waiver);
     const verdict = result.verdict!;

@@ -2,6 +2,7 @@ import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type Fact
 
 export type AzureCallId =
   | 'subscriptions.list'
+  | 'managementGroups.listDescendants'
   | 'storageAccounts.list'
   | 'blobServices.getServiceProperties'
   | 'blobContainers.list'
@@ -36,6 +37,8 @@ const CONTAINER_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', '
  */
 const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   { id: 'subscriptions.list', action: 'Microsoft.Resources/subscriptions/read', scope: 'tenant', feeds: {}, discovery: true },
+  // Every subscription below a management group, through its child groups, in one paged listing.
+  { id: 'managementGroups.listDescendants', action: 'Microsoft.Management/managementGroups/descendants/read', scope: 'tenant', feeds: {}, discovery: true },
   {
     id: 'storageAccounts.list',
     action: 'Microsoft.Storage/storageAccounts/read',

@@ -84,8 +84,20 @@ export function providerOptions(values: Record<string, unknown>, config: Leakpro
   // --organization names an AWS Organization (o-…) or a GCP organization (digits).
   const flagOrg = str('organization');
   const awsOrgFlag = flagOrg !== undefined && /^o-/.test(flagOrg) ? flagOrg : undefined;
-  const gcpOrg = (awsOrgFlag === undefined ? flagOrg : undefined) ?? gcp?.organization;
-  if (gcpOrg) options.organization = gcpOrg;
+  // GCP discovery roots: --organization and --folders together replace the file's organization and folders.
+  const gcpOrgFlag = awsOrgFlag === undefined ? flagOrg : undefined;
+  if (values.projects !== undefined && (gcpOrgFlag !== undefined || values.folders !== undefined)) throw new UsageError('--projects names the projects to audit; --organization and --folders discover them: give one or the other');
+  if (gcpOrgFlag !== undefined || values.folders !== undefined) {
+    if (gcpOrgFlag !== undefined) options.organization = gcpOrgFlag.replace(/^organizations\//, '');
+    const folders = strs('folders').map((f) => f.replace(/^folders\//, ''));
+    const bad = folders.find((f) => !/^\d+$/.test(f));
+    if (bad !== undefined) throw new UsageError(`--folders: "${bad}" is not a folder id (digits, or folders/ and digits)`);
+    if (folders.length) options.folders = [...new Set(folders)];
+  } else if (values.projects === undefined) {
+    if (gcp?.organization) options.organization = gcp.organization;
+    if (gcp?.folders) options.folders = gcp.folders;
+  }
+  if (options.organization !== undefined && !/^\d+$/.test(options.organization)) throw new UsageError(`--organization: "${options.organization}" is neither an AWS Organization id (o-…) nor a GCP organization id (digits)`);
   // The role name goes to --accounts, or to the organization's accounts.
   if (roleName && awsOrgFlag === undefined) options.roleName = roleName;
   const excluded = strs('exclude-accounts');
@@ -97,11 +109,13 @@ export function providerOptions(values: Record<string, unknown>, config: Leakpro
   } else if (aws?.organization && values['role-arn'] === undefined && values.accounts === undefined) {
     options.awsOrganization = { ...aws.organization, ...(roleName ? { roleName } : {}), ...(excluded.length ? { exclude: excluded } : {}) };
   } else if (excluded.length) throw new UsageError('--exclude-accounts goes with an AWS --organization');
+  if (values.subscriptions !== undefined && values['management-groups'] !== undefined) throw new UsageError('--subscriptions names the subscriptions to audit; --management-groups discovers them: give one or the other');
   if (values.subscriptions !== undefined) options.subscriptions = strs('subscriptions');
+  else if (values['management-groups'] !== undefined) options.managementGroups = [...new Set(strs('management-groups'))];
   else if (azure?.subscriptions) {
     options.subscriptions = azure.subscriptions;
     declaredFor('azure');
-  }
+  } else if (azure?.managementGroups) options.managementGroups = azure.managementGroups;
   const containers = str('azure-containers');
   if (containers) options.azureContainers = parseContainersMode(containers);
   else if (azure?.containers) options.azureContainers = azure.containers;

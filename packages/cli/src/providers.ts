@@ -8,11 +8,14 @@ export interface ProviderOptions {
   regions: string[];
   /** Every active account of this AWS Organization, by assuming `roleName` in each, minus `exclude`. */
   awsOrganization?: { id: string; roleName: string; exclude: string[] };
-  /** GCP projects (default: every visible project) and organization. */
+  /** GCP projects (default: every visible project), or the organization and folders to find them under. */
   projects?: string[];
   organization?: string;
+  folders?: string[];
   /** Azure subscriptions (default: every visible subscription) and how to read container access. */
   subscriptions?: string[];
+  /** Azure management groups whose subscriptions are audited (when no subscriptions are named). */
+  managementGroups?: string[];
   azureContainers?: 'arm' | 'data-plane';
   profile?: string;
   roleArns: string[];
@@ -75,6 +78,7 @@ COLLECTORS.gcp = {
     return collectGcp({
       ...(options.projects?.length ? { projects: options.projects } : {}),
       ...(options.organization ? { organization: options.organization } : {}),
+      ...(options.folders?.length ? { folders: options.folders } : {}),
       ...options.runtime,
       needed,
       env,
@@ -93,6 +97,7 @@ COLLECTORS.azure = {
     const { collectAzure } = await import('@leakproof/azure');
     return collectAzure({
       ...(options.subscriptions?.length ? { subscriptions: options.subscriptions } : {}),
+      ...(options.managementGroups?.length ? { managementGroups: options.managementGroups } : {}),
       ...(options.azureContainers ? { containers: options.azureContainers } : {}),
       ...options.runtime,
       needed,

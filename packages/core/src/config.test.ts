@@ -16,8 +16,7 @@ providers:
         role-arn: arn:aws:iam::222233334444:role/Other
   gcp:
     organization: "123456789"
-    projects:
-      - clinic-prod
+    folders: ["folders/55", "66"]
   azure:
     subscriptions:
       - 0B1F6471-1BF0-4DDA-AEC3-111122223333
@@ -44,7 +43,7 @@ describe('the config file', () => {
         { id: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/Other' },
       ],
     });
-    expect(r.value.providers.gcp).toEqual({ organization: '123456789', projects: ['clinic-prod'] });
+    expect(r.value.providers.gcp).toEqual({ organization: '123456789', folders: ['55', '66'] });
     expect(r.value.failOn).toBe('critical');
     expect(r.value.reports).toEqual([{ format: 'sarif', output: 'leakproof.sarif' }]);
   });
@@ -58,9 +57,11 @@ describe('the config file', () => {
     expect(at('aws', '222233334444')).toEqual({ uri: '.leakproof/config.yaml', line: 9 });
     // An account not listed falls back to its provider's section; a discovered project to the organization line.
     expect(at('aws', '999999999999')).toEqual({ uri: '.leakproof/config.yaml', line: 4 });
-    expect(at('gcp', 'clinic-prod')).toEqual({ uri: '.leakproof/config.yaml', line: 14 });
     expect(at('gcp', 'found-under-org')).toEqual({ uri: '.leakproof/config.yaml', line: 12 });
-    expect(at('azure', '0b1f6471-1bf0-4dda-aec3-111122223333')).toEqual({ uri: '.leakproof/config.yaml', line: 17 });
+    expect(at('azure', '0b1f6471-1bf0-4dda-aec3-111122223333')).toEqual({ uri: '.leakproof/config.yaml', line: 16 });
+    const listed = validateConfig('providers:\n  gcp:\n    projects:\n      - clinic-dev\n      - clinic-prod\n', 'c.yaml');
+    if (!listed.ok) throw new Error('invalid');
+    expect(anchorOf({ rule, resource: resource('storage-bucket', {}, { provider: 'gcp', account: 'clinic-prod' }) }, listed.value.anchors)).toEqual({ uri: 'c.yaml', line: 5 });
   });
 
   it.each([
@@ -69,6 +70,8 @@ describe('the config file', () => {
     ['a bad threshold', 'fail-on: severe\n', '1:10 fail-on: "severe" is not one of critical, high, medium, low, info, none'],
     ['a role in another account', 'providers:\n  aws:\n    accounts:\n      - id: "111122223333"\n        role-arn: arn:aws:iam::999999999999:role/X\n', '5:19 the role is in account 999999999999, not 111122223333'],
     ['two accounts without a role', 'providers:\n  aws:\n    accounts: ["111122223333", "222233334444"]\n', '3:15 only one account can be audited with the credentials themselves; give the others a role-arn, or set role-name'],
+    ['projects beside a discovery root', 'providers:\n  gcp:\n    folders: ["1"]\n    projects: [a]\n', '4:5 projects names the projects to audit; organization and folders discover them'],
+    ['a folder that is not a number', 'providers:\n  gcp:\n    folders: [finance]\n', '3:15 '],
     ['a YAML syntax error', 'providers: [\n', '2:1 '],
   ])('reports %s at its line and column', (_name, text, expected) => {
     expect(problems(text)[0]).toContain(expected);

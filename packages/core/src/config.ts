@@ -19,8 +19,8 @@ export interface LeakproofConfig {
   file: string;
   providers: {
     aws?: { regions?: string[]; profile?: string; externalId?: string; accounts?: ConfiguredAwsAccount[]; organization?: { id: string; roleName: string; exclude: string[] } };
-    gcp?: { organization?: string; projects?: string[] };
-    azure?: { subscriptions?: string[]; containers?: 'arm' | 'data-plane' };
+    gcp?: { organization?: string; folders?: string[]; projects?: string[] };
+    azure?: { subscriptions?: string[]; managementGroups?: string[]; containers?: 'arm' | 'data-plane' };
   };
   policies?: string[];
   builtin?: boolean;
@@ -42,8 +42,8 @@ interface RawConfig {
   version?: 1;
   providers?: {
     aws?: { regions?: string[]; profile?: string; 'role-name'?: string; 'external-id'?: string; organization?: string; 'exclude-accounts'?: string[]; accounts?: Array<string | RawAwsAccount> };
-    gcp?: { organization?: string; projects?: string[] };
-    azure?: { subscriptions?: string[]; containers?: 'arm' | 'data-plane' };
+    gcp?: { organization?: string; folders?: string[]; projects?: string[] };
+    azure?: { subscriptions?: string[]; 'management-groups'?: string[]; containers?: 'arm' | 'data-plane' };
   };
   policies?: string[];
   builtin?: boolean;
@@ -110,15 +110,29 @@ export function validateConfig(text: string, file: string): ValidationResult<Lea
   const gcp = raw.providers?.gcp;
   if (gcp) {
     gcp.projects?.forEach((p, i) => anchors.push({ provider: 'gcp', account: p, uri: file, line: line(['providers', 'gcp', 'projects', i]) }));
-    // Projects found under the organization are declared by the organization line.
+    // Projects found under the organization or folders are declared by that line.
     if (gcp.organization) anchors.push({ provider: 'gcp', uri: file, line: keyLine(['providers', 'gcp'], 'organization') });
-    providers.gcp = { ...(gcp.organization ? { organization: gcp.organization.replace(/^organizations\//, '') } : {}), ...(gcp.projects ? { projects: gcp.projects } : {}) };
+    if (gcp.folders) anchors.push({ provider: 'gcp', uri: file, line: keyLine(['providers', 'gcp'], 'folders') });
+    if (gcp.projects && (gcp.organization || gcp.folders)) issues.push(doc.issue(['providers', 'gcp'], 'projects names the projects to audit; organization and folders discover them: give one or the other', 'projects'));
+    providers.gcp = {
+      ...(gcp.organization ? { organization: gcp.organization.replace(/^organizations\//, '') } : {}),
+      ...(gcp.folders ? { folders: [...new Set(gcp.folders.map((f) => f.replace(/^folders\//, '')))] } : {}),
+      ...(gcp.projects ? { projects: gcp.projects } : {}),
+    };
     anchors.push({ provider: 'gcp', uri: file, line: keyLine(['providers'], 'gcp') });
   }
   const azure = raw.providers?.azure;
   if (azure) {
     azure.subscriptions?.forEach((s, i) => anchors.push({ provider: 'azure', account: s.toLowerCase(), uri: file, line: line(['providers', 'azure', 'subscriptions', i]) }));
-    providers.azure = { ...(azure.subscriptions ? { subscriptions: azure.subscriptions } : {}), ...(azure.containers ? { containers: azure.containers } : {}) };
+    // Subscriptions found below the management groups are declared by that line.
+    const groups = azure['management-groups'];
+    if (groups) anchors.push({ provider: 'azure', uri: file, line: keyLine(['providers', 'azure'], 'management-groups') });
+    if (groups && azure.subscriptions) issues.push(doc.issue(['providers', 'azure'], 'subscriptions names the subscriptions to audit; management-groups discovers them: give one or the other', 'subscriptions'));
+    providers.azure = {
+      ...(azure.subscriptions ? { subscriptions: azure.subscriptions } : {}),
+      ...(groups ? { managementGroups: [...new Set(groups)] } : {}),
+      ...(azure.containers ? { containers: azure.containers } : {}),
+    };
     anchors.push({ provider: 'azure', uri: file, line: keyLine(['providers'], 'azure') });
   }
   // Anything else (a provider given only on the command line) is located at the file's first line.

@@ -2,6 +2,8 @@ import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type Fact
 
 export type GcpCallId =
   | 'cloudresourcemanager.projects.search'
+  | 'cloudresourcemanager.projects.list'
+  | 'cloudresourcemanager.folders.list'
   | 'cloudresourcemanager.projects.getEffectiveOrgPolicy'
   | 'storage.buckets.list'
   | 'storage.buckets.getIamPolicy'
@@ -30,7 +32,12 @@ const BUCKET_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'pub
  * which calls run for the enabled rules and `leakproof permissions gcp` (a custom role).
  */
 const TABLE: ReadonlyArray<Omit<GcpCall, 'permission' | 'service'>> = [
+  // Every project the caller can see; it returns only projects on which the caller has projects.get.
   { id: 'cloudresourcemanager.projects.search', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.projects.get'], scope: 'organization', feeds: {}, discovery: true },
+  // Under an organization or folder: its direct child projects and folders, walked down the tree
+  // (a search by parent matches direct children only).
+  { id: 'cloudresourcemanager.projects.list', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.projects.list'], scope: 'organization', feeds: {}, discovery: true },
+  { id: 'cloudresourcemanager.folders.list', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.folders.list'], scope: 'organization', feeds: {}, discovery: true },
   {
     // Public access prevention can be enforced for a whole organization, folder or project by the
     // constraint storage.publicAccessPrevention; buckets then still say "inherited".

@@ -19,6 +19,14 @@ export interface FakeGcpEstate {
   firewalls: Record<string, GcpAnswer>;
   /** Projects whose effective organization policy enforces storage.publicAccessPrevention. */
   orgEnforced?: string[];
+  /**
+   * The resource hierarchy: each organization or folder (`organizations/1`, `folders/2`) with its
+   * direct child folders and projects (a folder or project entry may carry a `state`). Without it,
+   * every organization holds every project directly.
+   */
+  hierarchy?: Record<string, { folders?: Array<string | { name: string; state: string }>; projects?: Array<string | { id: string; state: string }> }>;
+  /** Organizations or folders whose children the caller may not list (403). */
+  deniedParents?: string[];
   /** Answer the first N requests for a key (`iam/<bucket>`, `sql/<project>`, ...) with 429. */
   throttleFirst?: Record<string, number>;
 }
@@ -48,7 +56,7 @@ function answerFile(dir: string, name: string): GcpAnswer | undefined {
  * `compute/<project>/firewalls.json`. Lists missing a file are empty.
  */
 export function loadFakeGcpEstate(dir: string): FakeGcpEstate {
-  const meta = readJson(join(dir, 'estate.json')) as { projects: string[]; pageSize?: number; throttleFirst?: Record<string, number>; orgEnforced?: string[] };
+  const meta = readJson(join(dir, 'estate.json')) as Pick<FakeGcpEstate, 'projects' | 'throttleFirst' | 'orgEnforced' | 'hierarchy' | 'deniedParents'> & { pageSize?: number };
   const estate: FakeGcpEstate = {
     projects: meta.projects,
     pageSize: meta.pageSize ?? 500,
@@ -58,6 +66,8 @@ export function loadFakeGcpEstate(dir: string): FakeGcpEstate {
     firewalls: {},
     ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}),
     ...(meta.orgEnforced ? { orgEnforced: meta.orgEnforced } : {}),
+    ...(meta.hierarchy ? { hierarchy: meta.hierarchy } : {}),
+    ...(meta.deniedParents ? { deniedParents: meta.deniedParents } : {}),
   };
   for (const project of meta.projects) {
     const bdir = join(dir, 'storage', project, 'buckets');
@@ -88,7 +98,7 @@ function paged(answer: GcpAnswer | undefined, pageToken: string | null, size: nu
 /**
  * Starts a server on 127.0.0.1 answering the Cloud Storage JSON API (at `/b/...`, as clients address an
  * emulator, or `/storage/v1/b/...`), Cloud SQL Admin v1beta4, Compute v1 firewalls and Resource
- * Manager v3 project search. `latencyMs` delays every answer, for benchmarks.
+ * Manager v3 project search and project and folder listing by parent. `latencyMs` delays every answer, for benchmarks.
  */
 export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?: number } = {}): Promise<FakeGcpServer> {
   const requests: string[] = [];
@@ -135,6 +145,26 @@ export async function startFakeGcp(estate: FakeGcpEstate, options: { latencyMs?:
       requests.push(`cloudresourcemanager getEffectiveOrgPolicy ${m[1]}`);
       const enforced = estate.orgEnforced?.includes(m[1]!) === true;
       return { status: 200, body: { constraint: 'constraints/storage.publicAccessPrevention', booleanPolicy: enforced ? { enforced: true } : {} } };
+    }
+    if (path === '/v3/projects' || path === '/v3/folders') {
+      // Direct children only, as Resource Manager lists them; deleted ones only with showDeleted.
+      const parent = url.searchParams.get('parent') ?? '';
+      const what = path === '/v3/projects' ? 'projects' : 'folders';
+      requests.push(`cloudresourcemanager ${what}.list ${parent}`);
+      const denied = estate.deniedParents?.includes(parent) ? { status: 403, body: { error: { code: 403, status: 'PERMISSION_DENIED', message: `The caller does not have permission to list the ${what} of ${parent}`, errors: [{ reason: 'forbidden' }] } } } : undefined;
+      if (denied) return denied;
+      const node = estate.hierarchy ? estate.hierarchy[parent] : parent.startsWith('organizations/') ? { projects: estate.projects } : {};
+      if (node === undefined) return { status: 403, body: { error: { code: 403, status: 'PERMISSION_DENIED', message: `${parent} does not exist or the caller cannot see it`, errors: [{ reason: 'forbidden' }] } } };
+      const showDeleted = url.searchParams.get('showDeleted') === 'true';
+      const live = (state: string) => showDeleted || state === 'ACTIVE';
+      const items =
+        what === 'projects'
+          ? (node.projects ?? []).map((p) => (typeof p === 'string' ? { id: p, state: 'ACTIVE' } : p)).filter((p) => live(p.state)).map((p) => ({ projectId: p.id, name: `projects/${p.id}`, parent, state: p.state }))
+          : (node.folders ?? []).map((f) => (typeof f === 'string' ? { name: f, state: 'ACTIVE' } : f)).filter((f) => live(f.state)).map((f) => ({ name: f.name, parent, displayName: f.name, state: f.state }));
+      // One item per page, so that paging is exercised.
+      const start = Number(url.searchParams.get('pageToken') ?? 0);
+      const page = items.slice(start, start + 1);
+      return { status: 200, body: { ...(page.length ? { [what]: page } : {}), ...(start + 1 < items.length ? { nextPageToken: String(start + 1) } : {}) } };
     }
     if (path === '/v3/projects:search') {
       requests.push('cloudresourcemanager projects.search');

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { SqlManagementClient } from '@azure/arm-sql';
 import { StorageManagementClient } from '@azure/arm-storage';
+import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -15,6 +16,8 @@ import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeSt
 export interface CollectAzureOptions extends RuntimeOptions {
   /** Subscriptions to audit; default: every subscription the credential can see. */
   subscriptions?: string[];
+  /** Audit every subscription below these management groups (their ids), through their child groups. */
+  managementGroups?: string[];
   /** Default: DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI). */
   credential?: TokenCredential;
   /** Read container access levels through ARM (Reader role) or the data plane (Storage Blob Data Reader). */
@@ -134,7 +137,10 @@ class AzureCollector {
 
   async run(): Promise<AzureCollection> {
     let subscriptions = this.options.subscriptions ?? [];
-    if (!subscriptions.length) {
+    if (!subscriptions.length && this.options.managementGroups?.length) {
+      subscriptions = await this.subscriptionsUnder(this.options.managementGroups);
+      if (!subscriptions.length) this.runtime.notice('warning', `no subscriptions were found under management group ${this.options.managementGroups.join(', ')}; nothing was audited there`);
+    } else if (!subscriptions.length) {
       const client = this.localAuth(new SubscriptionClient(this.credential, this.clientOptions()));
       const discovery = 'every visible subscription';
       const listed = await this.call('subscriptions.list', discovery, '/subscriptions', async (abortSignal) => {
@@ -153,6 +159,35 @@ class AzureCollector {
     for (const s of subscriptions) this.runtime.scopes.add('subscription', s);
     await Promise.all(subscriptions.map((s) => this.collectSubscription(s)));
     return this.finish();
+  }
+
+  /**
+   * The subscriptions below management groups (descendants include those of child groups). A group
+   * whose descendants cannot be listed is a scope not audited; the other groups go on.
+   */
+  private async subscriptionsUnder(groups: string[]): Promise<string[]> {
+    const client = this.localAuth(new ManagementGroupsAPI(this.credential, this.clientOptions()));
+    const found = new Set<string>();
+    await Promise.all(
+      [...new Set(groups)].map(async (group) => {
+        const discovery = `management group ${group}`;
+        const listed = await this.call('managementGroups.listDescendants', discovery, `/providers/Microsoft.Management/managementGroups/${group}`, async (abortSignal) => {
+          const ids: string[] = [];
+          // A subscription descendant's id is /subscriptions/<id>; child groups are listed beside them.
+          for await (const d of client.managementGroups.listDescendants(group, { abortSignal })) {
+            const m = /^\/subscriptions\/([0-9a-fA-F-]{36})$/.exec(d.id ?? '');
+            if (m) ids.push(m[1]!.toLowerCase());
+          }
+          return ids;
+        });
+        if (listed.status === 'ok') for (const id of listed.value) found.add(id);
+        else {
+          const why = listed.status === 'failed' ? failureReason(listed.failure) : 'skipped';
+          this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions of management group ${group} could not be listed (${why}); pass --subscriptions`, azureCall('managementGroups.listDescendants'));
+        }
+      }),
+    );
+    return [...found].sort();
   }
 
   private finish(): AzureCollection {

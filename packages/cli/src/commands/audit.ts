@@ -14,6 +14,7 @@ import {
   toSarifStream,
   verdictLines,
   type AuditResult,
+  type LeakproofConfig,
   type Logger,
   type RuntimeOptions,
   type Severity,
@@ -60,12 +61,17 @@ AWS (credentials from the default chain: environment, profile, SSO, instance rol
 
 GCP (Application Default Credentials):
       --projects LIST       Projects to audit (default: every active project you can see)
-      --organization ID     Only projects under this organization (numeric id)
+      --organization ID     Every active project under this organization (numeric id), through
+                            all its folders (Resource Manager lists them level by level)
+      --folders LIST        Every active project under these folders (numeric ids), through
+                            their subfolders
       Endpoints: STORAGE_EMULATOR_HOST (Cloud Storage) and LEAKPROOF_GCP_API_ENDPOINT (Cloud SQL
       Admin, Compute, Resource Manager); with either, no credential lookup happens.
 
 Azure (DefaultAzureCredential: environment, workload identity, managed identity, Azure CLI):
       --subscriptions LIST  Subscriptions to audit (default: every subscription you can see)
+      --management-groups L Every subscription below these management groups (ids), through
+                            their child groups
       --azure-containers M  arm (Reader role, default) or data-plane (Storage Blob Data Reader)
       Endpoints: LEAKPROOF_AZURE_ARM_ENDPOINT (ARM) and AZURE_STORAGE_CONNECTION_STRING (the data
       plane of the account it names, e.g. Azurite); with the ARM override no credential lookup happens.
@@ -124,9 +130,11 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     provider: { type: 'string', multiple: true },
     regions: { type: 'string', multiple: true },
     projects: { type: 'string', multiple: true },
+    folders: { type: 'string', multiple: true },
     organization: { type: 'string' },
     'exclude-accounts': { type: 'string', multiple: true },
     subscriptions: { type: 'string', multiple: true },
+    'management-groups': { type: 'string', multiple: true },
     'azure-containers': { type: 'string' },
     profile: { type: 'string' },
     'role-arn': { type: 'string', multiple: true },
@@ -175,7 +183,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   const reports = reportOptions.length === 0 && config?.reports ? config.reports.map((r) => (r.output === undefined || r.output === '-' ? { format: r.format } : { format: r.format, file: r.output })) : planReports(reportOptions);
   for (const p of providers) collectorFor(p);
   if (values['only-new'] && !values.baseline) throw new UsageError('--only-new needs --baseline FILE (the SARIF of an earlier run)');
-  refuseIdleFlags(values, providers);
+  refuseIdleFlags(values, providers, config);
   const runtime = runtimeOptions(values);
   const category = values.category ?? config?.category;
   // Every output path is checked before any call is made: an unwritable one is a usage error now, not after the audit.
@@ -237,12 +245,12 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
 }
 
 /** Flags that would do nothing in the chosen mode are refused, so that a typo never passes silently. */
-function refuseIdleFlags(values: Record<string, unknown>, providers: string[]): void {
+function refuseIdleFlags(values: Record<string, unknown>, providers: string[], config: LeakproofConfig | undefined): void {
   const given = (name: string): boolean => values[name] !== undefined && values[name] !== false;
   const byProvider: Record<string, string[]> = {
     aws: ['regions', 'profile', 'role-arn', 'external-id', 'accounts', 'role-name', 'exclude-accounts'],
-    gcp: ['projects'],
-    azure: ['subscriptions', 'azure-containers'],
+    gcp: ['projects', 'folders'],
+    azure: ['subscriptions', 'management-groups', 'azure-containers'],
     '*': ['concurrency', 'timeout', 'connect-timeout', 'max-attempts', 'deadline', 'max-rps'],
   };
   for (const [provider, flags] of Object.entries(byProvider)) {
@@ -252,14 +260,17 @@ function refuseIdleFlags(values: Record<string, unknown>, providers: string[]): 
     }
   }
   // --organization names an AWS Organization (o-…) or a GCP organization (digits).
-  const awsOrganization = given('organization') && /^o-/.test(String(values.organization));
+  const awsOrganizationFlag = given('organization') && /^o-/.test(String(values.organization));
+  // The config file's organization takes --role-name and --exclude-accounts too (unless accounts are named).
+  const awsOrganization = awsOrganizationFlag || (config?.providers.aws?.organization !== undefined && !given('accounts') && !given('role-arn'));
+  const configAccounts = config?.providers.aws?.accounts !== undefined && !given('accounts') && !given('role-arn');
   if (given('organization')) {
-    const target = awsOrganization ? 'aws' : 'gcp';
-    if (!providers.includes(target)) throw new UsageError(`--organization ${String(values.organization)} is ${awsOrganization ? 'an AWS Organization' : 'a GCP organization'}; it applies only to --provider ${target}`);
+    const target = awsOrganizationFlag ? 'aws' : 'gcp';
+    if (!providers.includes(target)) throw new UsageError(`--organization ${String(values.organization)} is ${awsOrganizationFlag ? 'an AWS Organization' : 'a GCP organization'}; it applies only to --provider ${target}`);
   }
   if (given('exclude-accounts') && !awsOrganization) throw new UsageError('--exclude-accounts goes with an AWS --organization o-…');
   if (given('role-name') && !given('accounts') && !awsOrganization) throw new UsageError('--role-name goes with --accounts or an AWS --organization (the accounts to assume it in)');
-  if (given('external-id') && !given('role-arn') && !given('accounts') && !awsOrganization) throw new UsageError('--external-id goes with --role-arn or --accounts');
+  if (given('external-id') && !given('role-arn') && !given('accounts') && !awsOrganization && !configAccounts) throw new UsageError('--external-id goes with --role-arn or --accounts');
 }
 
 /** The shared runtime's options from the command line; every value checked. */

@@ -23,8 +23,10 @@ import { normalizeGcsBucket, type GcsBucket, type GcsIamPolicy } from '../normal
 export interface CollectGcpOptions extends RuntimeOptions {
   /** Projects to audit; default: every active project the caller can see (Resource Manager). */
   projects?: string[];
-  /** Limit discovery to one organization (its numeric id). */
+  /** Audit every active project under this organization (its numeric id), through every folder. */
   organization?: string;
+  /** Audit every active project under these folders (numeric ids or `folders/N`), through their subfolders. */
+  folders?: string[];
   /** Facts the enabled rules need; calls that feed none of them are not made. Default: all. */
   needed?: NeededFacts;
   pageSize?: number;
@@ -122,21 +124,63 @@ class GcpCollector {
       for (const p of this.options.projects) this.runtime.scopes.add('project', p);
       return this.options.projects;
     }
-    const query = ['state:ACTIVE', ...(this.options.organization ? [`parent:organizations/${this.options.organization}`] : [])].join(' ');
+    const roots = [
+      ...(this.options.organization ? [`organizations/${this.options.organization.replace(/^organizations\//, '')}`] : []),
+      ...(this.options.folders ?? []).map((f) => `folders/${f.replace(/^folders\//, '')}`),
+    ];
+    const found = roots.length ? await this.projectsUnder(roots) : await this.visibleProjects();
+    if (found === undefined) return [];
+    if (found.length === 0) this.runtime.notice('warning', `the caller can see no active projects${roots.length ? ` under ${roots.join(', ')}` : ''}; nothing was audited`);
+    for (const p of found) this.runtime.scopes.add('project', p);
+    return found;
+  }
+
+  /** Every active project the caller can see; undefined when they could not be listed (that scope is then not audited). */
+  private async visibleProjects(): Promise<string[] | undefined> {
     // Discovery has a scope of its own: when it fails, what was asked ("every visible project") was not audited.
-    const discovery = this.options.organization ? `organizations/${this.options.organization}` : 'every visible project';
+    const discovery = 'every visible project';
     const found = await this.pages('cloudresourcemanager.projects.search', discovery, async (pageToken, signal) => {
-      const res = await this.crm.projects.search({ query, ...(pageToken ? { pageToken } : {}) }, { signal });
+      const res = await this.crm.projects.search({ query: 'state:ACTIVE', ...(pageToken ? { pageToken } : {}) }, { signal });
       return { items: (res.data.projects ?? []).map((p) => p.projectId ?? '').filter(Boolean), next: res.data.nextPageToken };
     });
-    if (found.status !== 'ok') {
-      const why = found.status === 'failed' ? failureReason(found.failure) : 'skipped';
-      this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the projects could not be listed (${why}); pass --projects`, gcpCall('cloudresourcemanager.projects.search'));
-      return [];
-    }
-    if (found.value.length === 0) this.runtime.notice('warning', 'the caller can see no active projects; nothing was audited');
-    for (const p of found.value) this.runtime.scopes.add('project', p);
-    return found.value;
+    if (found.status === 'ok') return found.value;
+    this.discoveryFailed(discovery, found, 'cloudresourcemanager.projects.search', 'the projects could not be listed');
+    return undefined;
+  }
+
+  /**
+   * The active projects under organizations and folders, walking every folder below them: Resource
+   * Manager lists direct children only. A node whose children cannot be listed is a scope not
+   * audited; the rest of the tree goes on.
+   */
+  private async projectsUnder(roots: string[]): Promise<string[]> {
+    const projects = new Set<string>();
+    const seen = new Set<string>();
+    const visit = async (parent: string): Promise<void> => {
+      if (seen.has(parent)) return;
+      seen.add(parent);
+      const [children, folders] = await Promise.all([
+        this.pages('cloudresourcemanager.projects.list', parent, async (pageToken, signal) => {
+          const res = await this.crm.projects.list({ parent, ...(pageToken ? { pageToken } : {}) }, { signal });
+          return { items: (res.data.projects ?? []).filter((p) => (p.state ?? 'ACTIVE') === 'ACTIVE').map((p) => p.projectId ?? '').filter(Boolean), next: res.data.nextPageToken };
+        }),
+        this.pages('cloudresourcemanager.folders.list', parent, async (pageToken, signal) => {
+          const res = await this.crm.folders.list({ parent, ...(pageToken ? { pageToken } : {}) }, { signal });
+          return { items: (res.data.folders ?? []).filter((f) => (f.state ?? 'ACTIVE') === 'ACTIVE').map((f) => f.name ?? '').filter(Boolean), next: res.data.nextPageToken };
+        }),
+      ]);
+      if (children.status === 'ok') for (const p of children.value) projects.add(p);
+      else this.discoveryFailed(parent, children, 'cloudresourcemanager.projects.list', `the projects of ${parent} could not be listed`);
+      if (folders.status === 'ok') await Promise.all(folders.value.map(visit));
+      else this.discoveryFailed(parent, folders, 'cloudresourcemanager.folders.list', `the folders of ${parent} could not be listed`);
+    };
+    await Promise.all(roots.map(visit));
+    return [...projects].sort();
+  }
+
+  private discoveryFailed(scope: string, outcome: CallOutcome<unknown>, id: GcpCallId, what: string): void {
+    const why = outcome.status === 'failed' ? failureReason(outcome.failure) : 'skipped';
+    this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', scope), `${what} (${why}); pass --projects`, gcpCall(id));
   }
 
   private async collectProject(project: string): Promise<void> {
