@@ -27,6 +27,8 @@ export interface AzureCall {
   scope: 'tenant' | 'subscription' | 'account' | 'server' | 'database';
   feeds: FactFeeds;
   discovery?: boolean;
+  /** Made only when asked for (discovery below management groups), not in every audit. */
+  optional?: boolean;
 }
 
 const CONTAINER_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'publicList', 'aclPublic'];
@@ -38,7 +40,7 @@ const CONTAINER_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', '
 const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   { id: 'subscriptions.list', action: 'Microsoft.Resources/subscriptions/read', scope: 'tenant', feeds: {}, discovery: true },
   // Every subscription below a management group, through its child groups, in one paged listing.
-  { id: 'managementGroups.listDescendants', action: 'Microsoft.Management/managementGroups/descendants/read', scope: 'tenant', feeds: {}, discovery: true },
+  { id: 'managementGroups.listDescendants', action: 'Microsoft.Management/managementGroups/descendants/read', scope: 'tenant', feeds: {}, discovery: true, optional: true },
   {
     id: 'storageAccounts.list',
     action: 'Microsoft.Storage/storageAccounts/read',

@@ -1,8 +1,5 @@
-import { blockingFindings, type AuditResult, type FailFinding } from './engine.js';
+import { blockingFindings, type AuditResult, type AuditVerdict } from './engine.js';
 import { severityRank, type Severity } from './model.js';
-
-/** The four answers an audit can give. `error` is the caller's: the audit itself could not run. */
-export type AuditVerdictName = 'pass' | 'fail' | 'incomplete' | 'error';
 
 /** What the verdict is judged against: the same on the command line, in the Action and in the config file. */
 export interface VerdictOptions {
@@ -12,23 +9,6 @@ export interface VerdictOptions {
   onlyNew?: boolean;
   /** Accept an incomplete audit knowingly: it passes when nothing blocking failed, and says it was incomplete. */
   allowIncomplete?: boolean;
-}
-
-/** The verdict of one audit and why. */
-export interface AuditVerdict {
-  verdict: Exclude<AuditVerdictName, 'error'>;
-  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
-  blocking: FailFinding[];
-  /**
-   * Why the audit is not complete: scopes not (fully) audited, fatal collection errors, rules at or
-   * above the threshold that could not be evaluated, baseline failures that could not be re-checked.
-   * Empty when complete.
-   */
-  incomplete: string[];
-  /** Set when the audit was incomplete and `allowIncomplete` accepted it. */
-  incompleteAccepted?: boolean;
-  /** The threshold it was judged against. */
-  failOn: Severity | 'none';
 }
 
 const MAX_LISTED = 5;

@@ -1,18 +1,8 @@
 import { readInputFile } from './util/read-file.js';
 import { ConfigurationError } from './errors.js';
-import type { AuditResult, Finding } from './engine.js';
+import type { AuditResult, BaselineEntry, FailFinding, Finding, UnverifiedBaselineEntry } from './engine.js';
 import { resourceKey } from './model.js';
-import { FINGERPRINT_KEY, fingerprint } from './report/sarif.js';
-
-/** A failing result of an earlier run, keyed by its leakproof fingerprint. */
-export interface BaselineEntry {
-  fingerprint: string;
-  ruleId: string;
-  message: string;
-  level?: string;
-  resourceId?: string;
-  location?: { uri: string; line: number };
-}
+import { FINGERPRINT_KEY, fingerprint } from './finding-identity.js';
 
 interface SarifLike {
   runs?: Array<{ results?: Array<Record<string, unknown>> }>;
@@ -59,11 +49,6 @@ export function readBaseline(file: string, display: string = file): Map<string, 
   return parseBaseline(readInputFile(file, display, 'the baseline'), display);
 }
 
-/** A baseline failure this run could not re-check, and why: it stays open. */
-export interface UnverifiedBaselineEntry extends BaselineEntry {
-  reason: string;
-}
-
 /**
  * Compares failures with a baseline by fingerprint: `new` if the baseline lacks it, `unchanged` if the
  * message is the same, `updated` if it changed (e.g. new evidence). A baseline failure that no longer
@@ -71,7 +56,7 @@ export interface UnverifiedBaselineEntry extends BaselineEntry {
  * and passed (or no longer applies to it), or the resource is gone from a scope that was fully
  * audited. Anything else could not be re-checked and is returned as unverified, never as fixed.
  */
-export function applyBaseline(result: AuditResult, baseline: Map<string, BaselineEntry>, render: (f: import('./engine.js').FailFinding) => string): AuditResult {
+export function applyBaseline(result: AuditResult, baseline: Map<string, BaselineEntry>, render: (f: FailFinding) => string): AuditResult {
   const seen = new Set<string>();
   const others = new Map<string, Finding>();
   for (const f of result.findings) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config.js';
-import { anchorOf } from './report/sarif.js';
+import { anchorOf } from './finding-identity.js';
 import { loadPolicies } from './policy/load.js';
 import { resource } from './test-helpers/fixtures.js';
 

@@ -73,11 +73,11 @@ export interface AuditResult {
   scopes: ScopeStatus[];
   summary: AuditSummary;
   /** Failures of a baseline run that were re-checked and no longer fail (set by applyBaseline). */
-  baselineAbsent?: import('./baseline.js').BaselineEntry[];
+  baselineAbsent?: BaselineEntry[];
   /** Failures of a baseline run that this run could not re-check: they stay open (set by applyBaseline). */
-  baselineUnverified?: import('./baseline.js').UnverifiedBaselineEntry[];
+  baselineUnverified?: UnverifiedBaselineEntry[];
   /** The verdict, once judged (set by the CLI and the Action, read by the reports). */
-  verdict?: import('./audit-verdict.js').AuditVerdict;
+  verdict?: AuditVerdict;
   /** Where live findings are located in the user's repository (set by the CLI and the Action; see `anchorOf`). */
   anchors?: import('./model.js').ScopeAnchor[];
 }
@@ -195,4 +195,42 @@ export function blockingFindings(result: AuditResult, failOn: Severity, options:
       severityRank(f.rule.severity) >= threshold &&
       (!options.onlyNew || f.baselineState === undefined || f.baselineState === 'new'),
   );
+}
+
+// The verdict and baseline types live here, beside AuditResult which carries them, so that the modules
+// that compute them (audit-verdict.ts, baseline.ts) import the engine and never the other way round.
+
+/** The four answers an audit can give. `error` is the caller's: the audit itself could not run. */
+export type AuditVerdictName = 'pass' | 'fail' | 'incomplete' | 'error';
+
+/** The verdict of one audit and why. */
+export interface AuditVerdict {
+  verdict: Exclude<AuditVerdictName, 'error'>;
+  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
+  blocking: FailFinding[];
+  /**
+   * Why the audit is not complete: scopes not (fully) audited, fatal collection errors, rules at or
+   * above the threshold that could not be evaluated, baseline failures that could not be re-checked.
+   * Empty when complete.
+   */
+  incomplete: string[];
+  /** Set when the audit was incomplete and `allowIncomplete` accepted it. */
+  incompleteAccepted?: boolean;
+  /** The threshold it was judged against. */
+  failOn: Severity | 'none';
+}
+
+/** A failing result of an earlier run, keyed by its leakproof fingerprint. */
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  message: string;
+  level?: string;
+  resourceId?: string;
+  location?: { uri: string; line: number };
+}
+
+/** A baseline failure this run could not re-check, and why: it stays open. */
+export interface UnverifiedBaselineEntry extends BaselineEntry {
+  reason: string;
 }

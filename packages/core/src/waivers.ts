@@ -4,6 +4,7 @@ import type { AuditResult, FailFinding } from './engine.js';
 import type { CollectionNotice, Resource } from './model.js';
 import type { PolicySet } from './policy/load.js';
 import { SourceDocument } from './util/source-document.js';
+import { wildcardRegExp } from './util/wildcard.js';
 import { validateAgainstSchema } from './util/schema.js';
 import { didYouMean } from './util/suggest.js';
 
@@ -50,7 +51,7 @@ export function readWaivers(file: string, display: string = file, policies?: Pol
 function matches(waiver: Waiver, ruleId: string, resource: Resource): boolean {
   if (waiver.rule !== ruleId) return false;
   if (waiver.resource !== undefined) {
-    const pattern = new RegExp(`^${waiver.resource.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const pattern = wildcardRegExp(waiver.resource, 'waiver');
     // A planned resource can be waived by its cloud id or by its Terraform address.
     if (!pattern.test(resource.id) && !(resource.address !== undefined && pattern.test(resource.address))) return false;
   }

@@ -23,6 +23,8 @@ export interface GcpCall {
   scope: 'organization' | 'project' | 'bucket';
   feeds: FactFeeds;
   discovery?: boolean;
+  /** Made only when asked for (discovery under an organization or folders), not in every audit. */
+  optional?: boolean;
 }
 
 const BUCKET_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'publicList', 'publicWrite', 'authenticatedUsersAccess'];
@@ -36,8 +38,8 @@ const TABLE: ReadonlyArray<Omit<GcpCall, 'permission' | 'service'>> = [
   { id: 'cloudresourcemanager.projects.search', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.projects.get'], scope: 'organization', feeds: {}, discovery: true },
   // Under an organization or folder: its direct child projects and folders, walked down the tree
   // (a search by parent matches direct children only).
-  { id: 'cloudresourcemanager.projects.list', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.projects.list'], scope: 'organization', feeds: {}, discovery: true },
-  { id: 'cloudresourcemanager.folders.list', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.folders.list'], scope: 'organization', feeds: {}, discovery: true },
+  { id: 'cloudresourcemanager.projects.list', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.projects.list'], scope: 'organization', feeds: {}, discovery: true, optional: true },
+  { id: 'cloudresourcemanager.folders.list', api: 'cloudresourcemanager.googleapis.com', permissions: ['resourcemanager.folders.list'], scope: 'organization', feeds: {}, discovery: true, optional: true },
   {
     // Public access prevention can be enforced for a whole organization, folder or project by the
     // constraint storage.publicAccessPrevention; buckets then still say "inherited".

@@ -1,4 +1,4 @@
-import { judgeSourceRange } from '@leakproof/core';
+import { judgeSourceRange, wildcardRegExp } from '@leakproof/core';
 
 /** What a public statement lets everyone do. */
 export type Capability = 'read' | 'list' | 'write';
@@ -134,10 +134,8 @@ function asList(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
-}
+/** An IAM action pattern: `*` and `?`, case-insensitive. */
+const globToRegExp = (glob: string): RegExp => wildcardRegExp(glob, 'aws-action');
 
 function capabilitiesOf(st: Statement): Capability[] {
   const allows = (action: string): boolean => {

@@ -1,5 +1,5 @@
 import { resourceLabel, severityRank } from '../model.js';
-import type { AuditVerdict } from '../audit-verdict.js';
+import type { AuditVerdict } from '../engine.js';
 import type { AuditResult, FailFinding } from '../engine.js';
 import { joinLines } from './lines.js';
 

@@ -1,6 +1,6 @@
 import type { AuditResult, Finding } from '../engine.js';
 import { resourceKey } from '../model.js';
-import { anchorOf, fingerprint } from './sarif.js';
+import { anchorOf, fingerprint } from '../finding-identity.js';
 
 export interface JsonFinding {
   status: Finding['status'];

@@ -3,7 +3,7 @@ import type { AuditResult, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
 import { verdictLines } from './console.js';
 import { joinLines } from './lines.js';
-import { anchorOf } from './sarif.js';
+import { anchorOf } from '../finding-identity.js';
 
 /** Escapes text for a Markdown table cell. */
 export function cell(text: string): string {

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import { FINGERPRINT_KEY } from './sarif.js';
+import { FINGERPRINT_KEY } from '../finding-identity.js';
 
 /** GitHub code scanning accepts at most this many runs per file and results per run. */
 export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000 } as const;

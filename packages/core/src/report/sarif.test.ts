@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { audit } from '../engine.js';
 import { loadPolicies } from '../policy/load.js';
 import { known, resource, unknown } from '../test-helpers/fixtures.js';
-import { FINGERPRINT_KEY, LINE_HASH_KEY, fingerprint, toSarif } from './sarif.js';
+import { FINGERPRINT_KEY, LINE_HASH_KEY, fingerprint } from '../finding-identity.js';
+import { toSarif } from './sarif.js';
 
 const policies = loadPolicies();
 const bucket = (name: string, publicRead: boolean, source?: { file: string; line: number }) =>
