@@ -80,7 +80,7 @@ describe.each(CASES)('the $name call table', (c) => {
     const counts = await c.collect(firewallOnly);
     const made = Object.keys(counts).sort();
     expect(made.every((id) => implied(firewallOnly).includes(id))).toBe(true);
-    expect(made.some((id) => c.table.find((t) => t.id === id)?.feeds && 'network-firewall' in (c.table.find((t) => t.id === id)!.feeds as object))).toBe(true);
+    expect(made.some((id) => c.table.find((t) => t.id === id)?.feeds && 'network-firewall' in (c.table.find((t) => t.id === id)!.feeds))).toBe(true);
   });
 });
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('the packed npm packages', () => {
-  it('contain only what they need', async () => {
+  it('contain only what they need', () => {
     const core = JSON.parse(readFileSync(join(project, 'node_modules/@leakproof/core/package.json'), 'utf8')) as { exports: Record<string, unknown> };
     expect(Object.keys(core.exports)).toEqual(['.', './schemas/*.json', './package.json']);
     expect(readdirSync(join(project, 'node_modules/@leakproof/core/policies'))).toContain('storage.yaml');

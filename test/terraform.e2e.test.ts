@@ -308,10 +308,8 @@ describe('source locations', () => {
     ['azure', 'database-internet-reachable', 'clinic-sql', 'azure/main.tf', 28],
     ['azure', 'network-database-port-internet', 'app-nsg', 'azure/main.tf', 61],
   ])('%s: %s on %s points at %s:%i', async (name, rule, resource, file, line) => {
-    const dir = tempDir();
     const r = await runCli(['audit', '--terraform-plan', join(fixtures, name, 'plan.json'), '--source-root', join(fixtures, name), '--format', 'sarif', '--fail-on', 'none'], { cwd: fixtures });
     expect(r.code).toBe(0);
-    void dir;
     const sarif = JSON.parse(r.stdout);
     const result = sarif.runs[0].results.find((x: { ruleId: string; locations: Array<{ logicalLocations: Array<{ name: string }> }> }) => x.ruleId === rule && x.locations[0]!.logicalLocations[0]!.name === resource);
     // Relative to the repository's git top level, not to the working directory.

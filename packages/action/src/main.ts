@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { ConfigurationError, SEVERITIES, anchorOf, configuredProviders, jsonChunks, severityRank, toJobSummary, toSarifStream, verdictLines, type AuditResult, type FailFinding, type LeakproofConfig, type Logger, type Severity } from '@leakproof/core';
+import { ConfigurationError, SEVERITIES, anchorOf, configuredProviders, jsonChunks, severityRank, toJobSummary, toSarifStream, verdictLines, type AuditReport, type FailFinding, type LeakproofConfig, type Logger, type Severity } from '@leakproof/core';
 import { loadRunConfig, providerOptions, runAudit, writeChunks, type AuditInput } from 'leakproof';
 
 /** Routes library messages to the Actions log. Messages never carry credentials (the library passes ids). */
@@ -68,7 +68,7 @@ const isNew = (f: FailFinding): boolean => f.baselineState === undefined || f.ba
  * The failures to annotate: new ones before the rest, the most severe first, at most ten of each
  * level; with `only-new`, only new ones. Returns them with the number left out.
  */
-export function annotationsFor(result: AuditResult, onlyNew: boolean): { chosen: FailFinding[]; left: number } {
+export function annotationsFor(result: AuditReport, onlyNew: boolean): { chosen: FailFinding[]; left: number } {
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
     .sort((a, b) => Number(isNew(b)) - Number(isNew(a)) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
@@ -79,7 +79,7 @@ export function annotationsFor(result: AuditResult, onlyNew: boolean): { chosen:
 }
 
 /** One annotation per chosen failure, at the anchored file and line (a file of the repository). */
-function annotate(result: AuditResult, chosen: FailFinding[]): void {
+function annotate(result: AuditReport, chosen: FailFinding[]): void {
   for (const f of chosen) {
     const anchor = anchorOf(f, result.anchors);
     const props = { title: `${f.rule.id}: ${f.rule.title}`, file: anchor.uri, startLine: anchor.line };
@@ -131,7 +131,7 @@ export async function run(): Promise<void> {
     );
 
     const failures = result.findings.filter((f): f is FailFinding => f.status === 'fail' && !f.waiver);
-    const verdict = result.verdict!;
+    const verdict = result.verdict;
     core.setOutput('sarif-path', sarifPath);
     core.setOutput('findings', String(failures.length));
     core.setOutput('new-findings', String(failures.filter(isNew).length));

@@ -30,6 +30,7 @@ export type AwsCallId =
   | 'rds:DescribeDBParameters'
   | 'rds:DescribeDBClusterParameters';
 
+/** One AWS API call of the call table. */
 export interface AwsCall {
   id: AwsCallId;
   /** The service whose rate budget it draws from (the id's prefix). */
@@ -158,6 +159,7 @@ const TABLE: ReadonlyArray<Omit<AwsCall, 'service'>> = [
   { id: 'rds:DescribeDBClusterParameters', permission: 'rds:DescribeDBClusterParameters', scope: 'parameter-group', feeds: { 'database-instance': ['tlsRequired'] } },
 ];
 
+/** The AWS call table: every API call the collector makes, the facts it feeds, its permission and its "not configured" codes. */
 export const AWS_CALLS: readonly AwsCall[] = TABLE.map((c) => ({ ...c, service: c.id.split(':')[0] as AwsCall['service'] }));
 
 export function awsCall(id: AwsCallId): AwsCall {

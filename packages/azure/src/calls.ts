@@ -1,5 +1,6 @@
 import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorClass, type NeededFacts, type ProviderRuntimeProfile, type RateLimit } from '@leakproof/core';
 
+/** The id of an Azure call in the call table (`storageAccounts.list`, `dataPlane.blobContainers.list`, …). */
 export type AzureCallId =
   | 'subscriptions.list'
   | 'managementGroups.listDescendants'
@@ -15,6 +16,7 @@ export type AzureCallId =
   | 'transparentDataEncryptions.get'
   | 'networkSecurityGroups.listAll';
 
+/** One Azure API call of the call table. */
 export interface AzureCall {
   id: AzureCallId;
   /** The RBAC action (control plane) or data action it needs. */
@@ -76,12 +78,15 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   },
 ];
 
+/** The Azure call table: every ARM and data-plane call the collector makes, the facts it feeds and its permission. */
 export const AZURE_CALLS: readonly AzureCall[] = TABLE.map((c) => ({ ...c, permission: c.action, service: c.id.startsWith('dataPlane.') ? 'blob' : 'arm' }));
 
 export type { NeededFacts };
 
 export function azureCall(id: AzureCallId): AzureCall {
-  return AZURE_CALLS.find((c) => c.id === id)!;
+  const call = AZURE_CALLS.find((c) => c.id === id);
+  if (!call) throw new Error(`unknown Azure call ${id}`);
+  return call;
 }
 
 export const isAzureCallNeeded: (call: AzureCall, needed: NeededFacts) => boolean = callIsNeeded;

@@ -12,7 +12,7 @@ export function parsingArgs<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    const message = (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    const message = ((e as Error).message.split('\n')[0] ?? '').replace(/\. To specify a positional argument.*$/, '');
     throw new UsageError(message.replace(/^Unknown option/, 'unknown option'));
   }
 }

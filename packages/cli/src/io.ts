@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+/** A stream the CLI writes to: stdout or stderr, or a test's buffer. */
 export interface Output {
   write(chunk: string): unknown;
   isTTY?: boolean;

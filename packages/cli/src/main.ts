@@ -34,7 +34,7 @@ Exit codes (the README's table is the contract):
      be evaluated, or a baseline failure could not be re-checked (--allow-incomplete accepts it)
 `;
 
-const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<number>; help: string }> = {
+const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => number | Promise<number>; help: string }> = {
   audit: { run: runAuditCommand, help: AUDIT_HELP },
   rules: { run: runRules, help: RULES_HELP },
   'validate-policies': { run: runValidatePolicies, help: VALIDATE_HELP },

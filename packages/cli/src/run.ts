@@ -15,7 +15,7 @@ import {
   sarifMessage,
   selectRules,
   silentLogger,
-  type AuditResult,
+  type AuditReport,
   type AuditVerdict,
   type CollectionNotice,
   type Logger,
@@ -42,6 +42,7 @@ export type AuditInput =
       declared?: ScopeAnchor[];
     };
 
+/** What `runAudit` audits and how: the input, policies, waivers, baseline and verdict options. */
 export interface RunAuditOptions {
   input: AuditInput;
   cwd: string;
@@ -56,15 +57,16 @@ export interface RunAuditOptions {
   logger?: Logger;
   progress?: (line: string) => void;
   now?: Date;
-  /** How to judge the run; the verdict is set on the result (`result.verdict`) for the reports. */
+  /** How to judge the run (default: fail on `high` and above); the verdict is set on the report (`report.verdict`). */
   verdict?: VerdictOptions;
   /**
-   * Where findings without an IaC source are located in the repository (`result.anchors`): the
+   * Where findings without an IaC source are located in the repository (`report.anchors`): the
    * config file's scope lines. Default: see `fallbackAnchors`.
    */
   anchors?: ScopeAnchor[];
 }
 
+/** The waiver file read by default when it exists, relative to the working directory. */
 export const DEFAULT_WAIVERS = '.leakproof/waivers.yaml';
 
 /** The bundled demo estate, shipped in the package beside dist/ (or beside the Action bundle). */
@@ -81,7 +83,7 @@ export function demoSnapshotPath(): string {
  * (snapshot, demo or live collectors, calling only what the enabled rules need), evaluate, apply
  * waivers and compare with a baseline.
  */
-export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
+export async function runAudit(options: RunAuditOptions): Promise<AuditReport & { verdict: AuditVerdict }> {
   const logger = options.logger ?? silentLogger;
   const policies = loadPolicies({ builtIn: options.builtIn !== false, paths: options.policies ?? [], cwd: options.cwd });
   const frameworks = options.frameworks ?? [];
@@ -121,10 +123,13 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
   }
   let result = audit({ resources, policies, frameworks, notices, scopes });
   if (waivers.length) result = applyWaivers(result, waivers, options.now ?? new Date());
-  if (baseline) result = applyBaseline(result, baseline, sarifMessage);
-  result.anchors = options.anchors ?? fallbackAnchors(options.cwd, options.env);
-  if (options.verdict) result.verdict = auditVerdict(result, options.verdict);
-  return result;
+  const comparison = baseline ? applyBaseline(result, baseline, sarifMessage) : undefined;
+  return {
+    ...result,
+    ...(comparison ? { baseline: comparison } : {}),
+    anchors: options.anchors ?? fallbackAnchors(options.cwd, options.env),
+    verdict: auditVerdict(result, options.verdict ?? { failOn: 'high' }, comparison),
+  };
 }
 
 const SCOPE_KIND = { aws: 'account', gcp: 'project', azure: 'subscription' } as const;
@@ -155,6 +160,6 @@ function unreachedScopes(declared: ScopeAnchor[], providers: string[], scopes: S
 export type Verdict = AuditVerdict;
 
 /** Judges a result (see `auditVerdict`); kept for callers of earlier releases. */
-export function verdictOf(result: AuditResult, failOn: Severity | 'none', onlyNew = false, allowIncomplete = false): Verdict {
-  return auditVerdict(result, { failOn, onlyNew, allowIncomplete });
+export function verdictOf(result: AuditReport, failOn: Severity | 'none', onlyNew = false, allowIncomplete = false): Verdict {
+  return auditVerdict(result, { failOn, onlyNew, allowIncomplete }, result.baseline);
 }

@@ -1,5 +1,26 @@
-import { blockingFindings, type AuditResult, type AuditVerdict } from './engine.js';
+import type { BaselineComparison } from './baseline.js';
+import { blockingFindings, type AuditResult, type FailFinding } from './engine.js';
 import { severityRank, type Severity } from './model.js';
+
+/** The four answers an audit can give. `error` is the caller's: the audit itself could not run. */
+export type AuditVerdictName = 'pass' | 'fail' | 'incomplete' | 'error';
+
+/** The verdict of one audit and why. */
+export interface AuditVerdict {
+  verdict: Exclude<AuditVerdictName, 'error'>;
+  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
+  blocking: FailFinding[];
+  /**
+   * Why the audit is not complete: scopes not (fully) audited, fatal collection errors, rules at or
+   * above the threshold that could not be evaluated, baseline failures that could not be re-checked.
+   * Empty when complete.
+   */
+  incomplete: string[];
+  /** Set when the audit was incomplete and `allowIncomplete` accepted it. */
+  incompleteAccepted?: boolean;
+  /** The threshold it was judged against. */
+  failOn: Severity | 'none';
+}
 
 /** What the verdict is judged against: the same on the command line, in the Action and in the config file. */
 export interface VerdictOptions {
@@ -19,9 +40,9 @@ const MAX_LISTED = 5;
  * baseline failure that could not be re-checked all make it `incomplete`, unless failures make it
  * `fail` anyway (failures are always reported).
  */
-export function auditVerdict(result: AuditResult, options: VerdictOptions): AuditVerdict {
+export function auditVerdict(result: AuditResult, options: VerdictOptions, baseline?: BaselineComparison): AuditVerdict {
   const blocking = options.failOn === 'none' ? [] : blockingFindings(result, options.failOn, { onlyNew: options.onlyNew === true });
-  const incomplete = incompleteReasons(result, options.failOn);
+  const incomplete = incompleteReasons(result, options.failOn, baseline);
   const base = { blocking, incomplete, failOn: options.failOn };
   if (blocking.length) return { ...base, verdict: 'fail' };
   if (incomplete.length && !options.allowIncomplete) return { ...base, verdict: 'incomplete' };
@@ -29,9 +50,9 @@ export function auditVerdict(result: AuditResult, options: VerdictOptions): Audi
 }
 
 /** Every reason the audit is not complete, most important first, each one line. */
-export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'): string[] {
+export function incompleteReasons(result: AuditResult, failOn: Severity | 'none', baseline?: BaselineComparison): string[] {
   const reasons: string[] = [];
-  const short = (result.scopes ?? []).filter((s) => s.status !== 'audited');
+  const short = result.scopes.filter((s) => s.status !== 'audited');
   // A fatal notice that is already a scope's reason is told once, with its scope.
   for (const n of result.notices) if (n.fatal && !short.some((s) => s.reasons.includes(n.message))) reasons.push(n.message);
   for (const s of short) {
@@ -53,7 +74,7 @@ export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'
       reasons.push(`rule ${rule} (at or above ${failOn}) was not evaluated for ${ids.length} resource(s): ${named}`);
     }
   }
-  const unverified = result.baselineUnverified ?? [];
+  const unverified = baseline?.unverified ?? [];
   if (unverified.length) {
     const named = unverified.slice(0, MAX_LISTED).map((e) => `${e.ruleId} on ${e.resourceId ?? e.fingerprint}`).join(', ') + (unverified.length > MAX_LISTED ? ` and ${unverified.length - MAX_LISTED} more` : '');
     reasons.push(`${unverified.length} baseline failure(s) could not be re-checked, so they are not counted as fixed: ${named}`);

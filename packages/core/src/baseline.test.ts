@@ -11,7 +11,8 @@ const sarifOf = (...resources: ReturnType<typeof bucket>[]) => JSON.stringify(to
 
 describe('baseline comparison by fingerprint', () => {
   const before = parseBaseline(sarifOf(bucket('kept', 'ACL'), bucket('changed', 'ACL'), bucket('fixed', 'ACL')), 'base.sarif');
-  const result = applyBaseline(audit({ resources: [bucket('kept', 'ACL'), bucket('changed', 'policy'), bucket('brand-new', 'ACL')], policies }), before, sarifMessage);
+  const audited = audit({ resources: [bucket('kept', 'ACL'), bucket('changed', 'policy'), bucket('brand-new', 'ACL')], policies });
+  const result = { ...audited, baseline: applyBaseline(audited, before, sarifMessage) };
   const state = (name: string) => result.findings.find((f) => f.status === 'fail' && f.rule.id === 'storage-public-read' && f.resource.name === name);
 
   it('marks new, unchanged and updated failures', () => {
@@ -21,13 +22,13 @@ describe('baseline comparison by fingerprint', () => {
   });
 
   it('reports baseline failures that no longer fail as absent passes in SARIF', () => {
-    const results = toSarif(result, { toolVersion: '1' }).runs[0]!.results;
+    const results = toSarif(result, { toolVersion: '1' }).runs[0].results;
     const absent = results.filter((r) => r.baselineState === 'absent');
-    expect(absent.map((r) => (r as unknown as { locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string }> }> }).locations[0]!.logicalLocations[0]!.fullyQualifiedName)).toContain('arn:aws:s3:::fixed');
+    expect(absent.map((r) => r.locations[0]?.logicalLocations?.[0]?.fullyQualifiedName)).toContain('arn:aws:s3:::fixed');
     expect(absent.every((r) => r.kind === 'pass' && r.level === 'none')).toBe(true);
   });
 
   it('refuses a baseline that is not SARIF', () => {
-    expect(() => parseBaseline('{"hello": 1}', 'base.sarif')).toThrowError('base.sarif#/runs: the baseline is not a SARIF log (no "runs" list)');
+    expect(() => parseBaseline('{"hello": 1}', 'base.sarif')).toThrow('base.sarif#/runs: the baseline is not a SARIF log (no "runs" list)');
   });
 });

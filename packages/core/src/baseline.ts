@@ -1,32 +1,56 @@
+import type * as sarif from 'sarif';
 import { readInputFile } from './util/read-file.js';
 import { ConfigurationError } from './errors.js';
-import type { AuditResult, BaselineEntry, FailFinding, Finding, UnverifiedBaselineEntry } from './engine.js';
+import type { AuditResult, FailFinding, Finding } from './engine.js';
 import { resourceKey } from './model.js';
 import { FINGERPRINT_KEY, fingerprint } from './finding-identity.js';
 
-interface SarifLike {
-  runs?: Array<{ results?: Array<Record<string, unknown>> }>;
+/** A failing result of an earlier run, keyed by its leakproof fingerprint. */
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  message: string;
+  level?: string;
+  resourceId?: string;
+  location?: { uri: string; line: number };
 }
+
+/** A baseline failure this run could not re-check, and why: it stays open. */
+export interface UnverifiedBaselineEntry extends BaselineEntry {
+  reason: string;
+}
+
+/** What comparing a run with a baseline found besides the `baselineState` it sets on each failure. */
+export interface BaselineComparison {
+  /** Failures of the baseline that were re-checked and no longer fail: fixed. */
+  absent: BaselineEntry[];
+  /** Failures of the baseline that this run could not re-check: they stay open, never counted as fixed. */
+  unverified: UnverifiedBaselineEntry[];
+}
+
+/** A parsed file that claims to be SARIF: the shape is trusted only after `runs` is checked. */
+type UncheckedLog = Omit<sarif.Log, 'runs'> & { runs?: unknown };
 
 /**
  * Reads the failing results of a previous leakproof SARIF (suppressed ones included). Results
  * without leakproof's fingerprint are matched by rule id and logical location instead.
  */
 export function parseBaseline(text: string, file: string): Map<string, BaselineEntry> {
-  let log: SarifLike;
+  let parsed: unknown;
   try {
-    log = JSON.parse(text) as SarifLike;
+    parsed = JSON.parse(text);
   } catch {
     throw new ConfigurationError('LP_BASELINE_INVALID', `${file}: the baseline is not valid JSON (expected a SARIF file written by leakproof)`);
   }
-  if (!Array.isArray(log.runs)) throw new ConfigurationError('LP_BASELINE_INVALID', `${file}#/runs: the baseline is not a SARIF log (no "runs" list)`);
+  const log = parsed as UncheckedLog | null;
+  if (typeof log !== 'object' || log === null || !Array.isArray(log.runs)) throw new ConfigurationError('LP_BASELINE_INVALID', `${file}#/runs: the baseline is not a SARIF log (no "runs" list)`);
   const entries = new Map<string, BaselineEntry>();
-  log.runs.forEach((run, r) => {
+  (log.runs as sarif.Run[]).forEach((run, r) => {
     (run.results ?? []).forEach((res, i) => {
       if (res.baselineState === 'absent' || res.kind === 'pass') return;
       const ruleId = typeof res.ruleId === 'string' ? res.ruleId : undefined;
-      const fps = res.partialFingerprints as Record<string, string> | undefined;
-      const locations = res.locations as Array<{ logicalLocations?: Array<{ fullyQualifiedName?: string }>; physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }> | undefined;
+      const fps = res.partialFingerprints;
+      const locations = res.locations;
       const resourceId = locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName;
       if (!ruleId) throw new ConfigurationError('LP_BASELINE_INVALID', `${file}#/runs/${r}/results/${i}: result has no ruleId`);
       const fp = fps?.[FINGERPRINT_KEY] ?? (resourceId ? fingerprint(ruleId, resourceId) : undefined);
@@ -35,7 +59,8 @@ export function parseBaseline(text: string, file: string): Map<string, BaselineE
       entries.set(fp, {
         fingerprint: fp,
         ruleId,
-        message: String((res.message as { text?: string } | undefined)?.text ?? ''),
+        // A hand-edited baseline may lack the message the schema requires.
+        message: (res.message as sarif.Message | undefined)?.text ?? '',
         ...(typeof res.level === 'string' ? { level: res.level } : {}),
         ...(resourceId ? { resourceId } : {}),
         ...(physical?.artifactLocation?.uri ? { location: { uri: physical.artifactLocation.uri, line: physical.region?.startLine ?? 1 } } : {}),
@@ -45,6 +70,7 @@ export function parseBaseline(text: string, file: string): Map<string, BaselineE
   return entries;
 }
 
+/** Reads a baseline SARIF file (see `parseBaseline`); `display` is the path shown in errors. */
 export function readBaseline(file: string, display: string = file): Map<string, BaselineEntry> {
   return parseBaseline(readInputFile(file, display, 'the baseline'), display);
 }
@@ -55,8 +81,9 @@ export function readBaseline(file: string, display: string = file): Map<string, 
  * fails is `absent` (fixed) only when this run re-checked it: the rule was evaluated on the resource
  * and passed (or no longer applies to it), or the resource is gone from a scope that was fully
  * audited. Anything else could not be re-checked and is returned as unverified, never as fixed.
+ * Each failure's `baselineState` is set on the result's findings; the result is not otherwise changed.
  */
-export function applyBaseline(result: AuditResult, baseline: Map<string, BaselineEntry>, render: (f: FailFinding) => string): AuditResult {
+export function applyBaseline(result: AuditResult, baseline: Map<string, BaselineEntry>, render: (f: FailFinding) => string): BaselineComparison {
   const seen = new Set<string>();
   const others = new Map<string, Finding>();
   for (const f of result.findings) {
@@ -86,9 +113,7 @@ export function applyBaseline(result: AuditResult, baseline: Map<string, Baselin
     if (reason === undefined) absent.push(e);
     else unverified.push({ ...e, reason });
   }
-  result.baselineAbsent = absent;
-  result.baselineUnverified = unverified;
-  return result;
+  return { absent, unverified };
 }
 
 /**

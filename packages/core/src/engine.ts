@@ -7,10 +7,12 @@ interface FindingBase {
   resource: Resource;
 }
 
+/** A rule that was evaluated on a resource and held. */
 export interface PassFinding extends FindingBase {
   status: 'pass';
 }
 
+/** A rule that was evaluated on a resource and failed, with its evidence, waiver and baseline state. */
 export interface FailFinding extends FindingBase {
   status: 'fail';
   message: string;
@@ -26,14 +28,17 @@ export interface FailFinding extends FindingBase {
   baselineState?: 'new' | 'unchanged' | 'updated';
 }
 
+/** A rule that could not be evaluated on a resource, with the reasons (never counted as a pass). */
 export interface NotEvaluatedFinding extends FindingBase {
   status: 'not-evaluated';
   /** Why: the facts the rule needs that could not be determined, with their causes. */
   reasons: string[];
 }
 
+/** The outcome of one rule on one resource. */
 export type Finding = PassFinding | FailFinding | NotEvaluatedFinding;
 
+/** The waiver that accepted a failure: who owns it, why, until when, and where it is declared. */
 export interface AppliedWaiver {
   owner: string;
   reason: string;
@@ -42,6 +47,7 @@ export interface AppliedWaiver {
   source: string;
 }
 
+/** What to audit: the resources, the policies, the frameworks to select rules by, and what collection noticed. */
 export interface AuditOptions {
   resources: Resource[];
   policies: PolicySet;
@@ -52,6 +58,7 @@ export interface AuditOptions {
   scopes?: ScopeStatus[];
 }
 
+/** The counts of an audit, for summaries and exit codes. */
 export interface AuditSummary {
   resources: number;
   rules: number;
@@ -63,6 +70,7 @@ export interface AuditSummary {
   failBySeverity: Record<Severity, number>;
 }
 
+/** The engine's answer: every finding, the rules and resources it judged, and what collection noticed. */
 export interface AuditResult {
   findings: Finding[];
   rules: Rule[];
@@ -72,14 +80,6 @@ export interface AuditResult {
   /** The scopes the collectors were asked to audit, with their status. */
   scopes: ScopeStatus[];
   summary: AuditSummary;
-  /** Failures of a baseline run that were re-checked and no longer fail (set by applyBaseline). */
-  baselineAbsent?: BaselineEntry[];
-  /** Failures of a baseline run that this run could not re-check: they stay open (set by applyBaseline). */
-  baselineUnverified?: UnverifiedBaselineEntry[];
-  /** The verdict, once judged (set by the CLI and the Action, read by the reports). */
-  verdict?: AuditVerdict;
-  /** Where live findings are located in the user's repository (set by the CLI and the Action; see `anchorOf`). */
-  anchors?: import('./model.js').ScopeAnchor[];
 }
 
 /** The facts the given rules read, by resource kind: collectors use it to make only the calls needed. */
@@ -132,10 +132,11 @@ export function audit(options: AuditOptions): AuditResult {
 
 /** One rule against one resource; undefined when the rule does not apply. */
 export function evaluate(rule: Rule, resource: Resource): Finding | undefined {
-  if (rule.where) {
-    const scope = rule.where.test(resource);
+  const where = rule.where;
+  if (where) {
+    const scope = where.test(resource);
     if (scope === FALSE) return undefined;
-    if (scope === UNKNOWN) return notEvaluated(rule, resource, (into) => rule.where!.explain(resource, UNKNOWN, into));
+    if (scope === UNKNOWN) return notEvaluated(rule, resource, (into) => where.explain(resource, UNKNOWN, into));
   }
   const verdict = rule.assert.test(resource);
   if (verdict === TRUE) return { status: 'pass', rule, resource };
@@ -162,6 +163,7 @@ function notEvaluated(rule: Rule, resource: Resource, explain: (into: Set<string
   return { status: 'not-evaluated', rule, resource, reasons };
 }
 
+/** Counts of passes, failures, not-evaluated and waived findings, failures by severity. */
 export function summarize(findings: Finding[], resources: number, rules: number): AuditSummary {
   const summary: AuditSummary = {
     resources,
@@ -195,42 +197,4 @@ export function blockingFindings(result: AuditResult, failOn: Severity, options:
       severityRank(f.rule.severity) >= threshold &&
       (!options.onlyNew || f.baselineState === undefined || f.baselineState === 'new'),
   );
-}
-
-// The verdict and baseline types live here, beside AuditResult which carries them, so that the modules
-// that compute them (audit-verdict.ts, baseline.ts) import the engine and never the other way round.
-
-/** The four answers an audit can give. `error` is the caller's: the audit itself could not run. */
-export type AuditVerdictName = 'pass' | 'fail' | 'incomplete' | 'error';
-
-/** The verdict of one audit and why. */
-export interface AuditVerdict {
-  verdict: Exclude<AuditVerdictName, 'error'>;
-  /** Unwaived failures at or above the threshold (only new ones with onlyNew). */
-  blocking: FailFinding[];
-  /**
-   * Why the audit is not complete: scopes not (fully) audited, fatal collection errors, rules at or
-   * above the threshold that could not be evaluated, baseline failures that could not be re-checked.
-   * Empty when complete.
-   */
-  incomplete: string[];
-  /** Set when the audit was incomplete and `allowIncomplete` accepted it. */
-  incompleteAccepted?: boolean;
-  /** The threshold it was judged against. */
-  failOn: Severity | 'none';
-}
-
-/** A failing result of an earlier run, keyed by its leakproof fingerprint. */
-export interface BaselineEntry {
-  fingerprint: string;
-  ruleId: string;
-  message: string;
-  level?: string;
-  resourceId?: string;
-  location?: { uri: string; line: number };
-}
-
-/** A baseline failure this run could not re-check, and why: it stays open. */
-export interface UnverifiedBaselineEntry extends BaselineEntry {
-  reason: string;
 }

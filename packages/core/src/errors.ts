@@ -13,6 +13,7 @@ export interface ValidationIssue extends SourcePosition {
   message: string;
 }
 
+/** A validated value, or the issues that make it invalid (validation functions return this instead of throwing). */
 export type ValidationResult<T> = { ok: true; value: T; issues: [] } | { ok: false; issues: ValidationIssue[] };
 
 /** Base class: every error leakproof raises on purpose has a stable, documented `code`. */

@@ -1,5 +1,6 @@
 import type { FactValue, ResourceKind } from './model.js';
 
+/** The type of a fact's value: boolean, number, string, string list or an enumeration. */
 export type FactType =
   | { type: 'boolean' }
   | { type: 'number' }
@@ -7,6 +8,7 @@ export type FactType =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'string[]' };
 
+/** A fact of the catalogue: its type and what it means. */
 export type FactDefinition = FactType & { description: string };
 
 const bool = (description: string): FactDefinition => ({ type: 'boolean', description });
@@ -111,6 +113,7 @@ export type FactFeeds = { readonly [K in ResourceKind]?: readonly FactName<K>[] 
 /** Resource attributes a rule may test besides facts, as `resource.<name>` or `resource.tags.<key>`. */
 export const RESOURCE_ATTRIBUTES = ['id', 'kind', 'provider', 'account', 'region', 'name', 'type'] as const;
 
+/** The catalogue's definition of a fact of a resource kind, if there is one. */
 export function factDefinition(kind: ResourceKind, name: string): FactDefinition | undefined {
   return Object.hasOwn(BY_NAME[kind], name) ? BY_NAME[kind][name] : undefined;
 }

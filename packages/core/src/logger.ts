@@ -9,4 +9,5 @@ export interface Logger {
   error(message: string): void;
 }
 
+/** A logger that drops everything: the default of library calls. */
 export const silentLogger: Logger = { debug() {}, info() {}, warning() {}, error() {} };

@@ -1,5 +1,6 @@
 /** Cloud providers leakproof knows; `iac` is a planned change (e.g. a Terraform plan) not yet deployed. */
 export const PROVIDERS = ['aws', 'gcp', 'azure'] as const;
+/** A cloud provider leakproof audits. */
 export type Provider = (typeof PROVIDERS)[number];
 
 /**
@@ -18,8 +19,10 @@ export const RESOURCE_KINDS = [
   'snapshot',
   'account',
 ] as const;
+/** The kinds of resource leakproof judges (`storage-bucket`, `database-instance`, …). */
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
+/** The value of a known fact. */
 export type FactValue = boolean | number | string | string[] | null;
 
 /** A fact that was determined, with the chain of observations that led to it. */
@@ -38,10 +41,12 @@ export interface UnknownFact {
   evidence?: string[];
 }
 
+/** A fact of a resource: a value with evidence, or the reason it is unknown. */
 export type Fact = KnownFact | UnknownFact;
 
+/** Whether a fact is unknown (rules that read it are not evaluated). */
 export function isUnknownFact(fact: Fact): fact is UnknownFact {
-  return (fact as UnknownFact).unknown !== undefined;
+  return 'unknown' in fact;
 }
 
 /** Where a resource is declared in infrastructure-as-code, when known. Paths are repository-relative. */
@@ -52,6 +57,7 @@ export interface SourceLocation {
   address?: string;
 }
 
+/** A normalized cloud resource: its identity and its facts, whatever provider or plan it came from. */
 export interface Resource {
   /** Stable identity: an ARN, a GCP full resource name or an Azure resource ID. */
   id: string;
@@ -125,7 +131,9 @@ export interface ScopeAnchor {
   line: number;
 }
 
+/** The severities, most severe first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+/** How bad a failure of a rule is. */
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Higher is worse. */

@@ -29,8 +29,11 @@ export const DATABASE_PORTS: readonly DatabaseService[] = [
   { name: 'Memcached', protocol: 'udp', from: 11211, to: 11211 },
 ];
 
-/** `all` is every protocol (AWS -1, GCP "all", Azure "*"). */
-export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all' | string;
+/**
+ * A protocol name as the providers write it, lower-cased: usually `tcp`, `udp`, `icmp` or `all`
+ * (every protocol: AWS -1, GCP "all", Azure "*"), but any IANA name or number may appear.
+ */
+export type Protocol = string;
 
 /**
  * Database services a rule admitting `protocol` on ports from..to reaches, e.g. `PostgreSQL 5432/tcp`. A port
@@ -63,6 +66,7 @@ export function udpServicesTargeted(protocol: Protocol, from: number, to: number
 /** Thresholds for "broad": a public range at least this large counts as the internet. */
 export const BROAD_PREFIX = { ipv4: 8, ipv6: 32 } as const;
 
+/** Whether a source range counts as the internet, and why. */
 export type SourceExposure =
   | { internet: true; reason: string }
   | { internet: false; reason: string };
@@ -95,7 +99,7 @@ export function judgeSourceRange(cidr: string): SourceExposure {
   if (prefix === 0) return { internet: true, reason: `${cidr} is every ${addr.kind() === 'ipv4' ? 'IPv4' : 'IPv6'} address` };
   const threshold = addr.kind() === 'ipv4' ? BROAD_PREFIX.ipv4 : BROAD_PREFIX.ipv6;
   // A block wholly inside private or reserved space is not the internet, however large.
-  const last = lastAddress(network, prefix, bits);
+  const last = lastAddress(network, prefix);
   const firstRange = network.range();
   const lastRange = last.range();
   if (NON_PUBLIC.has(firstRange) && firstRange === lastRange && sameBlock(network, last, firstRange)) {
@@ -106,22 +110,19 @@ export function judgeSourceRange(cidr: string): SourceExposure {
 }
 
 function networkAddress(addr: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
-  const bytes = addr.toByteArray();
-  for (let i = 0; i < bytes.length; i++) {
-    const keep = Math.max(0, Math.min(8, prefix - i * 8));
-    bytes[i] = bytes[i]! & ((0xff << (8 - keep)) & 0xff);
-  }
+  const bytes = addr.toByteArray().map((byte, i) => byte & prefixMask(prefix, i));
   return ipaddr.fromByteArray(bytes);
 }
 
-function lastAddress(network: ipaddr.IPv4 | ipaddr.IPv6, prefix: number, bits: number): ipaddr.IPv4 | ipaddr.IPv6 {
-  const bytes = network.toByteArray();
-  for (let i = 0; i < bytes.length; i++) {
-    const keep = Math.max(0, Math.min(8, prefix - i * 8));
-    bytes[i] = bytes[i]! | (~((0xff << (8 - keep)) & 0xff) & 0xff);
-  }
-  void bits;
+function lastAddress(network: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  const bytes = network.toByteArray().map((byte, i) => byte | (~prefixMask(prefix, i) & 0xff));
   return ipaddr.fromByteArray(bytes);
+}
+
+/** The bits of byte `index` that a /prefix network fixes. */
+function prefixMask(prefix: number, index: number): number {
+  const keep = Math.max(0, Math.min(8, prefix - index * 8));
+  return (0xff << (8 - keep)) & 0xff;
 }
 
 /** True when both ends fall in one of ipaddr.js's named blocks for that range name. */
@@ -134,7 +135,7 @@ function sameBlock(a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6, r
   const entry = table?.[range];
   if (!entry) return true;
   const blocks = (Array.isArray(entry[0]) ? entry : [entry]) as Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
-  return blocks.some(([net, len]) => a.match(net as never, len) && b.match(net as never, len));
+  return blocks.some(([net, len]) => a.match(net, len) && b.match(net, len));
 }
 
 function describeSize(hostBits: number): string {
@@ -208,7 +209,7 @@ export function sourceCovers(outer: string, inner: string): boolean {
     const [o, op] = outer.includes('/') ? ipaddr.parseCIDR(outer.trim()) : [ipaddr.parse(outer.trim()), outer.includes(':') ? 128 : 32];
     const [i, ip] = inner.includes('/') ? ipaddr.parseCIDR(inner.trim()) : [ipaddr.parse(inner.trim()), inner.includes(':') ? 128 : 32];
     if (o.kind() !== i.kind()) return false;
-    return op <= ip && i.match(o as never, op);
+    return op <= ip && i.match(o, op);
   } catch {
     return false;
   }
@@ -247,7 +248,8 @@ export function subtractDenied(allow: IngressEntry, denies: readonly DenyEntry[]
       if (cut) applied.push(d.evidence);
       ranges = next;
     }
-    const whole = ranges.length === 1 && ranges[0]![0] === allow.from && ranges[0]![1] === allow.to;
+    const [only] = ranges;
+    const whole = ranges.length === 1 && only?.[0] === allow.from && only[1] === allow.to;
     if (whole && protocol === allow.protocol) {
       out.push(allow);
       continue;

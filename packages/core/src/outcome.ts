@@ -1,3 +1,5 @@
+import type { ResourceKind } from './model.js';
+
 /**
  * What one collector call gave: its value, "not configured" (a documented default), a failure, a
  * value that cannot be known yet (a Terraform plan's "known after apply"), or skipped because no
@@ -10,8 +12,10 @@ export type CallOutcome<T> =
   | { status: 'unknown'; reason: string }
   | { status: 'skipped' };
 
+/** What kind of failure a call met: the error classification every collector shares. */
 export type ErrorCategory = 'access-denied' | 'throttled' | 'region-disabled' | 'service-disabled' | 'not-found' | 'network' | 'timeout' | 'error';
 
+/** A failed call: which call, its error code and category, and a credential-free message. */
 export interface CallFailure {
   /** The call, e.g. `s3:GetBucketAcl` or `storage.buckets.getIamPolicy`. */
   call: string;
@@ -23,10 +27,15 @@ export interface CallFailure {
   message: string;
 }
 
+/** The text before the first line break. */
+function firstLineOf(text: string): string {
+  const end = text.indexOf('\n');
+  return end === -1 ? text : text.slice(0, end);
+}
+
 /** Keeps error messages to one short line and strips anything that looks like a credential. */
 export function safeMessage(message: string): string {
-  return message
-    .split('\n')[0]!
+  return firstLineOf(message)
     .replace(/(AKIA|ASIA)[A-Z0-9]{16}/g, '[access key]')
     .replace(/ya29\.[\w.-]+/g, '[token]')
     .replace(/(Bearer|Signature|X-Amz-Signature|X-Amz-Security-Token|Credential|access_token|sig)[=: ]+[^&\s]+/gi, '$1=[redacted]')
@@ -59,12 +68,13 @@ export function outcomeReason(o: Exclude<CallOutcome<unknown>, { status: 'ok' }>
   return `${what} was not read`;
 }
 
+/** Applies `f` to the value of a successful outcome; other outcomes pass through. */
 export function mapOutcome<T, U>(o: CallOutcome<T>, f: (value: T) => U): CallOutcome<U> {
   return o.status === 'ok' ? { status: 'ok', value: f(o.value) } : o;
 }
 
 /** The facts enabled rules read, by resource kind (see factsNeededBy); undefined means every fact. */
-export type NeededFacts = Partial<Record<import('./model.js').ResourceKind, ReadonlySet<string>>> | undefined;
+export type NeededFacts = Partial<Record<ResourceKind, ReadonlySet<string>>> | undefined;
 
 /**
  * Whether a collector call must run: discovery calls always do; others when they feed a fact that

@@ -10,6 +10,7 @@ import { didYouMean } from './util/suggest.js';
 /** The snapshot schema version this release writes and reads. */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
+/** A saved estate: resources with their facts, notices and scopes, audited later without the cloud. */
 export interface Snapshot {
   schemaVersion: number;
   generatedAt?: string;
@@ -26,6 +27,7 @@ export function createSnapshot(resources: Resource[], notices: CollectionNotice[
   return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, generatedAt: new Date().toISOString(), generator, resources, notices, ...(scopes.length ? { scopes } : {}) };
 }
 
+/** The snapshot as JSON text. */
 export function serializeSnapshot(snapshot: Snapshot): string {
   return JSON.stringify(snapshot, null, 2) + '\n';
 }
@@ -89,6 +91,7 @@ export function validateSnapshot(text: string, file: string): ValidationResult<S
   return { ok: true, value: snapshot, issues: [] };
 }
 
+/** Parses and validates snapshot text; errors name the file and the JSON pointer. */
 export function parseSnapshot(text: string, file: string): Snapshot {
   const result = validateSnapshot(text, file);
   if (!result.ok) throw ConfigurationError.fromIssues('LP_SNAPSHOT_INVALID', result.issues);

@@ -1,4 +1,4 @@
-import type { Fact, FactValue } from './model.js';
+import type { Fact, FactValue, KnownFact } from './model.js';
 
 /**
  * A judgment under incomplete information: true, false or unknown, with the evidence chain behind it.
@@ -13,6 +13,7 @@ export interface Verdict {
   unknown?: string[];
 }
 
+/** Builders of a normalizer's judgement: a value with evidence, or unknown with the reason. */
 export const verdict = {
   of(value: boolean, ...evidence: string[]): Verdict {
     return { value, evidence };
@@ -57,7 +58,7 @@ export function verdictFact(v: Verdict): Fact {
 }
 
 /** A plain value as a fact. */
-export function fact(value: FactValue, ...evidence: string[]): Fact {
+export function fact(value: FactValue, ...evidence: string[]): KnownFact {
   return { value, evidence };
 }
 

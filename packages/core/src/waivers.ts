@@ -1,6 +1,6 @@
 import { readInputFile } from './util/read-file.js';
 import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
-import type { AuditResult, FailFinding } from './engine.js';
+import type { AuditResult } from './engine.js';
 import type { CollectionNotice, Resource } from './model.js';
 import type { PolicySet } from './policy/load.js';
 import { SourceDocument } from './util/source-document.js';
@@ -8,6 +8,7 @@ import { wildcardRegExp } from './util/wildcard.js';
 import { validateAgainstSchema } from './util/schema.js';
 import { didYouMean } from './util/suggest.js';
 
+/** An accepted failure: which rule and resource, who owns it, why, and until when. */
 export interface Waiver {
   rule: string;
   resource?: string;
@@ -42,6 +43,7 @@ export function validateWaivers(text: string, file: string, policies?: PolicySet
   return issues.length ? { ok: false, issues } : { ok: true, value: waivers, issues: [] };
 }
 
+/** Reads and validates a waiver file; `display` is the path shown in errors. */
 export function readWaivers(file: string, display: string = file, policies?: PolicySet): Waiver[] {
   const result = validateWaivers(readInputFile(file, display), display, policies);
   if (!result.ok) throw ConfigurationError.fromIssues('LP_WAIVERS_INVALID', result.issues);
@@ -74,11 +76,11 @@ export function applyWaivers(result: AuditResult, waivers: Waiver[], now: Date =
     if (f.status !== 'fail') continue;
     const candidates = waivers.filter((w) => matches(w, f.rule.id, f.resource));
     const active = candidates.find((w) => waiverActive(w, now));
-    if (active) (f as FailFinding).waiver = { owner: active.owner, reason: active.reason, expires: active.expires, source: active.source };
+    if (active) (f).waiver = { owner: active.owner, reason: active.reason, expires: active.expires, source: active.source };
     else {
       const expired = candidates[0];
       if (expired) {
-        (f as FailFinding).expiredWaiver = { owner: expired.owner, reason: expired.reason, expires: expired.expires, source: expired.source };
+        (f).expiredWaiver = { owner: expired.owner, reason: expired.reason, expires: expired.expires, source: expired.source };
         expiredUsed.add(expired);
       }
     }

@@ -1,5 +1,6 @@
 import { callIsNeeded, retryAfterMs, safeMessage, type DescribedError, type FactFeeds, type FactName, type ErrorCategory, type ErrorClass, type NeededFacts, type ProviderRuntimeProfile, type RateLimit } from '@leakproof/core';
 
+/** The id of a Google Cloud call in the call table (`storage.buckets.list`, …). */
 export type GcpCallId =
   | 'cloudresourcemanager.projects.search'
   | 'cloudresourcemanager.projects.list'
@@ -10,6 +11,7 @@ export type GcpCallId =
   | 'sqladmin.instances.list'
   | 'compute.firewalls.list';
 
+/** One Google Cloud API call of the call table. */
 export interface GcpCall {
   id: GcpCallId;
   /** The Google Cloud API that serves it (for "API disabled" notes). */
@@ -77,6 +79,7 @@ const TABLE: ReadonlyArray<Omit<GcpCall, 'permission' | 'service'>> = [
   },
 ];
 
+/** The GCP call table: every API call the collector makes, the facts it feeds and its IAM permissions. */
 export const GCP_CALLS: readonly GcpCall[] = TABLE.map((c) => ({ ...c, permission: c.permissions.join(', '), service: c.api.split('.')[0] as GcpCall['service'] }));
 
 export type { NeededFacts };

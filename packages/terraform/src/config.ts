@@ -3,7 +3,7 @@ import type { ConfigModule, ConfigResource, Expression, Plan, ResourceChange } f
 /** `module.a.module.b` -> ['a', 'b']. */
 export function modulePath(moduleAddress: string | undefined): string[] {
   if (!moduleAddress) return [];
-  return [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1]!);
+  return [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1] ?? '');
 }
 
 function moduleAt(root: ConfigModule | undefined, path: string[]): ConfigModule | undefined {
@@ -47,17 +47,17 @@ export class PlanConfiguration {
     const out = new Set<string>();
     const prefix = path.map((m) => `module.${m}.`).join('');
     for (const ref of refs) {
-      const parts = ref.split('.');
-      if (parts[0] === 'module' && parts.length >= 3) {
+      const [head = '', name, output] = ref.split('.');
+      if (head === 'module' && name !== undefined && output !== undefined) {
         // module.<name>.<output>: follow the output's own references inside that module.
-        const child = [...path, parts[1]!];
+        const child = [...path, name];
         const mod = moduleAt(this.plan.configuration?.root_module, child);
-        const outputRefs = mod?.outputs?.[parts[2]!]?.expression?.references ?? [];
+        const outputRefs = mod?.outputs?.[output]?.expression?.references ?? [];
         for (const target of this.resolveRefs(child, outputRefs)) out.add(target);
         continue;
       }
-      if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(parts[0]!) || parts.length < 2) continue;
-      out.add(`${prefix}${parts[0]}.${parts[1]!.replace(/\[.*$/, '')}`);
+      if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(head) || name === undefined) continue;
+      out.add(`${prefix}${head}.${name.replace(/\[.*$/, '')}`);
     }
     return [...out];
   }

@@ -51,6 +51,7 @@ export class PlanContext {
   }
 
   /** A value planned for `rc`, or undefined when it is absent. Unknown values are reported by `unknownReason`. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
   value<T>(rc: ResourceChange, ...path: Array<string | number>): T | undefined {
     const p = planned<T>(rc, ...path);
     return p.known ? (p.value ?? undefined) : undefined;

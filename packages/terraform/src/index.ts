@@ -14,6 +14,7 @@ export type { Plan, ResourceChange } from './plan.js';
 /** The Terraform resource types leakproof judges. */
 export const SUPPORTED_TYPES: readonly string[] = [...AWS_TYPES, ...GCP_TYPES, ...AZURE_TYPES];
 
+/** Where a plan's sources are and what findings' paths are relative to. */
 export interface TerraformOptions {
   /** Directory of the root module's `.tf` files (default: the working directory). */
   sourceRoot?: string;
@@ -26,6 +27,7 @@ export interface TerraformOptions {
   repositoryRoot?: string;
 }
 
+/** A plan read as resources: those leakproof judges, and notices for what it could not. */
 export interface TerraformAudit {
   resources: Resource[];
   notices: CollectionNotice[];
@@ -68,6 +70,7 @@ export function readTerraformPlan(file: string, options: TerraformOptions & { di
 }
 
 // Re-exported so callers can parse text they already hold.
+/** Reads plan JSON text (`terraform show -json`) as resources; `file` is the name shown in errors. */
 export function normalizePlanText(text: string, file: string, options: TerraformOptions = {}): TerraformAudit {
   return normalizePlan(parsePlan(text, file), options);
 }

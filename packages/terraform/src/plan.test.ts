@@ -25,6 +25,6 @@ describe('parsing plan files', () => {
     ['some other JSON', '{"name": "app"}', 'plan.json#/format_version: not a Terraform plan (no "format_version"; use "terraform show -json plan.out")'],
     ['a JSON list', '[]', 'plan.json: not a Terraform plan (expected the JSON object from "terraform show -json plan.out")'],
   ])('rejects %s with one line', (_what, text, message) => {
-    expect(() => parsePlan(text, 'plan.json')).toThrowError(message);
+    expect(() => parsePlan(text, 'plan.json')).toThrow(message);
   });
 });

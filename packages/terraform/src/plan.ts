@@ -38,6 +38,7 @@ export interface ConfigModule {
   outputs?: Record<string, { expression?: Expression }>;
 }
 
+/** A Terraform plan in its JSON form, as far as leakproof reads it. */
 export interface Plan {
   format_version: string;
   terraform_version?: string;
@@ -74,6 +75,7 @@ export function parsePlan(text: string, file: string): Plan {
   return plan as Plan;
 }
 
+/** Reads and checks a plan JSON file; `display` is the path shown in errors. */
 export function readPlan(file: string, display: string = file): Plan {
   return parsePlan(readInputFile(file, display, 'the plan'), display);
 }
@@ -101,6 +103,6 @@ export function anyUnknown(rc: ResourceChange, ...path: Array<string | number>):
     if (unknown === true) return true;
     unknown = unknown !== null && typeof unknown === 'object' ? (unknown as Record<string | number, unknown>)[key] : undefined;
   }
-  const walk = (u: unknown): boolean => u === true || (u !== null && typeof u === 'object' && Object.values(u as object).some(walk));
+  const walk = (u: unknown): boolean => u === true || (u !== null && typeof u === 'object' && Object.values(u).some(walk));
   return walk(unknown);
 }

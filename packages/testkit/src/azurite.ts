@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+/** A running Azurite blob emulator and how to reach it. */
 export interface Azurite {
   blobEndpoint: string;
   connectionString: string;

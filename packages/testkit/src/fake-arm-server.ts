@@ -10,6 +10,7 @@ export interface ArmAnswer {
   headers?: Record<string, string>;
 }
 
+/** The Azure estate a fake ARM server serves: an answer per request path, paged, optionally throttled. */
 export interface FakeArmEstate {
   /** By request path without query, e.g. `/subscriptions/S/providers/Microsoft.Sql/servers`. */
   answers: Record<string, ArmAnswer>;
@@ -18,6 +19,7 @@ export interface FakeArmEstate {
   throttleFirst?: Record<string, number>;
 }
 
+/** A running fake Azure Resource Manager: its URL, the requests it saw and how to stop it. */
 export interface FakeArmServer {
   endpoint: string;
   requests: string[];

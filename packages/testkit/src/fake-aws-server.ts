@@ -35,6 +35,7 @@ export interface FakeAwsEstate {
   denyAssumeRole?: string[];
 }
 
+/** A running fake AWS endpoint (S3, S3 Control, EC2, RDS, STS, Organizations): its URL, the requests it saw and how to stop it. */
 export interface FakeAwsServer {
   endpoint: string;
   /** Every request seen, as `service Action-or-sub-resource`. */
@@ -71,12 +72,15 @@ const S3_NOT_CONFIGURED: Record<string, FakeResponse> = {
   acl: xml(`<AccessControlPolicy xmlns="${S3_NS}"><Owner><ID>owner</ID></Owner><AccessControlList/></AccessControlPolicy>`),
 };
 
+/** The S3 bucket sub-resources the fake server answers (`acl`, `policy`, …). */
 export const S3_SUBRESOURCES = Object.keys(S3_NOT_CONFIGURED);
 
+/** An XML answer as the AWS query and REST-XML protocols send it. */
 export function xml(body: string, status = 200): FakeResponse {
   return { status, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`, contentType: 'application/xml' };
 }
 
+/** An S3 error answer with its code and message, as S3 sends it. */
 export function s3Error(status: number, code: string, message: string): FakeResponse {
   return xml(`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>FAKE</RequestId></Error>`, status);
 }

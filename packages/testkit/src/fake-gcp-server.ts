@@ -31,6 +31,7 @@ export interface FakeGcpEstate {
   throttleFirst?: Record<string, number>;
 }
 
+/** A running fake Google Cloud endpoint (Storage, Cloud SQL, Compute, Resource Manager): its URL, the requests it saw and how to stop it. */
 export interface FakeGcpServer {
   endpoint: string;
   requests: string[];
@@ -73,7 +74,7 @@ export function loadFakeGcpEstate(dir: string): FakeGcpEstate {
     const bdir = join(dir, 'storage', project, 'buckets');
     estate.buckets[project] = existsSync(bdir) ? readdirSync(bdir).sort().map((f) => readJson(join(bdir, f)) as Record<string, unknown>) : [];
     const idir = join(dir, 'storage', project, 'iam');
-    for (const b of estate.buckets[project]!) {
+    for (const b of estate.buckets[project]) {
       const a = answerFile(idir, String(b.name));
       if (a) estate.iam[String(b.name)] = a;
     }
@@ -89,7 +90,7 @@ export function loadFakeGcpEstate(dir: string): FakeGcpEstate {
 function paged(answer: GcpAnswer | undefined, pageToken: string | null, size: number, kind: string): GcpAnswer {
   if (!answer) return { status: 200, body: { kind } };
   if (answer.status !== 200) return answer;
-  const items = ((answer.body as { items?: unknown[] }).items ?? []) as unknown[];
+  const items = ((answer.body as { items?: unknown[] }).items ?? []);
   const start = Number(pageToken ?? 0);
   const page = items.slice(start, start + size);
   return { status: 200, body: { kind, ...(page.length ? { items: page } : {}), ...(start + size < items.length ? { nextPageToken: String(start + size) } : {}) } };

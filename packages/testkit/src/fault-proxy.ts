@@ -53,7 +53,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[], option
   const random = seeded(options.seed ?? 1);
   const used = rules.map(() => 0);
   const sockets = new Set<Socket>();
-  const state: FaultProxy = { endpoint: '', requests: [], faulted: 0, close: async () => undefined };
+  const state: FaultProxy = { endpoint: '', requests: [], faulted: 0, close: () => Promise.resolve() };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const out = httpRequest(
@@ -78,7 +78,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[], option
       state.requests.push(line);
       const index = rules.findIndex((r, i) => r.match.test(line) && (r.times === undefined || used[i]! < r.times));
       const rule = index >= 0 ? rules[index] : undefined;
-      if (!rule || (rule.rate !== undefined && random() >= rule.rate)) return forward(req, res, Buffer.concat(chunks));
+      if (!rule || (rule.rate !== undefined && random() >= rule.rate)) { forward(req, res, Buffer.concat(chunks)); return; }
       used[index]!++;
       state.faulted++;
       const fault = rule.fault;

@@ -59,6 +59,7 @@ import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, no
 import { normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
 import { AwsClients, type Credentials } from './clients.js';
 
+/** Progress of an AWS collection: the phase and how many of its items are done. */
 export interface AwsProgress {
   phase: string;
   done: number;

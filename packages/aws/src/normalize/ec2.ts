@@ -17,7 +17,7 @@ export interface InternetIngress {
 const PROTOCOL_NAMES: Record<string, string> = { '-1': 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 
 function protocolOf(p: IpPermission): string {
-  const raw = String(p.IpProtocol ?? '-1').toLowerCase();
+  const raw = (p.IpProtocol ?? '-1').toLowerCase();
   return PROTOCOL_NAMES[raw] ?? raw;
 }
 
@@ -84,12 +84,13 @@ export function normalizeSecurityGroup(sg: SecurityGroup, region: string, accoun
 }
 
 export function tagsOf(tags: Array<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+  return Object.fromEntries((tags ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : [])));
 }
 
 /** Security-group exposure by group id, or the reason it is unknown. */
 export type GroupExposure = { known: true; byGroup: Map<string, InternetIngress[]> } | { known: false; reason: string };
 
+/** Internet ingress of every security group of a DescribeSecurityGroups answer, by group id; unknown when the call failed. */
 export function groupExposure(outcome: CallOutcome<SecurityGroup[]>): GroupExposure {
   if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((sg) => [sg.GroupId ?? '?', internetIngressOf(sg)])) };
   return { known: false, reason: outcomeReason(outcome, 'security groups') };
@@ -99,7 +100,8 @@ export function groupExposure(outcome: CallOutcome<SecurityGroup[]>): GroupExpos
 export function normalizeInstance(instance: Instance, region: string, account: string, exposure: GroupExposure, partition = 'aws'): Resource {
   const id = instance.InstanceId ?? '?';
   const ipv6 = (instance.NetworkInterfaces ?? []).flatMap((n) => (n.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)).filter(Boolean);
-  const publicIp = instance.PublicIpAddress ? fact(true, `public IPv4 ${instance.PublicIpAddress}`) : ipv6.length ? fact(true, `IPv6 address ${ipv6[0]} (globally routable)`) : fact(false, 'no public IPv4 or IPv6 address');
+  const publicIp = instance.PublicIpAddress ? fact(true, `public IPv4 ${instance.PublicIpAddress}`) : ipv6.length ? fact(true, `IPv6 address ${ipv6[0] ?? ''} (globally routable)`) : fact(false, 'no public IPv4 or IPv6 address');
+  const hasPublicIp = publicIp.value === true;
   const facts: Record<string, Fact> = { publicIp };
   const groups = (instance.SecurityGroups ?? []).map((g) => g.GroupId ?? '?');
   if (exposure.known) {
@@ -107,11 +109,11 @@ export function normalizeInstance(instance: Instance, region: string, account: s
     const db = ingress.filter((i) => databaseLabels(i).length);
     const noDbEvidence = `security groups ${groups.join(', ') || '(none)'} admit no database port from a public range`;
     facts.internetExposedDatabasePorts = fact([...new Set(db.flatMap(databaseLabels))], ...(db.length ? db.map((i) => i.evidence) : [noDbEvidence]));
-    const reachable = (publicIp as { value: boolean }).value && db.length > 0;
-    facts.internetReachableDatabase = reachable ? fact(true, ...publicIp.evidence!, ...db.map((i) => i.evidence)) : fact(false, ...(db.length ? publicIp.evidence! : [noDbEvidence]));
+    const reachable = hasPublicIp && db.length > 0;
+    facts.internetReachableDatabase = reachable ? fact(true, ...publicIp.evidence, ...db.map((i) => i.evidence)) : fact(false, ...(db.length ? publicIp.evidence : [noDbEvidence]));
   } else {
     facts.internetExposedDatabasePorts = { unknown: exposure.reason };
-    facts.internetReachableDatabase = (publicIp as { value: boolean }).value ? { unknown: exposure.reason, evidence: publicIp.evidence } : fact(false, ...publicIp.evidence!);
+    facts.internetReachableDatabase = hasPublicIp ? { unknown: exposure.reason, evidence: publicIp.evidence } : fact(false, ...publicIp.evidence);
   }
   const nameTag = instance.Tags?.find((t) => t.Key === 'Name')?.Value;
   return {

@@ -63,21 +63,23 @@ interface DatabaseShape {
 function reachability(db: DatabaseShape, exposure: GroupExposure, publicly: Fact): Record<string, Fact> {
   const port = portOf(db.engine, db.port);
   const isPublic = 'value' in publicly && publicly.value === true;
+  // An unknown "publicly accessible" has evidence too, when it has any: it is carried along.
+  const publicEvidence = publicly.evidence ?? [];
   if (!exposure.known) {
     return {
       internetExposedPorts: { unknown: exposure.reason },
-      internetReachable: isPublic ? { unknown: exposure.reason, evidence: publicly.evidence ?? [] } : fact(false, ...(publicly as { evidence: string[] }).evidence),
+      internetReachable: isPublic ? { unknown: exposure.reason, evidence: publicEvidence } : fact(false, ...publicEvidence),
     };
   }
   const covering: InternetIngress[] = db.groups
     .flatMap((g) => exposure.byGroup.get(g) ?? [])
     .filter((i) => port !== undefined && (i.protocol === 'all' || i.protocol === 'tcp') && i.from <= port && port <= i.to);
-  const labels = [...new Set(covering.map((i) => `${databaseServicesIn('tcp', port!, port!)[0] ?? `port ${port}/tcp`} from ${i.source}`))];
+  const labels = port === undefined ? [] : [...new Set(covering.map((i) => `${databaseServicesIn('tcp', port, port)[0] ?? `port ${port}/tcp`} from ${i.source}`))];
   const exposed = fact(labels, ...(covering.length ? covering.map((i) => i.evidence) : [`security groups ${db.groups.join(', ') || '(none)'} admit no public range on ${port ?? 'its port'}`]));
   let reachable: Fact;
-  if (!isPublic) reachable = fact(false, ...(publicly as { evidence: string[] }).evidence);
-  else if (covering.length === 0) reachable = fact(false, ...(publicly as { evidence: string[] }).evidence, ...exposed.evidence!);
-  else reachable = fact(true, ...(publicly as { evidence: string[] }).evidence, ...covering.map((i) => i.evidence), `the database listens on ${port}`);
+  if (!isPublic) reachable = fact(false, ...publicEvidence);
+  else if (covering.length === 0) reachable = fact(false, ...publicEvidence, ...exposed.evidence);
+  else reachable = fact(true, ...publicEvidence, ...covering.map((i) => i.evidence), `the database listens on ${port ?? 'its port'}`);
   return { internetExposedPorts: exposed, internetReachable: reachable };
 }
 

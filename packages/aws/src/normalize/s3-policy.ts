@@ -3,6 +3,7 @@ import { judgeSourceRange, wildcardRegExp } from '@leakproof/core';
 /** What a public statement lets everyone do. */
 export type Capability = 'read' | 'list' | 'write';
 
+/** One statement of a bucket policy that grants access to anyone: its actions and why it counts as public. */
 export interface PublicGrant {
   statement: string;
   capabilities: Capability[];
@@ -10,6 +11,7 @@ export interface PublicGrant {
   why: string;
 }
 
+/** What a bucket policy grants to the public, judged by the S3 rules of "public" (see `analyzeBucketPolicy`). */
 export interface BucketPolicyAnalysis {
   /** Statements that grant access to everyone, by AWS's meaning of "public". */
   publicGrants: PublicGrant[];
@@ -23,12 +25,13 @@ export interface BucketPolicyAnalysis {
 
 interface Statement {
   Sid?: string;
-  Effect?: string;
+  // Parsed from the bucket's policy text: values may be of any JSON type.
+  Effect?: unknown;
   Principal?: unknown;
   NotPrincipal?: unknown;
   Action?: string | string[];
   NotAction?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
+  Condition?: Record<string, Record<string, unknown> | null>;
 }
 
 /**
@@ -99,7 +102,7 @@ export function analyzeBucketPolicy(policyText: string): BucketPolicyAnalysis {
   let tls: { value: boolean; evidence: string } | undefined;
   statements.forEach((st, i) => {
     const label = st.Sid ? `"${st.Sid}"` : `#${i + 1}`;
-    const effect = String(st.Effect ?? '').toLowerCase();
+    const effect = typeof st.Effect === 'string' ? st.Effect.toLowerCase() : '';
     const everyone = st.NotPrincipal !== undefined || principalIsEveryone(st.Principal);
     if (effect === 'deny') {
       if (!tls && everyone && deniesInsecureTransport(st)) tls = { value: true, evidence: `bucket policy statement ${label}: Deny ${describeActions(st)} when aws:SecureTransport=false` };

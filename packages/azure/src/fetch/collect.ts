@@ -44,7 +44,7 @@ export interface AzureCollection {
 }
 
 /** A token that never expires, for local endpoints: nothing probes managed identity or the CLI. */
-const STATIC_CREDENTIAL: TokenCredential = { getToken: async () => ({ token: 'leakproof-local', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const STATIC_CREDENTIAL: TokenCredential = { getToken: () => Promise.resolve({ token: 'leakproof-local', expiresOnTimestamp: Date.now() + 3_600_000 }) };
 
 /** Collects and normalizes storage accounts and containers, SQL servers and network security groups. */
 export async function collectAzure(options: CollectAzureOptions = {}): Promise<AzureCollection> {
@@ -176,7 +176,7 @@ class AzureCollector {
           // A subscription descendant's id is /subscriptions/<id>; child groups are listed beside them.
           for await (const d of client.managementGroups.listDescendants(group, { abortSignal })) {
             const m = /^\/subscriptions\/([0-9a-fA-F-]{36})$/.exec(d.id ?? '');
-            if (m) ids.push(m[1]!.toLowerCase());
+            if (m?.[1]) ids.push(m[1].toLowerCase());
           }
           return ids;
         });
@@ -205,7 +205,7 @@ class AzureCollector {
   private async collectStorage(subscription: string, client: StorageManagementClient): Promise<void> {
     const accounts = await this.call('storageAccounts.list', subscription, `/subscriptions/${subscription}`, async (abortSignal) => {
       const list: AzureStorageAccount[] = [];
-      for await (const a of client.storageAccounts.list({ abortSignal })) list.push(a as AzureStorageAccount & { primaryEndpoints?: { blob?: string } });
+      for await (const a of client.storageAccounts.list({ abortSignal })) list.push(a);
       return list;
     });
     if (accounts.status !== 'ok') return;
@@ -214,7 +214,7 @@ class AzureCollector {
       accounts.value.map(async (a) => {
         const rg = /\/resourceGroups\/([^/]+)/i.exec(a.id ?? '')?.[1] ?? '';
         const name = a.name ?? '';
-        const props = await this.call<AzureBlobServiceProperties>('blobServices.getServiceProperties', subscription, a.id ?? name, async (abortSignal) => (await client.blobServices.getServiceProperties(rg, name, { abortSignal })) as AzureBlobServiceProperties);
+        const props = await this.call<AzureBlobServiceProperties>('blobServices.getServiceProperties', subscription, a.id ?? name, async (abortSignal) => (await client.blobServices.getServiceProperties(rg, name, { abortSignal })));
         const accountResource = normalizeStorageAccount(a, props);
         this.resources.push(accountResource);
         const containers = await this.listContainers(subscription, client, a, rg);
@@ -253,7 +253,7 @@ class AzureCollector {
   private async collectSql(subscription: string, client: SqlManagementClient): Promise<void> {
     const servers = await this.call('sqlServers.list', subscription, `/subscriptions/${subscription}`, async (abortSignal) => {
       const list: AzureSqlServer[] = [];
-      for await (const s of client.servers.list({ abortSignal })) list.push(s as AzureSqlServer);
+      for await (const s of client.servers.list({ abortSignal })) list.push(s);
       return list;
     });
     if (servers.status !== 'ok') return;
@@ -264,7 +264,7 @@ class AzureCollector {
         const [rules, protector, auditing] = await Promise.all([
           this.call('firewallRules.listByServer', subscription, id, async (abortSignal) => {
             const list: AzureFirewallRule[] = [];
-            for await (const r of client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal })) list.push(r as AzureFirewallRule);
+            for await (const r of client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal })) list.push(r);
             return list;
           }),
           this.call('encryptionProtectors.get', subscription, id, async (abortSignal) => (await client.encryptionProtectors.get(rg, s.name ?? '', 'current', { abortSignal })) as { serverKeyType?: string }),
@@ -281,7 +281,7 @@ class AzureCollector {
   private async collectDatabases(subscription: string, client: SqlManagementClient, rg: string, s: AzureSqlServer, server: Resource): Promise<Resource[]> {
     const listed = await this.call('databases.listByServer', subscription, server.id, async (abortSignal) => {
       const list: AzureSqlDatabase[] = [];
-      for await (const d of client.databases.listByServer(rg, s.name ?? '', { abortSignal })) list.push(d as AzureSqlDatabase);
+      for await (const d of client.databases.listByServer(rg, s.name ?? '', { abortSignal })) list.push(d);
       return list;
     });
     if (listed.status !== 'ok') return [];
@@ -298,7 +298,7 @@ class AzureCollector {
   private async collectNsgs(subscription: string, client: NetworkManagementClient): Promise<void> {
     const nsgs = await this.call('networkSecurityGroups.listAll', subscription, `/subscriptions/${subscription}`, async (abortSignal) => {
       const list: AzureNsg[] = [];
-      for await (const n of client.networkSecurityGroups.listAll({ abortSignal })) list.push(n as AzureNsg);
+      for await (const n of client.networkSecurityGroups.listAll({ abortSignal })) list.push(n);
       return list;
     });
     if (nsgs.status === 'ok') this.resources.push(...nsgs.value.map((n) => normalizeNsg(n)));

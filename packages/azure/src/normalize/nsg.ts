@@ -1,5 +1,6 @@
 import { fact, internetIngressFacts, judgeSourceRange, subtractDenied, type DenyEntry, type Fact, type IngressEntry, type Resource } from '@leakproof/core';
 
+/** A security rule of a network security group as ARM returns it (the fields leakproof reads). */
 export interface AzureSecurityRule {
   name?: string;
   direction?: string;
@@ -13,6 +14,7 @@ export interface AzureSecurityRule {
   destinationPortRanges?: string[];
 }
 
+/** A network security group as ARM returns it (the fields leakproof reads). */
 export interface AzureNsg {
   id?: string;
   name?: string;
@@ -36,8 +38,8 @@ function portsOf(rule: AzureSecurityRule): Array<[string, number, number]> {
   const ports = [rule.destinationPortRange, ...(rule.destinationPortRanges ?? [])].filter((p): p is string => !!p);
   return (ports.length ? ports : ['*']).map((p) => {
     if (p === '*') return [p, 0, 65535];
-    const [from, to] = p.split('-').map(Number) as [number, number?];
-    return [p, from ?? 0, to ?? from ?? 0];
+    const [from = 0, to = from] = p.split('-').map(Number);
+    return [p, from, to];
   });
 }
 

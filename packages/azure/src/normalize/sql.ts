@@ -1,5 +1,6 @@
 import { fact, judgeAddressRange, outcomeReason, type CallOutcome, type Fact, type Resource } from '@leakproof/core';
 
+/** An Azure SQL logical server as ARM returns it (the fields leakproof reads). */
 export interface AzureSqlServer {
   id?: string;
   name?: string;
@@ -9,6 +10,7 @@ export interface AzureSqlServer {
   minimalTlsVersion?: string;
 }
 
+/** A server-level firewall rule of an Azure SQL server as ARM returns it. */
 export interface AzureFirewallRule {
   name?: string;
   startIpAddress?: string;

@@ -15,6 +15,7 @@ export interface AzureStorageAccount {
   encryption?: { keySource?: string };
 }
 
+/** A storage account's blob service properties (soft delete, versioning) as ARM returns them. */
 export interface AzureBlobServiceProperties {
   deleteRetentionPolicy?: { enabled?: boolean; days?: number };
   isVersioningEnabled?: boolean;

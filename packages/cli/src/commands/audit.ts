@@ -13,7 +13,7 @@ import {
   markdownChunks,
   toSarifStream,
   verdictLines,
-  type AuditResult,
+  type AuditReport,
   type LeakproofConfig,
   type Logger,
   type RuntimeOptions,
@@ -109,6 +109,7 @@ Waivers and baselines:
       --allow-incomplete    Accept an incomplete audit: exit 0 instead of 4 when nothing blocking
                             failed (the reports still say what was not audited)
   -q, --quiet               Print nothing to stdout unless a report is sent there
+      --debug               Show stack traces for errors
 
 Exit codes: 0 pass; 1 a failure at or above --fail-on; 2 usage or input error; 3 internal error
 or a report that could not be written; 4 incomplete (something asked for was not audited).
@@ -179,7 +180,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   }
   if (values['source-root'] && !values['terraform-plan']) throw new UsageError('--source-root goes with --terraform-plan');
   const failOn = parseFailOn(values['fail-on'] ?? config?.failOn);
-  const reportOptions = tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && t.value !== undefined ? [{ name: t.name, value: t.value }] : []));
+  const reportOptions = tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && typeof t.value === 'string' ? [{ name: t.name, value: t.value }] : []));
   const reports = reportOptions.length === 0 && config?.reports ? config.reports.map((r) => (r.output === undefined || r.output === '-' ? { format: r.format } : { format: r.format, file: r.output })) : planReports(reportOptions);
   for (const p of providers) collectorFor(p);
   if (values['only-new'] && !values.baseline) throw new UsageError('--only-new needs --baseline FILE (the SARIF of an earlier run)');
@@ -196,7 +197,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
       ? { kind: 'terraform', plan: values['terraform-plan'], ...(values['source-root'] ? { sourceRoot: values['source-root'] } : {}) }
       : values.demo
         ? { kind: 'demo' }
-        : { kind: 'snapshot', file: values.snapshot! };
+        : { kind: 'snapshot', file: values.snapshot ?? '' };
   const waivers = values['no-waivers'] ? (false as const) : (values.waivers ?? config?.waivers);
   const progress = progressLine(io, values.quiet === true);
   const result = await runAudit({
@@ -234,7 +235,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
-  const verdict = result.verdict!;
+  const verdict = result.verdict;
   // The console report already shows the verdict; otherwise it goes to stderr once, so CI logs say why.
   if (!consoleOnStdout && verdict.verdict !== 'pass') io.stderr.write(verdictLines(verdict).map((l) => `leakproof: ${l.trim()}`).join('\n') + '\n');
   if (unwritten.length) {
@@ -274,27 +275,32 @@ function refuseIdleFlags(values: Record<string, unknown>, providers: string[], c
 }
 
 /** The shared runtime's options from the command line; every value checked. */
-function runtimeOptions(values: Record<string, unknown>): RuntimeOptions {
+function runtimeOptions(values: Record<string, string | boolean | string[] | undefined>): RuntimeOptions {
   const options: RuntimeOptions = {};
   const whole = (flag: string): number | undefined => {
     const raw = values[flag];
-    if (raw === undefined) return undefined;
+    if (typeof raw !== 'string') return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: "${String(raw)}" is not a positive whole number`);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: "${raw}" is not a positive whole number`);
     return n;
   };
   const concurrency = whole('concurrency');
   if (concurrency !== undefined) options.concurrency = concurrency;
   const attempts = whole('max-attempts');
   if (attempts !== undefined) options.maxAttempts = attempts;
-  const response = duration('timeout', values.timeout);
-  const connect = duration('connect-timeout', values['connect-timeout']);
+  const text = (flag: string) => {
+    const raw = values[flag];
+    return typeof raw === 'string' ? raw : undefined;
+  };
+  const response = duration('timeout', text('timeout'));
+  const connect = duration('connect-timeout', text('connect-timeout'));
   if (response !== undefined || connect !== undefined) options.timeouts = { ...(response !== undefined ? { response } : {}), ...(connect !== undefined ? { connect } : {}) };
-  const deadline = duration('deadline', values.deadline);
+  const deadline = duration('deadline', text('deadline'));
   if (deadline !== undefined) options.deadline = deadline;
-  if (values['max-rps'] !== undefined) {
-    const rps = Number(values['max-rps']);
-    if (!Number.isFinite(rps) || rps <= 0) throw new UsageError(`--max-rps: "${String(values['max-rps'])}" is not a positive number`);
+  const maxRps = text('max-rps');
+  if (maxRps !== undefined) {
+    const rps = Number(maxRps);
+    if (!Number.isFinite(rps) || rps <= 0) throw new UsageError(`--max-rps: "${maxRps}" is not a positive number`);
     options.maxRps = rps;
   }
   return options;
@@ -303,11 +309,12 @@ function runtimeOptions(values: Record<string, unknown>): RuntimeOptions {
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration such as `500ms`, `20s`, `2m` or `1h` (a bare number is seconds), in milliseconds. */
-export function duration(flag: string, raw: unknown): number | undefined {
+export function duration(flag: string, raw: string | number | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(raw).trim());
-  const ms = m ? Number(m[1]) * UNIT_MS[m[2] ?? 's']! : Number.NaN;
-  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--${flag}: "${String(raw)}" is not a duration (e.g. 500ms, 20s, 2m)`);
+  const unit = m ? UNIT_MS[m[2] ?? 's'] : undefined;
+  const ms = m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--${flag}: "${raw}" is not a duration (e.g. 500ms, 20s, 2m)`);
   return Math.round(ms);
 }
 
@@ -374,7 +381,7 @@ function planReports(options: Array<{ name: string; value: string }>): PlannedRe
 }
 
 /** A report as pieces of text: JSON reports are serialized piece by piece, so their size has no limit. */
-function render(format: Format, result: AuditResult, io: CliIO, toStdout: boolean, category: string | undefined): Iterable<string> {
+function render(format: Format, result: AuditReport, io: CliIO, toStdout: boolean, category: string | undefined): Iterable<string> {
   switch (format) {
     case 'console':
       return consoleChunks(result, {

@@ -62,7 +62,7 @@ async function discover(provider: 'aws' | 'gcp' | 'azure', io: CliIO): Promise<D
     if (ids.length === 0) return { provider, ids, problem: fatal ? fatal.message : `the credentials see no ${kind}` };
     return { provider, ids };
   } catch (error) {
-    return { provider, ids: [], problem: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+    return { provider, ids: [], problem: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) };
   }
 }
 

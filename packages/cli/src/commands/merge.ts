@@ -15,7 +15,7 @@ category; more than ${GITHUB_LIMITS.runsPerFile} runs is an error. Exact duplica
 fingerprint, e.g. an account audited by two shards) are kept once, and the count is printed.
 `;
 
-export async function runMerge(args: string[], io: CliIO): Promise<number> {
+export function runMerge(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs(() => parseArgs({ args, strict: true, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } }));
   if (positionals.length === 0) throw new UsageError('merge needs at least one SARIF file');
   if (!values.output) throw new UsageError('merge needs -o FILE for the merged log');

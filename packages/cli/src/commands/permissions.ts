@@ -19,8 +19,9 @@ export async function runPermissions(args: string[], io: CliIO): Promise<number>
       options: { policies: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' }, framework: { type: 'string', multiple: true } },
     }),
   );
-  if (positionals.length !== 1) throw new UsageError('permissions needs one provider, e.g. "leakproof permissions aws"');
-  const collector = collectorFor(positionals[0]!);
+  const [provider] = positionals;
+  if (positionals.length !== 1 || provider === undefined) throw new UsageError('permissions needs one provider, e.g. "leakproof permissions aws"');
+  const collector = collectorFor(provider);
   const policies = loadPolicies({ builtIn: !values['no-builtin'], paths: values.policies ?? [], cwd: io.cwd });
   io.stdout.write(await collector.permissions(factsNeededBy(selectRules(policies, list(values.framework)))));
   return EXIT.ok;

@@ -8,7 +8,7 @@ export const RULES_HELP = `Usage: leakproof rules [--policies PATH] [--framework
 List the rules that would run, with severity, resource kind and mapped controls.
 `;
 
-export async function runRules(args: string[], io: CliIO): Promise<number> {
+export function runRules(args: string[], io: CliIO): number {
   const { values } = parsingArgs(() =>
     parseArgs({
       args,

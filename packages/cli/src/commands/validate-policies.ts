@@ -10,7 +10,7 @@ fact paths, operators, control ids, duplicate ids and overrides. Prints one line
 file:line:col: message, and exits 2 if there is any.
 `;
 
-export async function runValidatePolicies(args: string[], io: CliIO): Promise<number> {
+export function runValidatePolicies(args: string[], io: CliIO): number {
   const { values, positionals } = parsingArgs(() => parseArgs({ args, strict: true, allowPositionals: true, options: { 'no-builtin': { type: 'boolean' } } }));
   if (positionals.length === 0) throw new UsageError('validate-policies needs at least one PATH');
   const result = validatePolicies({ builtIn: !values['no-builtin'], paths: positionals, cwd: io.cwd });

@@ -29,6 +29,6 @@ function bounded<T extends HttpAgent>(agent: T, connectMs: number): T {
     socket.once('connect', clear);
     socket.once('close', clear);
     return socket;
-  }) as T['createConnection'];
+  });
   return agent;
 }

@@ -32,9 +32,10 @@ function runtime(config: Partial<CollectorRuntimeConfig> = {}) {
       return { code: f.code, message: f.message, ...(f.status !== undefined ? { status: f.status } : {}), ...(f.retryAfter !== undefined ? { retryAfterMs: f.retryAfter } : {}) };
     },
     now: () => clock,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       slept.push(ms);
       clock += ms;
+      return Promise.resolve();
     },
     random: () => 0.5,
     ...config,

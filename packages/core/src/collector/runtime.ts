@@ -295,13 +295,15 @@ export class CollectorRuntime {
     }
     entry.count++;
     if (entry.resources.length < 1000) entry.resources.push(target.resourceId);
-    for (const facts of Object.values(call.feeds)) for (const f of facts ?? []) entry.facts.add(f);
+    for (const facts of Object.values(call.feeds)) for (const f of facts) entry.facts.add(f);
   }
 
   /** A notice of the collector's own (a skipped region, a disabled API), logged and kept for the reports. */
   notice(level: CollectionNotice['level'], message: string, extra: Partial<CollectionNotice> = {}): void {
     this.notices.push({ level, message, provider: this.config.provider, ...extra });
-    (level === 'error' ? this.logger.error : level === 'warning' ? this.logger.warning : this.logger.info).call(this.logger, message);
+    if (level === 'error') this.logger.error(message);
+    else if (level === 'warning') this.logger.warning(message);
+    else this.logger.info(message);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { FACT_CATALOGUE, RESOURCE_ATTRIBUTES, factDefinition, type FactDefinition } from '../facts.js';
 import { isUnknownFact, type FactValue, type Resource, type ResourceKind } from '../model.js';
-import type { ValidationIssue } from '../errors.js';
+import { InternalError, type ValidationIssue } from '../errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { PathSegment, SourceDocument } from '../util/source-document.js';
 
@@ -11,7 +11,9 @@ export const FALSE = 0;
 export const UNKNOWN = 2;
 export type Truth = typeof TRUE | typeof FALSE | typeof UNKNOWN;
 
+/** The operators of the policy language's conditions. */
 export const OPERATORS = ['equals', 'notEquals', 'in', 'notIn', 'exists', 'contains', 'matches', 'gt', 'gte', 'lt', 'lte', 'empty'] as const;
+/** An operator of the policy language. */
 export type Operator = (typeof OPERATORS)[number];
 
 type Scalar = string | number | boolean | null;
@@ -115,7 +117,7 @@ export function compileCondition(
     issues.push(doc.issue([...at, 'path'], reader.error));
     return never;
   }
-  const op = ops[0]!;
+  const [op] = ops as [Operator];
   const operand = (spec as Record<string, unknown>)[op];
   const typeError = reader.source === 'fact' ? checkOperand(reader.def, op, operand) : undefined;
   if (typeError) {
@@ -219,8 +221,11 @@ function operatorFn(op: Operator, operand: unknown, regex: LinearRegex | undefin
       return (v) => bool((v !== undefined && v !== null) === operand);
     case 'contains':
       return (v) => bool(Array.isArray(v) ? v.includes(operand as string) : typeof v === 'string' && v.includes(String(operand)));
-    case 'matches':
-      return (v) => bool(typeof v === 'string' ? regex!.test(v) : Array.isArray(v) && v.some((s) => regex!.test(s)));
+    case 'matches': {
+      // compileCondition compiles the expression of every `matches` before it asks for the function.
+      if (!regex) throw new InternalError('LP_MATCHES_UNCOMPILED', 'a matches condition without its compiled expression');
+      return (v) => bool(typeof v === 'string' ? regex.test(v) : Array.isArray(v) && v.some((s) => regex.test(s)));
+    }
     case 'empty':
       return (v) => bool((v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) === operand);
     case 'gt':

@@ -140,6 +140,6 @@ describe("a user's pack changes the built-ins", () => {
 
   it('throws a ConfigurationError whose message is one line', () => {
     const cwd = tempTree({ 'bad.yaml': 'rules: 3\n' });
-    expect(() => loadPolicies({ paths: ['bad.yaml'], cwd })).toThrowError(/^bad\.yaml:1:8: rules must be an array, got number 3$/);
+    expect(() => loadPolicies({ paths: ['bad.yaml'], cwd })).toThrow(/^bad\.yaml:1:8: rules must be an array, got number 3$/);
   });
 });

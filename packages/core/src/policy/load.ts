@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { assetDir } from '../assets.js';
 import { ConfigurationError, InternalError, type ValidationIssue, type ValidationResult } from '../errors.js';
-import type { ResourceKind, Severity } from '../model.js';
+import type { Resource, ResourceKind, Severity } from '../model.js';
 import { SourceDocument } from '../util/source-document.js';
 import { validateAgainstSchema } from '../util/schema.js';
 import { didYouMean } from '../util/suggest.js';
@@ -36,6 +36,7 @@ export interface Rule {
   origin: { file: string; line: number; builtIn: boolean };
 }
 
+/** Loaded and compiled policies: the rules and the frameworks they map to. */
 export interface PolicySet {
   rules: Rule[];
   frameworks: Record<string, Framework>;
@@ -66,6 +67,7 @@ interface PackSpec {
   frameworks?: Framework[];
 }
 
+/** Which policy packs to load: the built-in ones and files or folders of the user's. */
 export interface LoadPoliciesOptions {
   /** Include the built-in packs (default true). */
   builtIn?: boolean;
@@ -238,16 +240,16 @@ export function loadPolicies(options: LoadPoliciesOptions = {}): PolicySet {
   return result.value;
 }
 
-export type MessageTemplate = (resource: import('../model.js').Resource) => string;
+export type MessageTemplate = (resource: Resource) => string;
 
 /** `{{ path }}` placeholders, checked against the fact catalogue when the rule compiles. */
 function compileTemplate(template: string, kind: ResourceKind, doc: SourceDocument, at: (string | number)[], issues: ValidationIssue[]): MessageTemplate {
-  const parts: Array<string | ((r: import('../model.js').Resource) => string)> = [];
+  const parts: Array<string | ((r: Resource) => string)> = [];
   let last = 0;
   for (const match of template.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)) {
     parts.push(template.slice(last, match.index));
     last = match.index + match[0].length;
-    const path = match[1]!;
+    const path = match[1] ?? '';
     const reader = resolvePath(kind, path);
     if ('error' in reader) {
       issues.push(doc.issue(at, `message placeholder: ${reader.error}`));
@@ -270,14 +272,17 @@ function compileTemplate(template: string, kind: ResourceKind, doc: SourceDocume
 
 function formatValue(value: unknown): string {
   if (value === undefined || value === null) return 'none';
-  return Array.isArray(value) ? value.join(', ') : String(value);
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function pascalCase(id: string): string {
   return id
     .split(/[^a-zA-Z0-9]+/)
     .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
 }
 

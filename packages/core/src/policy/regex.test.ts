@@ -40,6 +40,6 @@ describe('policy regular expressions (RE2 syntax, linear time)', () => {
     ['a lookahead', 'clinic(?=-phi)'],
   ])('rejects %s at load, with file:line:col', (_, pattern) => {
     const cwd = tempTree({ 'p.yaml': pack(pattern) });
-    expect(() => loadPolicies({ builtIn: false, paths: ['p.yaml'], cwd })).toThrowError(/^p\.yaml:7:\d+: invalid regular expression \(RE2 syntax/);
+    expect(() => loadPolicies({ builtIn: false, paths: ['p.yaml'], cwd })).toThrow(/^p\.yaml:7:\d+: invalid regular expression \(RE2 syntax/);
   });
 });

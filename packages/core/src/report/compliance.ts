@@ -1,6 +1,7 @@
 import type { AuditResult, Finding } from '../engine.js';
 import type { Resource } from '../model.js';
 
+/** One control of a framework: how many of its findings passed, failed, were not evaluated or were waived. */
 export interface ControlStatus {
   framework: string;
   control: string;
@@ -13,6 +14,7 @@ export interface ControlStatus {
   failing: Array<{ ruleId: string; resource: Resource; severity: string }>;
 }
 
+/** One framework's controls with their status, for the compliance summary. */
 export interface FrameworkCompliance {
   id: string;
   title: string;

@@ -1,8 +1,10 @@
+import type { AuditReport } from '../audit-report.js';
 import { resourceLabel, severityRank } from '../model.js';
-import type { AuditVerdict } from '../engine.js';
-import type { AuditResult, FailFinding } from '../engine.js';
+import type { AuditVerdict } from '../audit-verdict.js';
+import type { FailFinding } from '../engine.js';
 import { joinLines } from './lines.js';
 
+/** How the console report is printed: with colour or not, and the width to fit. */
 export interface ConsoleOptions {
   color: boolean;
   /** Terminal width; long messages are cut to fit. Without it nothing is cut (logs, files). */
@@ -25,17 +27,17 @@ type Style = keyof typeof CODES;
 const SEVERITY_STYLE: Record<string, Style> = { critical: 'magenta', high: 'red', medium: 'yellow', low: 'blue', info: 'dim' };
 
 /** A table of failures, most severe first, then a one-line summary. */
-export function toConsoleTable(result: AuditResult, options: ConsoleOptions): string {
+export function toConsoleTable(result: AuditReport, options: ConsoleOptions): string {
   return [...consoleLines(result, options)].join('\n');
 }
 
 /** The console report in pieces of text, made while written: `toConsoleTable` without holding it whole. */
-export function consoleChunks(result: AuditResult, options: ConsoleOptions): Iterable<string> {
+export function consoleChunks(result: AuditReport, options: ConsoleOptions): Iterable<string> {
   return joinLines(consoleLines(result, options));
 }
 
 /** The report's lines; the last is empty, so that joined they end with a newline. */
-function* consoleLines(result: AuditResult, options: ConsoleOptions): Generator<string> {
+function* consoleLines(result: AuditReport, options: ConsoleOptions): Generator<string> {
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const failures = result.findings

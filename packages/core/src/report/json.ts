@@ -1,7 +1,9 @@
+import type { AuditReport } from '../audit-report.js';
 import type { AuditResult, Finding } from '../engine.js';
 import { resourceKey } from '../model.js';
 import { anchorOf, fingerprint } from '../finding-identity.js';
 
+/** One finding as the JSON report writes it. */
 export interface JsonFinding {
   status: Finding['status'];
   ruleId: string;
@@ -26,6 +28,7 @@ export interface JsonFinding {
   baselineState?: string;
 }
 
+/** The JSON report (`--format json`). */
 export interface JsonReport {
   tool: { name: 'leakproof'; version: string };
   /** `pass`, `fail` or `incomplete`, when the run was judged; `incomplete` lists why. */
@@ -40,7 +43,7 @@ export interface JsonReport {
 }
 
 /** Every finding, including passes, as plain data for scripts and dashboards. */
-export function toJsonReport(result: AuditResult, toolVersion: string, options: { includePassed?: boolean } = {}): JsonReport {
+export function toJsonReport(result: AuditReport, toolVersion: string, options: { includePassed?: boolean } = {}): JsonReport {
   return reportWith(result, toolVersion, [...jsonFindings(result, options)]);
 }
 
@@ -48,11 +51,11 @@ export function toJsonReport(result: AuditResult, toolVersion: string, options: 
  * The JSON report with its findings as a generator, made one at a time while written (see `jsonChunks`):
  * the same document as `toJsonReport`, without holding every row in memory.
  */
-export function toJsonReportStream(result: AuditResult, toolVersion: string, options: { includePassed?: boolean } = {}): Omit<JsonReport, 'findings'> & { findings: Iterable<JsonFinding> } {
+export function toJsonReportStream(result: AuditReport, toolVersion: string, options: { includePassed?: boolean } = {}): Omit<JsonReport, 'findings'> & { findings: Iterable<JsonFinding> } {
   return reportWith(result, toolVersion, jsonFindings(result, options));
 }
 
-function* jsonFindings(result: AuditResult, options: { includePassed?: boolean }): Generator<JsonFinding> {
+function* jsonFindings(result: AuditReport, options: { includePassed?: boolean }): Generator<JsonFinding> {
   for (const f of result.findings) {
     if (f.status === 'pass' && options.includePassed === false) continue;
     const base: JsonFinding = {
@@ -84,7 +87,7 @@ function* jsonFindings(result: AuditResult, options: { includePassed?: boolean }
   }
 }
 
-function reportWith<F>(result: AuditResult, toolVersion: string, findings: F): Omit<JsonReport, 'findings'> & { findings: F } {
+function reportWith<F>(result: AuditReport, toolVersion: string, findings: F): Omit<JsonReport, 'findings'> & { findings: F } {
   const v = result.verdict;
   const strip = (e: { ruleId: string; resourceId?: string; fingerprint: string }) => ({ ruleId: e.ruleId, ...(e.resourceId ? { resourceId: e.resourceId } : {}), fingerprint: e.fingerprint });
   return {
@@ -94,8 +97,8 @@ function reportWith<F>(result: AuditResult, toolVersion: string, findings: F): O
     notices: result.notices,
     scopes: result.scopes,
     findings,
-    ...(result.baselineAbsent || result.baselineUnverified
-      ? { baseline: { fixed: (result.baselineAbsent ?? []).map(strip), notRechecked: (result.baselineUnverified ?? []).map((e) => ({ ...strip(e), reason: e.reason })) } }
+    ...(result.baseline
+      ? { baseline: { fixed: result.baseline.absent.map(strip), notRechecked: result.baseline.unverified.map((e) => ({ ...strip(e), reason: e.reason })) } }
       : {}),
   };
 }

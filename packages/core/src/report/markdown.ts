@@ -1,5 +1,6 @@
+import type { AuditReport } from '../audit-report.js';
 import { SEVERITIES, resourceLabel, severityRank, type Resource } from '../model.js';
-import type { AuditResult, FailFinding } from '../engine.js';
+import type { AppliedWaiver, FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
 import { verdictLines } from './console.js';
 import { joinLines } from './lines.js';
@@ -10,6 +11,7 @@ export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** How the Markdown report is written. */
 export interface MarkdownOptions {
   title?: string;
   /** How many failing resources to list per control (default 10). */
@@ -17,16 +19,16 @@ export interface MarkdownOptions {
 }
 
 /** A compliance summary per framework control, then every failure with its evidence. */
-export function toMarkdown(result: AuditResult, options: MarkdownOptions = {}): string {
+export function toMarkdown(result: AuditReport, options: MarkdownOptions = {}): string {
   return [...markdownLines(result, options)].join('\n');
 }
 
 /** The Markdown report in pieces of text, made while written: `toMarkdown` without holding it whole. */
-export function markdownChunks(result: AuditResult, options: MarkdownOptions = {}): Iterable<string> {
+export function markdownChunks(result: AuditReport, options: MarkdownOptions = {}): Iterable<string> {
   return joinLines(markdownLines(result, options));
 }
 
-function* markdownLines(result: AuditResult, options: MarkdownOptions): Generator<string> {
+function* markdownLines(result: AuditReport, options: MarkdownOptions): Generator<string> {
   const s = result.summary;
   const maxListed = options.maxListed ?? 10;
   // Lines are yielded in batches; only the failures section, which grows with the estate, line by line.
@@ -57,16 +59,16 @@ function* markdownLines(result: AuditResult, options: MarkdownOptions): Generato
     for (const e of f.evidence) yield `  - ${e}`;
   }
   if (failures.length) out.push('');
-  const unverified = result.baselineUnverified ?? [];
+  const unverified = result.baseline?.unverified ?? [];
   if (unverified.length) {
     out.push('## Not re-checked', '', 'These failed in the baseline and this run could not check them again, so they are not counted as fixed.', '');
     for (const e of unverified) out.push(`- \`${cell(e.ruleId)}\` on \`${cell(e.resourceId ?? e.fingerprint)}\`: ${cell(e.reason)}`);
     out.push('');
   }
-  const waived = result.findings.filter((f): f is FailFinding => f.status === 'fail' && f.waiver !== undefined);
+  const waived = result.findings.filter((f): f is FailFinding & { waiver: AppliedWaiver } => f.status === 'fail' && f.waiver !== undefined);
   if (waived.length) {
     out.push('## Waived', '');
-    for (const f of waived) out.push(`- \`${f.rule.id}\` on ${named(f.resource)}: ${f.waiver!.reason} (owner ${f.waiver!.owner}, expires ${f.waiver!.expires})`);
+    for (const { rule, resource, waiver } of waived) out.push(`- \`${rule.id}\` on ${named(resource)}: ${waiver.reason} (owner ${waiver.owner}, expires ${waiver.expires})`);
     out.push('');
   }
   if (result.notices.length) {
@@ -78,10 +80,10 @@ function* markdownLines(result: AuditResult, options: MarkdownOptions): Generato
 }
 
 /** The verdict as the first lines of a Markdown report: the verdict, then why it is incomplete. */
-function verdictMarkdown(result: AuditResult): string[] {
+function verdictMarkdown(result: AuditReport): string[] {
   if (!result.verdict) return [];
   const [head, ...reasons] = verdictLines(result.verdict);
-  return [`**${cell(head!)}**`, '', ...(reasons.length ? [...reasons.map((r) => `- ${r.trim()}`), ''] : [])];
+  return [`**${cell(head ?? '')}**`, '', ...(reasons.length ? [...reasons.map((r) => `- ${r.trim()}`), ''] : [])];
 }
 
 /**
@@ -90,7 +92,7 @@ function verdictMarkdown(result: AuditResult): string[] {
  * severe first) with evidence, remediation and location; how many were not annotated; and the
  * compliance tables and not-evaluated findings folded inside `<details>`.
  */
-export function toJobSummary(result: AuditResult, options: { title?: string; maxFindings?: number; notAnnotated?: number } = {}): string {
+export function toJobSummary(result: AuditReport, options: { title?: string; maxFindings?: number; notAnnotated?: number } = {}): string {
   const s = result.summary;
   const max = options.maxFindings ?? 50;
   const out: string[] = [`## ${options.title ?? 'leakproof'}`, '', ...verdictMarkdown(result)];

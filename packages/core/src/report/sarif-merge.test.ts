@@ -47,6 +47,6 @@ describe('merging sharded SARIF', () => {
   });
 
   it('refuses something that is not SARIF', () => {
-    expect(() => mergeSarif([{ file: 'x.sarif', log: { runs: [] } }])).toThrowError('x.sarif: not a SARIF 2.1.0 log (needs "version": "2.1.0" and "runs")');
+    expect(() => mergeSarif([{ file: 'x.sarif', log: { runs: [] } }])).toThrow('x.sarif: not a SARIF 2.1.0 log (needs "version": "2.1.0" and "runs")');
   });
 });

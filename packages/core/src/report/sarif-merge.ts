@@ -1,16 +1,18 @@
+import type * as sarif from 'sarif';
 import { ConfigurationError } from '../errors.js';
 import { FINGERPRINT_KEY } from '../finding-identity.js';
 
 /** GitHub code scanning accepts at most this many runs per file and results per run. */
 export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000 } as const;
 
-type Run = Record<string, unknown> & {
-  tool: { driver: { name: string; rules?: Array<{ id: string }> } & Record<string, unknown> };
-  results?: Array<Record<string, unknown> & { ruleId?: string; ruleIndex?: number }>;
-  invocations?: Array<{ toolExecutionNotifications?: unknown[] } & Record<string, unknown>>;
-  automationDetails?: { id?: string };
-};
-type Log = { $schema?: string; version: string; runs: Run[] };
+type Run = sarif.Run;
+
+/** What a file is checked for before its runs are trusted as SARIF: it is read from the user's disk. */
+interface UncheckedLog {
+  version?: unknown;
+  runs?: unknown;
+}
+type UncheckedRun = { tool?: { driver?: { name?: unknown } } } | null | undefined;
 
 /**
  * Combines the SARIF logs of a sharded audit (one job per account, project or subscription).
@@ -23,13 +25,15 @@ type Log = { $schema?: string; version: string; runs: Run[] };
  * are kept once: GitHub would otherwise show one alert twice. Each merged run says how many it
  * dropped in `properties.duplicateResultsRemoved`; `duplicatesRemoved` sums them.
  */
-export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
+export function mergeSarif(logs: Array<{ file: string; log: unknown }>): sarif.Log {
   const groups = new Map<string, Run[]>();
   for (const { file, log } of logs) {
-    const l = log as Partial<Log>;
-    if (!l || l.version !== '2.1.0' || !Array.isArray(l.runs)) throw new ConfigurationError('LP_SARIF_INVALID', `${file}: not a SARIF 2.1.0 log (needs "version": "2.1.0" and "runs")`);
-    l.runs.forEach((run, i) => {
-      if (!run?.tool?.driver?.name) throw new ConfigurationError('LP_SARIF_INVALID', `${file}#/runs/${i}/tool/driver/name: missing`);
+    const l = log as UncheckedLog | null;
+    if (typeof l !== 'object' || l === null || l.version !== '2.1.0' || !Array.isArray(l.runs)) throw new ConfigurationError('LP_SARIF_INVALID', `${file}: not a SARIF 2.1.0 log (needs "version": "2.1.0" and "runs")`);
+    (l.runs as unknown[]).forEach((candidate, i) => {
+      const name = (candidate as UncheckedRun)?.tool?.driver?.name;
+      if (typeof name !== 'string' || name === '') throw new ConfigurationError('LP_SARIF_INVALID', `${file}#/runs/${i}/tool/driver/name: missing`);
+      const run = candidate as Run;
       const key = `${run.tool.driver.name}\u0000${run.automationDetails?.id ?? ''}`;
       const list = groups.get(key) ?? [];
       list.push(run);
@@ -37,8 +41,9 @@ export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
     });
   }
   const runs: Run[] = [];
-  for (const group of groups.values()) {
-    const merged = dropDuplicates(mergeRuns(group));
+  for (const [first, ...others] of groups.values()) {
+    if (!first) continue;
+    const merged = dropDuplicates(mergeRuns(first, others));
     const results = merged.results ?? [];
     if (results.length <= GITHUB_LIMITS.resultsPerRun) {
       runs.push(merged);
@@ -62,15 +67,18 @@ export function mergeSarif(logs: Array<{ file: string; log: unknown }>): Log {
 }
 
 /** How many duplicate results a merge dropped, over all its runs. */
-export function duplicatesRemoved(log: { runs: Array<Record<string, unknown>> }): number {
-  return log.runs.reduce((n, run) => n + (((run.properties as { duplicateResultsRemoved?: number } | undefined)?.duplicateResultsRemoved) ?? 0), 0);
+export function duplicatesRemoved(log: sarif.Log): number {
+  return log.runs.reduce((n, run) => {
+    const dropped: unknown = run.properties?.duplicateResultsRemoved;
+    return n + (typeof dropped === 'number' ? dropped : 0);
+  }, 0);
 }
 
 function dropDuplicates(run: Run): Run {
   const seen = new Set<string>();
   let dropped = 0;
   const results = (run.results ?? []).filter((r) => {
-    const fp = (r.partialFingerprints as Record<string, unknown> | undefined)?.[FINGERPRINT_KEY];
+    const fp = r.partialFingerprints?.[FINGERPRINT_KEY];
     if (typeof fp !== 'string' || r.ruleId === undefined) return true;
     const key = `${r.ruleId}\u0000${fp}`;
     if (seen.has(key)) {
@@ -81,17 +89,17 @@ function dropDuplicates(run: Run): Run {
     return true;
   });
   if (dropped === 0) return run;
-  return { ...run, results, properties: { ...(run.properties as object | undefined), duplicateResultsRemoved: dropped } };
+  return { ...run, results, properties: { ...run.properties, duplicateResultsRemoved: dropped } };
 }
 
-function mergeRuns(runs: Run[]): Run {
-  const first = runs[0]!;
-  if (runs.length === 1) return first;
-  const rules: Array<{ id: string }> = [];
+function mergeRuns(first: Run, others: Run[]): Run {
+  if (others.length === 0) return first;
+  const runs = [first, ...others];
+  const rules: sarif.ReportingDescriptor[] = [];
   const index = new Map<string, number>();
-  const results: NonNullable<Run['results']> = [];
-  const notifications: unknown[] = [];
-  const summaries: Array<Record<string, number>> = [];
+  const results: sarif.Result[] = [];
+  const notifications: sarif.Notification[] = [];
+  const summaries: Array<Record<string, unknown>> = [];
   for (const run of runs) {
     const local = run.tool.driver.rules ?? [];
     for (const rule of local) {
@@ -102,19 +110,20 @@ function mergeRuns(runs: Run[]): Run {
     }
     for (const r of run.results ?? []) {
       const ruleId = r.ruleId ?? (r.ruleIndex !== undefined ? local[r.ruleIndex]?.id : undefined);
-      results.push(ruleId !== undefined && index.has(ruleId) ? { ...r, ruleId, ruleIndex: index.get(ruleId)! } : r);
+      const ruleIndex = ruleId === undefined ? undefined : index.get(ruleId);
+      results.push(ruleIndex !== undefined ? { ...r, ruleId, ruleIndex } : r);
     }
     for (const inv of run.invocations ?? []) notifications.push(...(inv.toolExecutionNotifications ?? []));
-    const summary = (run.properties as { summary?: Record<string, number> } | undefined)?.summary;
-    if (summary) summaries.push(summary);
+    const summary: unknown = run.properties?.summary;
+    if (summary !== null && typeof summary === 'object') summaries.push(summary as Record<string, unknown>);
   }
   const summary: Record<string, number> = {};
   for (const s of summaries) for (const [k, v] of Object.entries(s)) if (typeof v === 'number') summary[k] = (summary[k] ?? 0) + v;
   return {
     ...first,
     tool: { ...first.tool, driver: { ...first.tool.driver, rules } },
-    invocations: [{ executionSuccessful: runs.every((r) => (r.invocations ?? []).every((i) => i.executionSuccessful !== false)), toolExecutionNotifications: notifications }],
+    invocations: [{ executionSuccessful: runs.every((r) => (r.invocations ?? []).every((i) => (i.executionSuccessful as boolean | undefined) !== false)), toolExecutionNotifications: notifications }],
     results,
-    properties: { ...(first.properties as object), ...(summaries.length ? { summary } : {}), mergedRuns: runs.length },
+    properties: { ...first.properties, ...(summaries.length ? { summary } : {}), mergedRuns: runs.length },
   };
 }

@@ -1,4 +1,7 @@
-import type { AuditResult, FailFinding, NotEvaluatedFinding } from '../engine.js';
+import type * as sarif from 'sarif';
+import type { AuditReport } from '../audit-report.js';
+import type { BaselineComparison } from '../baseline.js';
+import type { FailFinding, NotEvaluatedFinding } from '../engine.js';
 import { anchorOf, fingerprint, fingerprints } from '../finding-identity.js';
 import { resourceKey, type ScopeAnchor, type Severity } from '../model.js';
 import type { Rule } from '../policy/load.js';
@@ -7,6 +10,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 const INFORMATION_URI = 'https://github.com/leakproof/leakproof';
 
+/** How the SARIF log is written: the tool version, the code-scanning category and how much to list. */
 export interface SarifOptions {
   toolVersion: string;
   /** Code-scanning category; becomes `automationDetails.id` as `<category>/`. Default `leakproof`. */
@@ -15,29 +19,40 @@ export interface SarifOptions {
   maxNotEvaluatedListed?: number;
 }
 
-// A loose structural type: the log is validated against the official schema in the tests.
-export type SarifLog = Record<string, unknown> & { runs: Array<Record<string, unknown> & { results: SarifResult[] }> };
-export type SarifResult = Record<string, unknown> & {
+/**
+ * A result as leakproof writes it: a SARIF result (`sarif.Result` of `@types/sarif`) that always has
+ * its rule id, its fingerprints and a location.
+ */
+export type SarifResult = sarif.Result & {
   ruleId: string;
   partialFingerprints: Record<string, string>;
-  baselineState?: string;
+  locations: sarif.Location[];
 };
 
+/** leakproof's one run: a SARIF run whose results are all there. */
+export type SarifRun = Omit<sarif.Run, 'results'> & { results: SarifResult[] };
+
+/**
+ * The SARIF log of an audit (`sarif.Log` of `@types/sarif`), with exactly one run, so that
+ * `log.runs[0].results` needs no check.
+ */
+export type SarifLog = Omit<sarif.Log, 'runs'> & { runs: [SarifRun] };
+
 /** The SARIF log of an audit: one run, one result per failure, notifications for what was not audited. */
-export function toSarif(result: AuditResult, options: SarifOptions): SarifLog {
+export function toSarif(result: AuditReport, options: SarifOptions): SarifLog {
   const log = toSarifStream(result, options);
   const [run] = log.runs;
-  return { ...log, runs: [{ ...run!, results: [...run!.results] }] };
+  return { ...log, runs: [{ ...run, results: [...run.results] }] };
 }
 
-/** A SARIF log whose run's `results` is made one result at a time as it is read (see `jsonChunks`). */
-export type SarifLogStream = Omit<SarifLog, 'runs'> & { runs: Array<Omit<SarifLog['runs'][number], 'results'> & { results: Iterable<SarifResult> }> };
+/** A SARIF log whose one run's `results` is made one result at a time as it is read (see `jsonChunks`). */
+export type SarifLogStream = Omit<SarifLog, 'runs'> & { runs: [Omit<SarifRun, 'results'> & { results: Iterable<SarifResult> }] };
 
 /**
  * The same log as `toSarif`, with the results as an iterable made while it is written: a large
  * estate's results never exist all at once. Each iteration makes them afresh.
  */
-export function toSarifStream(result: AuditResult, options: SarifOptions): SarifLogStream {
+export function toSarifStream(result: AuditReport, options: SarifOptions): SarifLogStream {
   const ruleIndex = new Map<string, number>();
   const rules = result.rules.map((rule, i) => {
     ruleIndex.set(rule.id, i);
@@ -53,10 +68,10 @@ export function toSarifStream(result: AuditResult, options: SarifOptions): Sarif
   const results: Iterable<SarifResult> = {
     *[Symbol.iterator]() {
       for (const f of result.findings) if (f.status === 'fail') yield sarifResult(f, ruleIndex.get(f.rule.id) ?? -1, result.anchors);
-      yield* baselineResults(result, ruleIndex);
+      if (result.baseline) yield* baselineResults(result.baseline, ruleIndex);
     },
   };
-  const notifications: Array<Record<string, unknown>> = result.notices.map((n) => ({
+  const notifications: sarif.Notification[] = result.notices.map((n) => ({
     level: n.level,
     message: { text: endSentence(n.message) },
     descriptor: { id: n.call ? 'collection-error' : 'collection-note' },
@@ -115,12 +130,16 @@ export function toSarifStream(result: AuditResult, options: SarifOptions): Sarif
 }
 
 /** Results for baseline failures: those that no longer fail, then those this run could not re-check. */
-function* baselineResults(result: AuditResult, ruleIndex: Map<string, number>): Generator<SarifResult> {
+function* baselineResults(baseline: BaselineComparison, ruleIndex: Map<string, number>): Generator<SarifResult> {
+  const indexOf = (ruleId: string) => {
+    const index = ruleIndex.get(ruleId);
+    return index === undefined ? {} : { ruleIndex: index };
+  };
   // Baseline failures that no longer fail: kind "pass", so that consumers close rather than open them.
-  for (const e of result.baselineAbsent ?? []) {
+  for (const e of baseline.absent) {
     yield {
       ruleId: e.ruleId,
-      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
+      ...indexOf(e.ruleId),
       kind: 'pass',
       level: 'none',
       baselineState: 'absent',
@@ -135,10 +154,10 @@ function* baselineResults(result: AuditResult, ruleIndex: Map<string, number>): 
     };
   }
   // Baseline failures this run could not re-check stay open, said so, at their old level.
-  for (const e of result.baselineUnverified ?? []) {
+  for (const e of baseline.unverified) {
     yield {
       ruleId: e.ruleId,
-      ...(ruleIndex.has(e.ruleId) ? { ruleIndex: ruleIndex.get(e.ruleId)! } : {}),
+      ...indexOf(e.ruleId),
       kind: 'fail',
       level: e.level === 'error' || e.level === 'warning' || e.level === 'note' ? e.level : 'warning',
       baselineState: 'unchanged',
@@ -154,7 +173,7 @@ function* baselineResults(result: AuditResult, ruleIndex: Map<string, number>): 
   }
 }
 
-function sarifRule(rule: Rule): Record<string, unknown> {
+function sarifRule(rule: Rule): sarif.ReportingDescriptor {
   const controlTags = Object.entries(rule.controls).flatMap(([fw, ids]) => ids.map((id) => `${fw}/${id}`));
   const controlLines = Object.entries(rule.controls).map(([fw, ids]) => `- **${fw.toUpperCase()}**: ${ids.join(', ')}`);
   const markdown = [

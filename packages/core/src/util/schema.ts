@@ -11,6 +11,7 @@ import { formatPath, pointerToPath, type SourceDocument } from './source-documen
 const Ajv = ajvModule.default;
 const addFormats = ajvFormatsModule.default;
 
+/** The JSON Schemas leakproof ships (`@leakproof/core/schemas/<name>.json`). */
 export type SchemaName = 'config' | 'policy-pack' | 'snapshot' | 'waivers';
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
@@ -71,7 +72,7 @@ function toIssue(error: ErrorObject, where: IssueLocator): ValidationIssue {
   let key: string | undefined;
   switch (error.keyword) {
     case 'additionalProperties': {
-      key = String((error.params as { additionalProperty: string }).additionalProperty);
+      key = (error.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> }).properties ?? {});
       const isCondition = known.includes('equals');
       message = isCondition

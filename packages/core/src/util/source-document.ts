@@ -44,8 +44,7 @@ export class SourceDocument {
     let node: unknown = this.doc.contents;
     let best = this.offsetOf(node) ?? 0;
     const segments = key === undefined ? path : [...path, key];
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i]!;
+    for (const [i, segment] of segments.entries()) {
       const wantKey = key !== undefined && i === segments.length - 1;
       let next: unknown;
       if (isMap(node)) {
@@ -82,7 +81,7 @@ function keyText(key: unknown): string {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** `rules[2].assert.all[0]` */

@@ -2,15 +2,16 @@
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = prev[0]!;
+    // `?? 0` never applies: every index read is inside the row, which has b.length + 1 cells.
+    let diagonal = prev[0] ?? 0;
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = prev[j]!;
-      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const above = prev[j] ?? 0;
+      prev[j] = Math.min(above + 1, (prev[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
       diagonal = above;
     }
   }
-  return prev[b.length]!;
+  return prev[b.length] ?? 0;
 }
 
 /** The closest candidate within a third of the word's length, or undefined. */
@@ -27,6 +28,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
+/** A " (did you mean …?)" hint for a misspelt word, or an empty string. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const hint = closest(word, candidates);
   return hint ? ` (did you mean "${hint}"?)` : '';

@@ -26,7 +26,7 @@ export function wildcardRegExp(pattern: string, dialect: WildcardDialect): RegEx
   let re = compiled.get(key);
   if (re === undefined) {
     const { questionMark, ignoreCase } = WILDCARD_DIALECTS[dialect];
-    const body = [...pattern].map((ch) => (ch === '*' ? '.*' : ch === '?' && questionMark ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+    const body = Array.from(pattern, (ch) => ch).map((ch) => (ch === '*' ? '.*' : ch === '?' && questionMark ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
     // `s`: a run may cross a line break too; nothing we match should hold one, but a pattern never silently stops at it.
     re = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
     if (compiled.size > 10_000) compiled.clear();

@@ -90,8 +90,8 @@ class GcpCollector {
       : { auth: new googleAuth.GoogleAuth({ scopes: [READ_ONLY_SCOPE] }), retry: false, timeout, agent };
     this.sql = sqladmin({ version: 'v1beta4', ...common });
     this.compute = compute({ version: 'v1', ...common });
-    this.crm = cloudresourcemanager({ version: 'v3', ...common }) as cloudresourcemanager_v3.Cloudresourcemanager;
-    this.crmV1 = cloudresourcemanager({ version: 'v1', ...common }) as cloudresourcemanager_v1.Cloudresourcemanager;
+    this.crm = cloudresourcemanager({ version: 'v3', ...common });
+    this.crmV1 = cloudresourcemanager({ version: 'v1', ...common });
   }
 
   /** One call through the runtime, in a project's scope. */
@@ -105,7 +105,7 @@ class GcpCollector {
     let token: string | undefined;
     do {
       const page = await this.call(id, project, `projects/${project}`, (signal) => fetchPage(token, signal), true);
-      if (page.status !== 'ok') return page as CallOutcome<T[]>;
+      if (page.status !== 'ok') return page;
       items.push(...page.value.items);
       token = page.value.next ?? undefined;
     } while (token);
@@ -211,7 +211,7 @@ class GcpCollector {
         const resourceId = `//storage.googleapis.com/projects/_/buckets/${bucket.name}`;
         const iam = await this.call<GcsIamPolicy>('storage.buckets.getIamPolicy', project, resourceId, async () => {
           const [policy] = await this.storage.bucket(bucket.name).iam.getPolicy({ requestedPolicyVersion: 3 });
-          return policy as GcsIamPolicy;
+          return policy;
         });
         this.options.onProgress?.({ phase: `GCS buckets (${project})`, done: ++done, total: listed.value.length });
         return normalizeGcsBucket({ project, bucket, iam, orgEnforced });

@@ -14,10 +14,12 @@ export interface GcsBucket {
   defaultObjectAcl?: Array<{ entity?: string; role?: string }>;
 }
 
+/** A bucket's IAM policy as Cloud Storage returns it. */
 export interface GcsIamPolicy {
   bindings?: Array<{ role?: string; members?: string[]; condition?: { title?: string; expression?: string } }>;
 }
 
+/** A Cloud Storage bucket as the JSON API returns it (the fields leakproof reads). */
 export interface RawGcsBucket {
   project: string;
   bucket: GcsBucket;
@@ -28,6 +30,7 @@ export interface RawGcsBucket {
   orgEnforced?: CallOutcome<boolean>;
 }
 
+/** What a member may do with a bucket's objects. */
 export type Capability = 'read' | 'list' | 'write';
 
 /** What a predefined Cloud Storage role lets its members do with objects. */

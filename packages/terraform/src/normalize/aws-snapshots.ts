@@ -34,7 +34,7 @@ function restoreOf(ctx: PlanContext, rc: ResourceChange): RestoreAttribute {
  * snapshot inherits it from the database, volume or snapshot it is taken from when that is in the plan; a
  * copy with `kms_key_id` is encrypted. Anything else is known only after apply.
  */
-function encryptedFrom(ctx: PlanContext, rc: ResourceChange, attribute: string, sources: Array<{ via: string; types: string[]; attribute: string }>, seen = new Set<ResourceChange>()): Fact {
+function encryptedFrom(ctx: PlanContext, rc: ResourceChange, attribute: string, sources: SourceLink[], seen = new Set<ResourceChange>()): Fact {
   const planned = ctx.isUnknown(rc, attribute) ? undefined : ctx.value<boolean>(rc, attribute);
   if (planned === true) return fact(true, `${attribute}=true`);
   // A copy of an encrypted snapshot is encrypted whatever its own flag says, so only the source decides.
@@ -44,7 +44,7 @@ function encryptedFrom(ctx: PlanContext, rc: ResourceChange, attribute: string, 
   for (const s of sources) {
     const [parent] = ctx.joinTo(rc, s.via, s.types);
     if (!parent || seen.has(parent)) continue;
-    const inherited = parent.type.includes('snapshot') ? encryptedFrom(ctx, parent, s.attribute, SOURCES[parent.type] ?? [], seen) : undefined;
+    const inherited = parent.type.includes('snapshot') ? encryptedFrom(ctx, parent, s.attribute, (SOURCES as Partial<Record<string, SourceLink[]>>)[parent.type] ?? [], seen) : undefined;
     if (inherited) return isUnknownFact(inherited) ? inherited : fact(inherited.value, `inherited from ${parent.address}: ${inherited.evidence.join('; ')}`);
     // With EBS encryption by default on, AWS creates every new volume encrypted, whatever `encrypted` says.
     if (parent.type === 'aws_ebs_volume' && parent.change.actions.includes('create') && ebsDefaultOn(ctx)) return fact(true, `taken from ${parent.address}, created while aws_ebs_encryption_by_default enabled=true`);
@@ -57,14 +57,21 @@ function encryptedFrom(ctx: PlanContext, rc: ResourceChange, attribute: string, 
 }
 
 /** Where each snapshot type takes its encryption from. */
-const SOURCES: Record<string, Array<{ via: string; types: string[]; attribute: string }>> = {
+/** Where a snapshot's encryption comes from: the resource it was taken or copied from. */
+interface SourceLink {
+  via: string;
+  types: string[];
+  attribute: string;
+}
+
+const SOURCES = {
   aws_db_snapshot: [{ via: 'db_instance_identifier', types: ['aws_db_instance'], attribute: 'storage_encrypted' }],
   aws_db_snapshot_copy: [{ via: 'source_db_snapshot_identifier', types: ['aws_db_snapshot', 'aws_db_snapshot_copy'], attribute: 'encrypted' }],
   aws_db_cluster_snapshot: [{ via: 'db_cluster_identifier', types: ['aws_rds_cluster'], attribute: 'storage_encrypted' }],
   aws_rds_cluster_snapshot_copy: [{ via: 'source_db_cluster_snapshot_identifier', types: ['aws_db_cluster_snapshot', 'aws_rds_cluster_snapshot_copy'], attribute: 'storage_encrypted' }],
   aws_ebs_snapshot: [{ via: 'volume_id', types: ['aws_ebs_volume'], attribute: 'encrypted' }],
   aws_ebs_snapshot_copy: [{ via: 'source_snapshot_id', types: ['aws_ebs_snapshot', 'aws_ebs_snapshot_copy'], attribute: 'encrypted' }],
-};
+} satisfies Record<string, SourceLink[]>;
 
 /** Whether the plan turns EBS encryption by default on (it defaults to enabled). */
 function ebsDefaultOn(ctx: PlanContext): boolean {
@@ -93,25 +100,25 @@ export function awsSnapshots(ctx: PlanContext, place: (rc: ResourceChange, r: Re
     const s: DBSnapshot = { DBSnapshotIdentifier: ctx.value<string>(rc, 'db_snapshot_identifier') ?? rc.address, DBInstanceIdentifier: ctx.value<string>(rc, 'db_instance_identifier'), SnapshotType: 'manual', TagList: tagList(ctx, rc) };
     const arn = ctx.value<string>(rc, 'db_snapshot_arn');
     if (arn) s.DBSnapshotArn = arn;
-    add(rc, withEncryption(normalizeDbSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'encrypted', SOURCES.aws_db_snapshot!)));
+    add(rc, withEncryption(normalizeDbSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'encrypted', SOURCES.aws_db_snapshot)));
   }
   for (const rc of ctx.of('aws_db_snapshot_copy')) {
     const s: DBSnapshot = { DBSnapshotIdentifier: ctx.value<string>(rc, 'target_db_snapshot_identifier') ?? rc.address, DBInstanceIdentifier: ctx.value<string>(rc, 'db_instance_identifier') ?? `copy of ${ctx.value<string>(rc, 'source_db_snapshot_identifier') ?? 'a snapshot'}`, SnapshotType: 'manual', TagList: tagList(ctx, rc) };
     const arn = ctx.value<string>(rc, 'db_snapshot_arn');
     if (arn) s.DBSnapshotArn = arn;
-    add(rc, withEncryption(normalizeDbSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'encrypted', SOURCES.aws_db_snapshot_copy!)));
+    add(rc, withEncryption(normalizeDbSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'encrypted', SOURCES.aws_db_snapshot_copy)));
   }
   for (const rc of ctx.of('aws_db_cluster_snapshot')) {
     const s: DBClusterSnapshot = { DBClusterSnapshotIdentifier: ctx.value<string>(rc, 'db_cluster_snapshot_identifier') ?? rc.address, DBClusterIdentifier: ctx.value<string>(rc, 'db_cluster_identifier'), SnapshotType: 'manual' };
     const arn = ctx.value<string>(rc, 'db_cluster_snapshot_arn');
     if (arn) s.DBClusterSnapshotArn = arn;
-    add(rc, withEncryption(normalizeDbClusterSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'storage_encrypted', SOURCES.aws_db_cluster_snapshot!)));
+    add(rc, withEncryption(normalizeDbClusterSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'storage_encrypted', SOURCES.aws_db_cluster_snapshot)));
   }
   for (const rc of ctx.of('aws_rds_cluster_snapshot_copy')) {
     const s: DBClusterSnapshot = { DBClusterSnapshotIdentifier: ctx.value<string>(rc, 'target_db_cluster_snapshot_identifier') ?? rc.address, DBClusterIdentifier: `copy of ${ctx.value<string>(rc, 'source_db_cluster_snapshot_identifier') ?? 'a snapshot'}`, SnapshotType: 'manual' };
     const arn = ctx.value<string>(rc, 'db_cluster_snapshot_arn');
     if (arn) s.DBClusterSnapshotArn = arn;
-    add(rc, withEncryption(normalizeDbClusterSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'storage_encrypted', SOURCES.aws_rds_cluster_snapshot_copy!)));
+    add(rc, withEncryption(normalizeDbClusterSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'storage_encrypted', SOURCES.aws_rds_cluster_snapshot_copy)));
   }
   ctx.of('aws_snapshot_create_volume_permission'); // shares with one named account: never public
   ctx.of('aws_ebs_volume'); // judged through the snapshots taken of it
@@ -121,7 +128,7 @@ export function awsSnapshots(ctx: PlanContext, place: (rc: ResourceChange, r: Re
       const s: Snapshot = { SnapshotId: id, VolumeId: ctx.value<string>(rc, 'volume_id') ?? (type === 'aws_ebs_snapshot_copy' ? `a copy of ${ctx.value<string>(rc, 'source_snapshot_id') ?? 'a snapshot'}` : undefined), Tags: tagList(ctx, rc) };
       const resource = normalizeEbsSnapshot(s, PLAN_REGION, PLAN_ACCOUNT, { status: 'ok', value: new Set() }, now);
       resource.facts.public = fact(false, 'Terraform shares EBS snapshots only with named accounts (aws_snapshot_create_volume_permission), never with group all');
-      let encrypted = encryptedFrom(ctx, rc, 'encrypted', SOURCES[type]!);
+      let encrypted = encryptedFrom(ctx, rc, 'encrypted', SOURCES[type]);
       // With EBS encryption by default on, a copy of an unencrypted snapshot is encrypted.
       if (type === 'aws_ebs_snapshot_copy' && ebsDefaultOn(ctx) && !(!isUnknownFact(encrypted) && encrypted.value === true)) encrypted = fact(true, 'copied while aws_ebs_encryption_by_default enabled=true');
       if (!ctx.value<string>(rc, 'id')) resource.id = `terraform:${rc.address}`;

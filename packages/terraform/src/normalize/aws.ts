@@ -52,6 +52,7 @@ const CANNED: Record<string, Array<[string, string]>> = {
 type Ctx = PlanContext;
 const ok = <T>(value: T): CallOutcome<T> => ({ status: 'ok', value });
 const unknownOf = <T>(ctx: Ctx, rc: ResourceChange, attribute: string): CallOutcome<T> => ({ status: 'unknown', reason: ctx.unknownReason(rc, attribute) });
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
 const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 /** The single split resource of `type` joined to `bucket`, noting extras. */
@@ -281,7 +282,8 @@ function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, 
   const unknown = Object.values(names).find((n) => ctx.isUnknown(rc, ...at(n)));
   const list = (n: string): string[] => {
     const v = ctx.value<unknown>(rc, ...at(n));
-    return v === undefined || v === null ? [] : single ? [String(v)] : (v as string[]);
+    if (v === undefined || v === null) return [];
+    return single ? [typeof v === 'string' ? v : JSON.stringify(v)] : (v as string[]);
   };
   return {
     rc,
@@ -307,31 +309,36 @@ const INLINE = { protocol: 'protocol', from: 'from_port', to: 'to_port', cidrs: 
 function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string, GroupExposure> } {
   const groups = SECURITY_GROUP_TYPES.flatMap((t) => ctx.of(t));
   const rules = new Map<ResourceChange, PlannedRule[]>(groups.map((g) => [g, []]));
+  const rulesOf = (g: ResourceChange): PlannedRule[] => {
+    let list = rules.get(g);
+    if (!list) rules.set(g, (list = []));
+    return list;
+  };
   for (const g of groups) {
-    if (ctx.isPending(g, 'ingress')) rules.get(g)!.push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
-    else (ctx.value<unknown[]>(g, 'ingress') ?? []).forEach((_, i) => rules.get(g)!.push(ruleFields(ctx, g, ['ingress', i], INLINE)));
+    if (ctx.isPending(g, 'ingress')) rulesOf(g).push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
+    else (ctx.value<unknown[]>(g, 'ingress') ?? []).forEach((_, i) => rulesOf(g).push(ruleFields(ctx, g, ['ingress', i], INLINE)));
   }
   for (const rc of ctx.of('aws_security_group_rule')) {
     if (ctx.value<string>(rc, 'type') !== 'ingress') continue;
     const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
     if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
-    for (const g of targets) rules.get(g)!.push(ruleFields(ctx, rc, [], INLINE));
+    for (const g of targets) rulesOf(g).push(ruleFields(ctx, rc, [], INLINE));
   }
   for (const rc of ctx.of('aws_vpc_security_group_ingress_rule')) {
     const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
     if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
-    for (const g of targets) rules.get(g)!.push(ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true));
+    for (const g of targets) rulesOf(g).push(ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true));
   }
   const resources: Resource[] = [];
   const exposure = new Map<string, GroupExposure>();
   for (const g of groups) {
-    const list = rules.get(g)!;
+    const list = rulesOf(g);
     const key = g.address;
     const sg: SecurityGroup = { GroupId: ctx.value<string>(g, 'id') ?? key, GroupName: ctx.value<string>(g, 'name') ?? (g.type === 'aws_default_security_group' ? 'default' : g.name), IpPermissions: list.filter((r) => !r.unknown).map(permission) };
     const resource = normalizeSecurityGroup(sg, PLAN_REGION, PLAN_ACCOUNT, undefined);
     resource.id = ctx.value<string>(g, 'arn') ?? `terraform:${g.address}`;
-    const unknown = list.find((r) => r.unknown);
-    if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown: unknown.unknown! };
+    const unknown = list.find((r) => r.unknown)?.unknown;
+    if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown };
     ctx.place(g, resource);
     // A finding caused by a separate rule resource points at the rule that alone causes it, unless an
     // inline rule of the group already does.
@@ -352,7 +359,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     resources.push(resource);
     exposure.set(
       key,
-      unknown ? { known: false, reason: unknown.unknown! } : { known: true, byGroup: new Map([[key, internetIngressOf({ ...sg, GroupId: key })]]) },
+      unknown ? { known: false, reason: unknown } : { known: true, byGroup: new Map([[key, internetIngressOf({ ...sg, GroupId: key })]]) },
     );
   }
   return { resources, exposure };

@@ -18,6 +18,7 @@ export const AZURE_TYPES = [
 ] as const;
 
 /** azurerm v4 renamed some arguments; read whichever the plan carries. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
 function either<T>(ctx: PlanContext, rc: ResourceChange, ...names: string[]): T | undefined {
   for (const n of names) {
     const v = ctx.value<T>(rc, n);
@@ -26,6 +27,7 @@ function either<T>(ctx: PlanContext, rc: ResourceChange, ...names: string[]): T 
   return undefined;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
 const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 function located(ctx: PlanContext, rc: ResourceChange, resource: Resource): Resource {
@@ -135,18 +137,21 @@ function ruleOf(r: Record<string, unknown>): AzureSecurityRule {
     ...(typeof r.priority === 'number' ? { priority: r.priority } : {}),
     protocol: r.protocol as string,
     sourceAddressPrefix: (r.source_address_prefix as string) || undefined,
-    sourceAddressPrefixes: (r.source_address_prefixes as string[]) ?? [],
+    sourceAddressPrefixes: (r.source_address_prefixes as string[] | undefined) ?? [],
     destinationPortRange: (r.destination_port_range as string) || undefined,
-    destinationPortRanges: (r.destination_port_ranges as string[]) ?? [],
-  } as AzureSecurityRule;
+    destinationPortRanges: (r.destination_port_ranges as string[] | undefined) ?? [],
+  };
 }
 
 function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Resource {
   const inline = (ctx.value<Array<Record<string, unknown>>>(rc, 'security_rule') ?? []).map(ruleOf);
-  const separate = extra.map((r) => ({ rc: r, rule: ruleOf((r.change.after ?? {}) as Record<string, unknown>) }));
+  const separate = extra.map((r) => ({ rc: r, rule: ruleOf((r.change.after ?? {})) }));
   const ruleAttributes = ['source_address_prefix', 'source_address_prefixes', 'destination_port_range', 'destination_port_ranges', 'access', 'direction', 'priority', 'protocol'];
-  const unknownRule = extra.map((r) => ({ r, attribute: ruleAttributes.find((a) => ctx.isPending(r, a)) })).find((x) => x.attribute);
-  const unknown = ctx.isPending(rc, 'security_rule') ? ctx.unknownReason(rc, 'security_rule') : unknownRule ? ctx.unknownReason(unknownRule.r, unknownRule.attribute!) : undefined;
+  const unknownRule = extra.flatMap((r) => {
+    const attribute = ruleAttributes.find((a) => ctx.isPending(r, a));
+    return attribute ? [{ r, attribute }] : [];
+  })[0];
+  const unknown = ctx.isPending(rc, 'security_rule') ? ctx.unknownReason(rc, 'security_rule') : unknownRule ? ctx.unknownReason(unknownRule.r, unknownRule.attribute) : undefined;
   const resource = located(
     ctx,
     rc,
@@ -158,7 +163,7 @@ function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Res
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   attributeFactSources(
     resource,
-    separate.filter((x) => nsgRuleIsOpen(x.rule) && x.rule.name).map((x) => ({ evidence: new RegExp(`rule ${escape(x.rule.name!)} (\\(priority|allows)`), source: ctx.source(x.rc) })),
+    separate.flatMap((x) => (nsgRuleIsOpen(x.rule) && x.rule.name ? [{ evidence: new RegExp(`rule ${escape(x.rule.name)} (\\(priority|allows)`), source: ctx.source(x.rc) }] : [])),
   );
   return resource;
 }

@@ -50,6 +50,7 @@ function roleEntities(list: string[] | undefined): Array<{ entity: string; role:
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
 const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 /**
@@ -99,14 +100,16 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
     }
   }
   const retention = first<{ is_locked?: boolean; retention_period?: number }>(ctx.value(rc, 'retention_policy'));
+  const logBucket = first<{ log_bucket?: string }>(ctx.value(rc, 'logging'))?.log_bucket;
+  const defaultKmsKeyName = first<{ default_kms_key_name?: string }>(ctx.value(rc, 'encryption'))?.default_kms_key_name;
   const b: GcsBucket = {
     name: ctx.value<string>(rc, 'name') ?? rc.address,
     location: ctx.value<string>(rc, 'location') ?? 'planned',
     iamConfiguration: { uniformBucketLevelAccess: { enabled: ctx.value<boolean>(rc, 'uniform_bucket_level_access') === true }, publicAccessPrevention: ctx.value<string>(rc, 'public_access_prevention') ?? 'inherited' },
     versioning: { enabled: first<{ enabled?: boolean }>(ctx.value(rc, 'versioning'))?.enabled === true },
-    ...(first<{ log_bucket?: string }>(ctx.value(rc, 'logging'))?.log_bucket ? { logging: { logBucket: first<{ log_bucket: string }>(ctx.value(rc, 'logging'))!.log_bucket } } : {}),
+    ...(logBucket ? { logging: { logBucket } } : {}),
     ...(retention ? { retentionPolicy: { retentionPeriod: retention.retention_period ?? 0, isLocked: retention.is_locked === true } } : {}),
-    ...(first<{ default_kms_key_name?: string }>(ctx.value(rc, 'encryption'))?.default_kms_key_name ? { encryption: { defaultKmsKeyName: first<{ default_kms_key_name: string }>(ctx.value(rc, 'encryption'))!.default_kms_key_name } } : {}),
+    ...(defaultKmsKeyName ? { encryption: { defaultKmsKeyName } } : {}),
     labels: ctx.value<Record<string, string>>(rc, 'labels') ?? {},
     acl,
     ...(objectAcl.length ? { defaultObjectAcl: objectAcl } : {}),
@@ -226,8 +229,8 @@ export function normalizeGcpPlan(ctx: PlanContext): Resource[] {
     for (const rc of ctx.of(type)) {
       const targets = ctx.joinTo(rc, 'bucket', ['google_storage_bucket']);
       if (!targets.length) ctx.note('could not join to a google_storage_bucket of this plan through its "bucket" reference; not judged', rc);
-      for (const b of targets) joined.get(b)!.push(rc);
+      for (const b of targets) joined.get(b)?.push(rc);
     }
   }
-  return [...buckets.map((b) => bucket(ctx, b, joined.get(b)!)), ...ctx.of('google_sql_database_instance').map((rc) => sql(ctx, rc)), ...firewalls(ctx)];
+  return [...buckets.map((b) => bucket(ctx, b, joined.get(b) ?? [])), ...ctx.of('google_sql_database_instance').map((rc) => sql(ctx, rc)), ...firewalls(ctx)];
 }
