@@ -82,18 +82,21 @@ describe('the committed Action bundle', () => {
     expect(r.outputs).toEqual({ 'sarif-path': 'reports/leakproof.sarif', findings: '20', 'new-findings': '20', verdict: 'fail' });
     // Live findings are located in the repository: the workflow step that runs leakproof.
     expect(r.stdout).toContain('::error title=storage-public-read%3A Storage is readable by anyone on the internet,file=.github/workflows/leakproof.yml,line=7::lumiskin-invoices lets anyone');
-    expect(r.stdout).toMatch(/::warning title=storage-tls-enforced/);
-    expect(r.stdout).toContain('::error::leakproof: 5 finding(s) at or above critical (see the job summary)');
+    // The demo's patient buckets are tagged PHI: the low customer-managed-key rule is raised to a warning there.
+    expect(r.stdout).toMatch(/::warning title=storage-customer-managed-key%3A[^\n]*::lumiskin-patient-photos /);
+    expect(r.stdout).toContain('::error::leakproof: 7 finding(s) at or above critical (see the job summary)');
     // At most ten annotations of each level, the most severe first; the summary says how many were left out.
     const annotations = r.stdout.split('\n').filter((l) => /^::(error|warning|notice) title=/.test(l));
     const levels = annotations.map((l) => /^::(\w+)/.exec(l)![1]!);
     for (const level of ['error', 'warning', 'notice']) expect(levels.filter((l) => l === level).length).toBeLessThanOrEqual(10);
-    // The demo has 20 failures and no level over ten: every one is annotated, the most severe first.
-    expect(annotations).toHaveLength(20);
-    expect(annotations.slice(0, 5).every((l) => l.startsWith('::error'))).toBe(true);
-    expect(r.summary).not.toContain('were not annotated');
+    // The demo has 20 failures, 15 of them errors (critical and high, PHI raises included): ten errors, the
+    // most severe first, and every warning and notice are annotated; the summary says five were not.
+    expect(annotations).toHaveLength(15);
+    expect(annotations.slice(0, 10).every((l) => l.startsWith('::error'))).toBe(true);
+    expect(annotations.slice(0, 7).every((l) => /::error title=(storage-public-read|storage-public-list|snapshot-public|database-internet-reachable|database-publicly-accessible|network-database-port-internet)%3A/.test(l))).toBe(true);
+    expect(r.summary).toContain('5 failure(s) were not annotated');
     // The summary opens with the verdict, the threshold and the counts; compliance is folded away.
-    const order = ['**Verdict: FAIL', 'Threshold: `critical`', '| Severity | Failed |', '| critical | **5** |', '### Failures', 'Remediation:', '<details><summary>Compliance by control</summary>', '### HIPAA Security Rule'].map((t) => r.summary.indexOf(t));
+    const order = ['**Verdict: FAIL', 'Threshold: `critical`', '| Severity | Failed |', '| critical | **7** |', '### Failures', 'Remediation:', '<details><summary>Compliance by control</summary>', '### HIPAA Security Rule'].map((t) => r.summary.indexOf(t));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const sarif = JSON.parse(readFileSync(join(r.workspace, 'reports/leakproof.sarif'), 'utf8'));

@@ -10,8 +10,10 @@ describe('leakproof audit --demo', () => {
   it('finds the three planted leaks and exits 1', async () => {
     const { code, stdout } = await runCli(['audit', '--demo']);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/critical\s+storage-public-read\s+aws:lumiskin-patient-photos/);
-    expect(stdout).toMatch(/high\s+storage-public-list\s+aws:lumiskin-patient-photos/);
+    // The patient-photo bucket is tagged PHI: its public read is the first finding, and listing it is raised to critical.
+    expect(stdout.split('\n')[1]).toMatch(/^critical\s+storage-public-read\s+aws:lumiskin-patient-photos\s+\[PHI\] /);
+    expect(stdout.match(/storage-public-read\s+aws:lumiskin-patient-photos/g)).toHaveLength(1);
+    expect(stdout).toMatch(/critical\s+storage-public-list\s+aws:lumiskin-patient-photos/);
     expect(stdout).toMatch(/critical\s+storage-public-read\s+aws:lumiskin-invoices/);
     expect(stdout).toMatch(/critical\s+database-internet-reachable\s+aws:lumiskin-patients\s/);
     expect(stdout).not.toContain('\u001b[');

@@ -34,7 +34,8 @@ describe('examples stay true to the Action and the policy language', () => {
   it('the custom policy pack loads on top of the built-ins', () => {
     const set = loadPolicies({ paths: ['examples/policies'], cwd: repoRoot });
     expect(set.rules.find((r) => r.id === 'acme-phi-bucket-not-private')).toBeDefined();
-    expect(set.rules.find((r) => r.id === 'storage-customer-managed-key')!.severity).toBe('high');
+    expect(set.rules.find((r) => r.id === 'storage-customer-managed-key')!.escalate).toEqual({ phi: 'high', pii: 'high' });
+    expect(set.classificationTags).toEqual([{ key: 'data' }]);
     expect(set.rules.find((r) => r.id === 'storage-versioning')).toBeUndefined();
   });
 

@@ -71,10 +71,10 @@ const isNew = (f: FailFinding): boolean => f.baselineState === undefined || f.ba
 export function annotationsFor(result: AuditReport, onlyNew: boolean): { chosen: FailFinding[]; left: number } {
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
-    .sort((a, b) => Number(isNew(b)) - Number(isNew(a)) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+    .sort((a, b) => Number(isNew(b)) - Number(isNew(a)) || severityRank(b.severity) - severityRank(a.severity) || a.rule.id.localeCompare(b.rule.id));
   const candidates = onlyNew ? failures.filter(isNew) : failures;
   const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
-  const chosen = candidates.filter((f) => used[LEVEL_OF[f.rule.severity]]++ < ANNOTATIONS_PER_LEVEL);
+  const chosen = candidates.filter((f) => used[LEVEL_OF[f.severity]]++ < ANNOTATIONS_PER_LEVEL);
   return { chosen, left: failures.length - chosen.length };
 }
 
@@ -84,7 +84,7 @@ function annotate(result: AuditReport, chosen: FailFinding[]): void {
     const anchor = anchorOf(f, result.anchors);
     const props = { title: `${f.rule.id}: ${f.rule.title}`, file: anchor.uri, startLine: anchor.line };
     const text = `${f.message} (${f.resource.address ?? f.resource.id})${f.evidence.length ? `\nEvidence: ${f.evidence.join('; ')}` : ''}`;
-    const level = LEVEL_OF[f.rule.severity];
+    const level = LEVEL_OF[f.severity];
     if (level === 'error') core.error(text, props);
     else if (level === 'warning') core.warning(text, props);
     else core.notice(text, props);
@@ -114,6 +114,7 @@ export async function run(): Promise<void> {
       ...(waivers !== undefined ? { waivers } : {}),
       ...(baseline ? { baseline } : {}),
       ...(config ? { anchors: config.anchors } : {}),
+      ...(config?.classification ? { classificationTags: config.classification } : {}),
       logger: actionsLogger,
       verdict: { failOn, onlyNew, allowIncomplete: flag('allow-incomplete') },
     });

@@ -16,6 +16,7 @@ import {
   selectRules,
   silentLogger,
   type AuditReport,
+  type ClassificationTag,
   type AuditVerdict,
   type CollectionNotice,
   type Logger,
@@ -64,6 +65,8 @@ export interface RunAuditOptions {
    * config file's scope lines. Default: see `fallbackAnchors`.
    */
   anchors?: ScopeAnchor[];
+  /** Tags that classify data, besides the defaults and the policy packs' (the config file's `classification`). */
+  classificationTags?: ClassificationTag[];
 }
 
 /** The waiver file read by default when it exists, relative to the working directory. */
@@ -121,7 +124,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport & 
     notices = snapshot.notices ?? [];
     scopes = snapshot.scopes ?? [];
   }
-  let result = audit({ resources, policies, frameworks, notices, scopes });
+  let result = audit({ resources, policies, frameworks, notices, scopes, ...(options.classificationTags ? { classificationTags: options.classificationTags } : {}) });
   if (waivers.length) result = applyWaivers(result, waivers, options.now ?? new Date());
   const comparison = baseline ? applyBaseline(result, baseline, sarifMessage) : undefined;
   return {

@@ -64,7 +64,7 @@ export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'
     const threshold = severityRank(failOn);
     const byRule = new Map<string, string[]>();
     for (const f of result.findings) {
-      if (f.status !== 'not-evaluated' || severityRank(f.rule.severity) < threshold) continue;
+      if (f.status !== 'not-evaluated' || severityRank(f.severity) < threshold) continue;
       const list = byRule.get(f.rule.id);
       if (list) list.push(f.resource.id);
       else byRule.set(f.rule.id, [f.resource.id]);

@@ -1,4 +1,5 @@
 import { ConfigurationError, type ValidationIssue, type ValidationResult } from './errors.js';
+import type { ClassificationTag } from './classification.js';
 import type { Provider, ScopeAnchor, Severity } from './model.js';
 import { readInputFile } from './util/read-file.js';
 import { validateAgainstSchema } from './util/schema.js';
@@ -29,6 +30,8 @@ export interface LeakproofConfig {
   waivers?: string | false;
   category?: string;
   reports?: Array<{ format: 'console' | 'sarif' | 'json' | 'markdown'; output?: string }>;
+  /** Tags that classify data, besides the defaults and the policy packs' (see `ClassificationTag`). */
+  classification?: ClassificationTag[];
   /** The lines that declare each scope (most specific first), where live findings are located. */
   anchors: ScopeAnchor[];
 }
@@ -52,6 +55,7 @@ interface RawConfig {
   waivers?: string | false;
   category?: string;
   reports?: Array<{ format: 'console' | 'sarif' | 'json' | 'markdown'; output?: string }>;
+  classification?: ClassificationTag[];
 }
 
 /**
@@ -149,6 +153,7 @@ export function validateConfig(text: string, file: string): ValidationResult<Lea
     ...(raw.waivers !== undefined ? { waivers: raw.waivers } : {}),
     ...(raw.category ? { category: raw.category } : {}),
     ...(raw.reports ? { reports: raw.reports } : {}),
+    ...(raw.classification ? { classification: raw.classification } : {}),
     anchors,
   };
   return { ok: true, value: config, issues: [] };

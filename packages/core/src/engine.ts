@@ -1,10 +1,18 @@
-import { isUnknownFact, severityRank, type CollectionNotice, type Resource, type ScopeStatus, type Severity } from './model.js';
+import { DATA_CLASSIFICATIONS, DEFAULT_CLASSIFICATION_TAGS, classify, isDataClassification, rank, severityFor, type ClassificationTag, type DataClassification } from './classification.js';
+import { isUnknownFact, resourceKey, severityRank, type CollectionNotice, type Resource, type ResourceKind, type ScopeStatus, type Severity } from './model.js';
 import { FALSE, TRUE, UNKNOWN } from './policy/condition.js';
 import type { Framework, PolicySet, Rule } from './policy/load.js';
 
 interface FindingBase {
   rule: Rule;
   resource: Resource;
+  /**
+   * The finding's severity: the rule's, raised by its `escalate` for the resource's data
+   * classification. Reports, `--fail-on` and the verdict read this, not `rule.severity`.
+   */
+  severity: Severity;
+  /** The classification of the resource's data, when a tag or label gives one. */
+  classification?: DataClassification;
 }
 
 /** A rule that was evaluated on a resource and held. */
@@ -56,6 +64,8 @@ export interface AuditOptions {
   notices?: CollectionNotice[];
   /** The scopes the collectors were asked to audit, with how far they got (none for plans and the demo). */
   scopes?: ScopeStatus[];
+  /** Tags that classify data, besides the defaults and the policy packs' (the config file's `classification`). */
+  classificationTags?: ClassificationTag[];
 }
 
 /** The counts of an audit, for summaries and exit codes. */
@@ -105,8 +115,12 @@ export function selectRules(policies: PolicySet, frameworks?: string[]): Rule[] 
  */
 export function audit(options: AuditOptions): AuditResult {
   const rules = selectRules(options.policies, options.frameworks);
+  // Every resource's data classification is a fact, computed once here from its tags, so rules may
+  // test it and findings carry it; a copy, so the caller's resources are left as they were.
+  const mappings = [...DEFAULT_CLASSIFICATION_TAGS, ...options.policies.classificationTags, ...(options.classificationTags ?? [])];
+  const resources = options.resources.map((r) => ({ ...r, facts: { ...r.facts, dataClassification: classify(r, mappings) } }));
   const byKind = new Map<string, Resource[]>();
-  for (const r of options.resources) {
+  for (const r of resources) {
     const list = byKind.get(r.kind);
     if (list) list.push(r);
     else byKind.set(r.kind, [r]);
@@ -122,25 +136,26 @@ export function audit(options: AuditOptions): AuditResult {
   return {
     findings,
     rules,
-    resources: options.resources,
+    resources,
     frameworks: frameworkIds.map((id) => options.policies.frameworks[id]).filter((f): f is Framework => f !== undefined),
     notices: options.notices ?? [],
     scopes: options.scopes ?? [],
-    summary: summarize(findings, options.resources.length, rules.length),
+    summary: summarize(findings, resources.length, rules.length),
   };
 }
 
 /** One rule against one resource; undefined when the rule does not apply. */
 export function evaluate(rule: Rule, resource: Resource): Finding | undefined {
   const where = rule.where;
+  const graded = grade(rule, resource);
   if (where) {
     const scope = where.test(resource);
     if (scope === FALSE) return undefined;
-    if (scope === UNKNOWN) return notEvaluated(rule, resource, (into) => where.explain(resource, UNKNOWN, into));
+    if (scope === UNKNOWN) return notEvaluated(rule, resource, graded, (into) => where.explain(resource, UNKNOWN, into));
   }
   const verdict = rule.assert.test(resource);
-  if (verdict === TRUE) return { status: 'pass', rule, resource };
-  if (verdict === UNKNOWN) return notEvaluated(rule, resource, (into) => rule.assert.explain(resource, UNKNOWN, into));
+  if (verdict === TRUE) return { status: 'pass', rule, resource, ...graded };
+  if (verdict === UNKNOWN) return notEvaluated(rule, resource, graded, (into) => rule.assert.explain(resource, UNKNOWN, into));
   const facts = new Set<string>();
   rule.assert.explain(resource, FALSE, facts);
   const evidence: string[] = [];
@@ -148,10 +163,33 @@ export function evaluate(rule: Rule, resource: Resource): Finding | undefined {
     const fact = resource.facts[name];
     if (fact && !isUnknownFact(fact)) for (const e of fact.evidence) if (!evidence.includes(e)) evidence.push(e);
   }
-  return { status: 'fail', rule, resource, message: rule.message(resource), evidence, facts: [...facts] };
+  return { status: 'fail', rule, resource, ...graded, message: rule.message(resource), evidence, facts: [...facts] };
 }
 
-function notEvaluated(rule: Rule, resource: Resource, explain: (into: Set<string>) => void): NotEvaluatedFinding {
+// At equal severity and sensitivity, where the data itself lies comes first: a bucket or a snapshot
+// gives its contents to whoever finds it, a database still asks for credentials, a firewall or an
+// account setting is a path to the data rather than the data.
+const KIND_URGENCY: readonly ResourceKind[] = ['storage-bucket', 'snapshot', 'storage-account', 'database-instance', 'database', 'compute-instance', 'network-firewall', 'account'];
+
+/**
+ * Orders findings most urgent first: by severity, then the most sensitive data (a public bucket of
+ * PHI before one of marketing images), then where the data lies, then what was severe before any
+ * raise (a public read before a public listing), then by rule id and resource.
+ */
+export function byUrgency(a: Finding, b: Finding): number {
+  const sensitivity = (f: Finding) => (f.classification ? rank(f.classification) : DATA_CLASSIFICATIONS.length);
+  const place = (f: Finding) => KIND_URGENCY.indexOf(f.resource.kind);
+  return severityRank(b.severity) - severityRank(a.severity) || sensitivity(a) - sensitivity(b) || place(a) - place(b) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || resourceKey(a.resource).localeCompare(resourceKey(b.resource));
+}
+
+/** A finding's severity and classification, from the resource's `dataClassification` fact. */
+function grade(rule: Rule, resource: Resource): Pick<FindingBase, 'severity' | 'classification'> {
+  const fact = resource.facts.dataClassification;
+  const classification = fact && !isUnknownFact(fact) && isDataClassification(fact.value) ? fact.value : undefined;
+  return { severity: severityFor(rule.severity, rule.escalate, classification), ...(classification ? { classification } : {}) };
+}
+
+function notEvaluated(rule: Rule, resource: Resource, graded: Pick<FindingBase, 'severity' | 'classification'>, explain: (into: Set<string>) => void): NotEvaluatedFinding {
   const facts = new Set<string>();
   explain(facts);
   const reasons: string[] = [];
@@ -160,7 +198,7 @@ function notEvaluated(rule: Rule, resource: Resource, explain: (into: Set<string
     const reason = fact === undefined ? `${name}: not collected for this resource` : isUnknownFact(fact) ? `${name}: ${fact.unknown}` : undefined;
     if (reason && !reasons.includes(reason)) reasons.push(reason);
   }
-  return { status: 'not-evaluated', rule, resource, reasons };
+  return { status: 'not-evaluated', rule, resource, ...graded, reasons };
 }
 
 /** Counts of passes, failures, not-evaluated and waived findings, failures by severity. */
@@ -181,7 +219,7 @@ export function summarize(findings: Finding[], resources: number, rules: number)
     else if (f.waiver) summary.waived++;
     else {
       summary.fail++;
-      summary.failBySeverity[f.rule.severity]++;
+      summary.failBySeverity[f.severity]++;
     }
   }
   return summary;
@@ -194,7 +232,7 @@ export function blockingFindings(result: AuditResult, failOn: Severity, options:
     (f): f is FailFinding =>
       f.status === 'fail' &&
       !f.waiver &&
-      severityRank(f.rule.severity) >= threshold &&
+      severityRank(f.severity) >= threshold &&
       (!options.onlyNew || f.baselineState === undefined || f.baselineState === 'new'),
   );
 }

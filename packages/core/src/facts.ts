@@ -1,3 +1,4 @@
+import { DATA_CLASSIFICATIONS, UNCLASSIFIED } from './classification.js';
 import type { FactValue, ResourceKind } from './model.js';
 
 /** The type of a fact's value: boolean, number, string, string list or an enumeration. */
@@ -19,6 +20,12 @@ const oneOf = (values: readonly string[], description: string): FactDefinition =
 
 const ENCRYPTION = ['none', 'provider-managed', 'customer-managed'] as const;
 
+// Computed by the engine for every resource from its tags, before any rule runs (see classification.ts).
+const DATA_CLASSIFICATION = oneOf(
+  [...DATA_CLASSIFICATIONS, UNCLASSIFIED],
+  'What data the resource holds, from its tags or labels (`data-classification: phi`, `hipaa: true`, and the mappings of the config file and policy packs): phi, pii, confidential, public, or unclassified. Rules may raise their severity by it (`escalate`).',
+);
+
 /**
  * The registry of facts each resource kind may carry. Collectors write only these; rules may test
  * only these, so a typo in a rule's path is a load-time error rather than a rule that never fires.
@@ -27,6 +34,7 @@ const ENCRYPTION = ['none', 'provider-managed', 'customer-managed'] as const;
  */
 export const FACT_CATALOGUE = {
   'storage-bucket': {
+    dataClassification: DATA_CLASSIFICATION,
     publicRead: bool('Anyone on the internet can read objects, after every provider guard (AWS Block Public Access, GCP public access prevention, the Azure account flag).'),
     publicList: bool('Anyone on the internet can list the objects.'),
     publicWrite: bool('Anyone on the internet can write or delete objects, or change the access control.'),
@@ -44,6 +52,7 @@ export const FACT_CATALOGUE = {
     objectLock: bool('Object lock or a locked retention policy protects objects from deletion.'),
   },
   'storage-account': {
+    dataClassification: DATA_CLASSIFICATION,
     publicNetworkAccess: bool('The account endpoint accepts traffic from the internet.'),
     networkOpenToInternet: bool('The network rules let any internet address in (default action Allow, or a broad public IP rule).'),
     allowBlobPublicAccess: bool('Containers in the account may be made public.'),
@@ -55,6 +64,7 @@ export const FACT_CATALOGUE = {
     versioning: bool('Blob versioning is on.'),
   },
   'database-instance': {
+    dataClassification: DATA_CLASSIFICATION,
     engine: str('Database engine, e.g. postgres, mysql, sqlserver.'),
     port: num('The port the database listens on.'),
     publiclyAccessible: bool('The database has a public endpoint (AWS PubliclyAccessible, a Cloud SQL public IPv4 address, Azure publicNetworkAccess=Enabled).'),
@@ -69,9 +79,11 @@ export const FACT_CATALOGUE = {
     auditLogging: bool('Database auditing records events to a log (Azure SQL server auditing).'),
   },
   database: {
+    dataClassification: DATA_CLASSIFICATION,
     encryptionAtRest: oneOf(ENCRYPTION, "The database's data is encrypted at rest (Azure SQL transparent data encryption) and who manages the key."),
   },
   'network-firewall': {
+    dataClassification: DATA_CLASSIFICATION,
     direction: oneOf(['ingress', 'egress'], 'Traffic direction the rule set governs.'),
     enabled: bool('The rule or group is in force.'),
     internetIngressPorts: list('Ports and protocols admitted from any internet address, e.g. `5432/tcp from 0.0.0.0/0`.'),
@@ -82,17 +94,20 @@ export const FACT_CATALOGUE = {
     inUse: bool('The rule set is attached to something.'),
   },
   'compute-instance': {
+    dataClassification: DATA_CLASSIFICATION,
     publicIp: bool('The instance has a public IP address.'),
     internetExposedDatabasePorts: list('Database ports its firewall admits from the internet.'),
     internetReachableDatabase: bool('A public IP AND a firewall that admits a database port from the internet.'),
   },
   snapshot: {
+    dataClassification: DATA_CLASSIFICATION,
     snapshotOf: oneOf(['disk', 'database'], 'What the snapshot copies.'),
     public: bool('Anyone may copy or restore the snapshot (EBS createVolumePermission group all, RDS restore attribute all).'),
     encrypted: bool('The snapshot is encrypted.'),
     ageDays: num('Days since the snapshot was taken.'),
   },
   account: {
+    dataClassification: DATA_CLASSIFICATION,
     storagePublicAccessPrevention: bool('Account-wide public-access guard for storage is fully on (AWS account Block Public Access, all four flags).'),
     diskDefaultEncryption: bool('New disks are encrypted by default (EBS default encryption) in this region.'),
   },

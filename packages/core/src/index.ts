@@ -9,7 +9,7 @@ export { builtInPoliciesDir, loadPolicies, validatePolicies } from './policy/loa
 export type { Framework, LoadPoliciesOptions, PolicySet, Rule } from './policy/load.js';
 export { OPERATORS } from './policy/condition.js';
 export type { ConditionSpec, Operator } from './policy/condition.js';
-export { audit, blockingFindings, evaluate, factsNeededBy, selectRules, summarize } from './engine.js';
+export { audit, blockingFindings, byUrgency, evaluate, factsNeededBy, selectRules, summarize } from './engine.js';
 export type { AppliedWaiver, AuditOptions, AuditResult, AuditSummary, FailFinding, Finding, NotEvaluatedFinding, PassFinding } from './engine.js';
 export { SNAPSHOT_SCHEMA_VERSION, createSnapshot, jsonSyntaxIssue, parseSnapshot, readSnapshot, serializeSnapshot, validateSnapshot } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
@@ -45,6 +45,8 @@ export type { BaselineComparison, BaselineEntry, UnverifiedBaselineEntry } from 
 export { auditVerdict, incompleteReasons } from './audit-verdict.js';
 export type { AuditVerdict, AuditVerdictName } from './audit-verdict.js';
 export type { AuditReport } from './audit-report.js';
+export { DATA_CLASSIFICATIONS, DEFAULT_CLASSIFICATION_TAGS, UNCLASSIFIED, classify, severityFor } from './classification.js';
+export type { ClassificationTag, DataClassification, Escalation } from './classification.js';
 export type { VerdictOptions } from './audit-verdict.js';
 export { GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from './report/sarif-merge.js';
 export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DATA_CLASSIFICATIONS } from './classification.js';
 import { FACT_CATALOGUE } from './facts.js';
 import { PROVIDERS, RESOURCE_KINDS, SEVERITIES } from './model.js';
 import { OPERATORS } from './policy/condition.js';
@@ -17,8 +18,10 @@ describe('shipped JSON Schemas agree with the TypeScript model', () => {
     expect(Object.keys(FACT_CATALOGUE)).toEqual([...RESOURCE_KINDS]);
   });
 
-  it('lists the same severities and providers', () => {
+  it('lists the same severities, data classifications and providers', () => {
     expect(pack.severity!.enum).toEqual([...SEVERITIES]);
+    expect(pack.classification!.enum).toEqual([...DATA_CLASSIFICATIONS]);
+    expect(Object.keys(pack.escalate!.properties!)).toEqual([...DATA_CLASSIFICATIONS]);
     expect(snapshot.provider!.enum).toEqual([...PROVIDERS]);
   });
 

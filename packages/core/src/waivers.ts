@@ -98,7 +98,7 @@ export function applyWaivers(result: AuditResult, waivers: Waiver[], now: Date =
     if (f.waiver) waived++;
     else {
       fail++;
-      failBySeverity[f.rule.severity]++;
+      failBySeverity[f.severity]++;
     }
   }
   result.summary = { ...result.summary, waived, fail, failBySeverity };

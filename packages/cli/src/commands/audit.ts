@@ -209,6 +209,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     frameworks: values.framework ? list(values.framework) : (config?.frameworks ?? []),
     ...(waivers !== undefined ? { waivers } : {}),
     ...(config ? { anchors: config.anchors } : {}),
+    ...(config?.classification ? { classificationTags: config.classification } : {}),
     ...(values.baseline ? { baseline: values.baseline } : {}),
     logger: stderrLogger(io),
     progress: progress.update,

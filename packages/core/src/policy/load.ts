@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { assetDir } from '../assets.js';
 import { ConfigurationError, InternalError, type ValidationIssue, type ValidationResult } from '../errors.js';
 import type { Resource, ResourceKind, Severity } from '../model.js';
+import type { ClassificationTag, Escalation } from '../classification.js';
 import { SourceDocument } from '../util/source-document.js';
 import { validateAgainstSchema } from '../util/schema.js';
 import { didYouMean } from '../util/suggest.js';
@@ -32,6 +33,8 @@ export interface Rule {
   remediation: string;
   references: string[];
   controls: Record<string, string[]>;
+  /** The severity by the classification of the resource's data, when higher than `severity`. */
+  escalate?: Escalation;
   /** Where the rule is written, for SARIF anchoring (display path, 1-based line). */
   origin: { file: string; line: number; builtIn: boolean };
 }
@@ -42,6 +45,8 @@ export interface PolicySet {
   frameworks: Record<string, Framework>;
   /** The files that made up the set, in load order. */
   files: string[];
+  /** Tags that classify data, declared by the packs (`classification:`), besides the defaults. */
+  classificationTags: ClassificationTag[];
 }
 
 interface RuleSpec {
@@ -56,6 +61,7 @@ interface RuleSpec {
   remediation: string;
   references?: string[];
   controls: Record<string, string[]>;
+  escalate?: Escalation;
 }
 
 type OverrideSpec = Partial<Omit<RuleSpec, 'resource' | 'assert'>> & { id: string };
@@ -65,6 +71,7 @@ interface PackSpec {
   overrides?: OverrideSpec[];
   disable?: string[];
   frameworks?: Framework[];
+  classification?: ClassificationTag[];
 }
 
 /** Which policy packs to load: the built-in ones and files or folders of the user's. */
@@ -226,11 +233,13 @@ export function validatePolicies(options: LoadPoliciesOptions = {}): ValidationR
       remediation: spec.remediation.trim(),
       references: spec.references ?? [],
       controls: spec.controls,
+      ...(spec.escalate ? { escalate: spec.escalate } : {}),
       origin: { file: doc.file, line: doc.position(at).line, builtIn: entry.builtIn },
     });
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, value: { rules, frameworks, files: packs.map((p) => p.doc.file) }, issues: [] };
+  const classificationTags = packs.flatMap((p) => p.spec.classification ?? []);
+  return { ok: true, value: { rules, frameworks, files: packs.map((p) => p.doc.file), classificationTags }, issues: [] };
 }
 
 /** Like validatePolicies, but throws a ConfigurationError (one line per problem) on bad input. */

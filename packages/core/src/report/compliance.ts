@@ -52,6 +52,6 @@ function count(s: ControlStatus, f: Finding): void {
   else if (f.waiver) s.waived++;
   else {
     s.failed++;
-    s.failing.push({ ruleId: f.rule.id, resource: f.resource, severity: f.rule.severity });
+    s.failing.push({ ruleId: f.rule.id, resource: f.resource, severity: f.severity });
   }
 }

@@ -1,7 +1,7 @@
 import type { AuditReport } from '../audit-report.js';
-import { resourceLabel, severityRank } from '../model.js';
+import { resourceLabel } from '../model.js';
 import type { AuditVerdict } from '../audit-verdict.js';
-import type { FailFinding } from '../engine.js';
+import { byUrgency, type FailFinding } from '../engine.js';
 import { joinLines } from './lines.js';
 
 /** How the console report is printed: with colour or not, and the width to fit. */
@@ -42,7 +42,7 @@ function* consoleLines(result: AuditReport, options: ConsoleOptions): Generator<
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail')
-    .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || resourceLabel(a.resource).localeCompare(resourceLabel(b.resource)));
+    .sort(byUrgency);
   if (failures.length > 0) {
     // Widths in a first pass and rows in a second, so no row is held: a large estate has many.
     // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
@@ -57,9 +57,9 @@ function* consoleLines(result: AuditReport, options: ConsoleOptions): Generator<
     yield paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i as 0 | 1 | 2]) : h)).join('  '));
     const used = widths[0] + widths[1] + widths[2] + 6;
     for (const f of failures) {
-      const sev = (f.waiver ? 'waived' : f.rule.severity).padEnd(widths[0]);
-      const message = truncate(f.message, Math.max(30, width - used));
-      yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.rule.severity] ?? 'dim', sev), f.rule.id.padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
+      const sev = (f.waiver ? 'waived' : f.severity).padEnd(widths[0]);
+      const message = truncate(f.classification ? `[${f.classification.toUpperCase()}] ${f.message}` : f.message, Math.max(30, width - used));
+      yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.severity] ?? 'dim', sev), f.rule.id.padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
     }
     yield '';
   }

@@ -8,7 +8,12 @@ export interface JsonFinding {
   status: Finding['status'];
   ruleId: string;
   title: string;
+  /** The finding's severity: the rule's, raised by the classification of the resource's data. */
   severity: string;
+  /** The rule's own severity, when the classification raised it. */
+  ruleSeverity?: string;
+  /** The classification of the resource's data, when a tag or label gives one. */
+  classification?: string;
   resourceId: string;
   resourceName: string;
   /** The Terraform address of a planned resource. */
@@ -62,7 +67,9 @@ function* jsonFindings(result: AuditReport, options: { includePassed?: boolean }
       status: f.status,
       ruleId: f.rule.id,
       title: f.rule.title,
-      severity: f.rule.severity,
+      severity: f.severity,
+      ...(f.severity !== f.rule.severity ? { ruleSeverity: f.rule.severity } : {}),
+      ...(f.classification ? { classification: f.classification } : {}),
       resourceId: f.resource.id,
       resourceName: f.resource.name,
       ...(f.resource.address ? { address: f.resource.address } : {}),

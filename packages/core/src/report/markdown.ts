@@ -1,6 +1,6 @@
 import type { AuditReport } from '../audit-report.js';
-import { SEVERITIES, resourceLabel, severityRank, type Resource } from '../model.js';
-import type { AppliedWaiver, FailFinding } from '../engine.js';
+import { SEVERITIES, resourceLabel, type Resource } from '../model.js';
+import { byUrgency, type AppliedWaiver, type FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
 import { verdictLines } from './console.js';
 import { joinLines } from './lines.js';
@@ -50,12 +50,12 @@ function* markdownLines(result: AuditReport, options: MarkdownOptions): Generato
   }
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
-    .sort((a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+    .sort(byUrgency);
   out.push('## Failures', '');
   if (failures.length === 0) out.push('None.', '');
   yield* out.splice(0);
   for (const f of failures) {
-    yield `- **${f.rule.severity.toUpperCase()}** \`${f.rule.id}\` on ${named(f.resource)}${f.baselineState === 'new' ? ' (new)' : ''}: ${f.message}`;
+    yield `- **${f.severity.toUpperCase()}** \`${f.rule.id}\` on ${named(f.resource)}${dataOf(f)}${f.baselineState === 'new' ? ' (new)' : ''}: ${f.message}`;
     for (const e of f.evidence) yield `  - ${e}`;
   }
   if (failures.length) out.push('');
@@ -79,6 +79,12 @@ function* markdownLines(result: AuditReport, options: MarkdownOptions): Generato
   yield* out;
 }
 
+/** ` (PHI data)` after a classified resource's name, raised severity said: what makes it urgent. */
+function dataOf(f: FailFinding): string {
+  if (!f.classification) return '';
+  return ` (${f.classification.toUpperCase()} data${f.severity !== f.rule.severity ? `, raised from ${f.rule.severity}` : ''})`;
+}
+
 /** The verdict as the first lines of a Markdown report: the verdict, then why it is incomplete. */
 function verdictMarkdown(result: AuditReport): string[] {
   if (!result.verdict) return [];
@@ -99,11 +105,11 @@ export function toJobSummary(result: AuditReport, options: { title?: string; max
   if (result.verdict) out.push(`Threshold: ${result.verdict.failOn === 'none' ? 'none (no failure fails the run)' : `\`${result.verdict.failOn}\` and above fail the run`}.`, '');
   const failures = result.findings
     .filter((f): f is FailFinding => f.status === 'fail' && !f.waiver)
-    .sort((a, b) => newRank(a) - newRank(b) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id));
+    .sort((a, b) => newRank(a) - newRank(b) || byUrgency(a, b));
   const hasBaseline = failures.some((f) => f.baselineState !== undefined);
   out.push(hasBaseline ? '| Severity | New | Failed |' : '| Severity | Failed |', hasBaseline ? '| --- | ---: | ---: |' : '| --- | ---: |');
   for (const severity of SEVERITIES) {
-    const all = failures.filter((f) => f.rule.severity === severity);
+    const all = failures.filter((f) => f.severity === severity);
     const fresh = all.filter((f) => f.baselineState === 'new').length;
     out.push(hasBaseline ? `| ${severity} | ${fresh ? `**${fresh}**` : 0} | ${all.length} |` : `| ${severity} | ${all.length ? `**${all.length}**` : 0} |`);
   }
@@ -113,7 +119,7 @@ export function toJobSummary(result: AuditReport, options: { title?: string; max
     for (const f of failures.slice(0, max)) {
       const tag = f.baselineState === 'new' ? '🆕 ' : '';
       const anchor = anchorOf(f, result.anchors);
-      out.push(`- ${tag}**${f.rule.severity}** \`${f.rule.id}\` on ${named(f.resource)} — \`${cell(anchor.uri)}:${anchor.line}\`: ${f.message}`);
+      out.push(`- ${tag}**${f.severity}** \`${f.rule.id}\` on ${named(f.resource)}${dataOf(f)} — \`${cell(anchor.uri)}:${anchor.line}\`: ${f.message}`);
       for (const e of f.evidence) out.push(`  - ${e}`);
       out.push(`  - Remediation: ${f.rule.remediation.trim().replace(/\s*\n\s*/g, ' ')}`);
       if (f.expiredWaiver) out.push(`  - waiver expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source})`);

@@ -2,6 +2,7 @@ import type * as sarif from 'sarif';
 import type { AuditReport } from '../audit-report.js';
 import type { BaselineComparison } from '../baseline.js';
 import type { FailFinding, NotEvaluatedFinding } from '../engine.js';
+import { classificationEvidence } from '../classification.js';
 import { anchorOf, fingerprint, fingerprints } from '../finding-identity.js';
 import { resourceKey, type ScopeAnchor, type Severity } from '../model.js';
 import type { Rule } from '../policy/load.js';
@@ -212,6 +213,10 @@ function sarifRule(rule: Rule): sarif.ReportingDescriptor {
 export function sarifMessage(f: FailFinding): string {
   let text = `${stripPeriod(f.message)}.`;
   if (f.evidence.length) text += ` Evidence: ${stripPeriod(f.evidence.join('; '))}.`;
+  if (f.classification) {
+    const said = classificationEvidence(f);
+    text += ` Data classification: ${f.classification.toUpperCase()}${said.length ? ` (${said.join('; ')})` : ''}${f.severity !== f.rule.severity ? `, so the severity is ${f.severity}, raised from ${f.rule.severity}` : ''}.`;
+  }
   if (f.expiredWaiver) text += ` A waiver for this finding expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source}).`;
   return text;
 }
@@ -221,7 +226,7 @@ function sarifResult(f: FailFinding, ruleIndex: number, anchors: readonly ScopeA
   const result: SarifResult = {
     ruleId: f.rule.id,
     ruleIndex,
-    level: LEVEL[f.rule.severity],
+    level: LEVEL[f.severity],
     message: { text: sarifMessage(f) },
     locations: [
       {
@@ -232,7 +237,15 @@ function sarifResult(f: FailFinding, ruleIndex: number, anchors: readonly ScopeA
     ],
     partialFingerprints: fingerprints(fingerprint(f.rule.id, resourceKey(f.resource))),
     // Evidence is in the message and severity on the rule; repeating them per result only grows the file.
-    properties: { resourceKind: f.resource.kind, provider: f.resource.provider, account: f.resource.account, region: f.resource.region, ...(f.resource.address ? { resourceId: f.resource.id } : {}) },
+    properties: {
+      resourceKind: f.resource.kind,
+      provider: f.resource.provider,
+      account: f.resource.account,
+      region: f.resource.region,
+      ...(f.resource.address ? { resourceId: f.resource.id } : {}),
+      // GitHub reads security-severity from the rule only; the raised one is kept here for other consumers.
+      ...(f.classification ? { classification: f.classification, severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity] } : {}),
+    },
   };
   if (f.baselineState) result.baselineState = f.baselineState;
   if (f.waiver) {
