@@ -29,7 +29,7 @@ export interface LeakproofConfig {
   failOn?: Severity | 'none';
   waivers?: string | false;
   category?: string;
-  reports?: Array<{ format: 'console' | 'sarif' | 'json' | 'markdown'; output?: string }>;
+  reports?: Array<{ format: 'console' | 'sarif' | 'json' | 'markdown' | 'html' | 'csv'; output?: string }>;
   /** Tags that classify data, besides the defaults and the policy packs' (see `ClassificationTag`). */
   classification?: ClassificationTag[];
   /** The lines that declare each scope (most specific first), where live findings are located. */
@@ -54,7 +54,7 @@ interface RawConfig {
   'fail-on'?: Severity | 'none';
   waivers?: string | false;
   category?: string;
-  reports?: Array<{ format: 'console' | 'sarif' | 'json' | 'markdown'; output?: string }>;
+  reports?: Array<{ format: 'console' | 'sarif' | 'json' | 'markdown' | 'html' | 'csv'; output?: string }>;
   classification?: ClassificationTag[];
 }
 

@@ -11,6 +11,8 @@ import {
   consoleChunks,
   toJsonReportStream,
   markdownChunks,
+  toHtml,
+  csvChunks,
   toSarifStream,
   verdictLines,
   type AuditReport,
@@ -92,10 +94,12 @@ Policies:
       --framework ID        Only rules mapped to this framework, e.g. hipaa, gdpr (repeatable)
 
 Reports:
-      --format FORMAT       console, sarif, json or markdown (repeatable)
+      --format FORMAT       console, sarif, json, markdown, html (a self-contained compliance
+                            report to file or print) or csv (one row per finding) (repeatable)
   -o, --output FILE         Write a report to FILE (repeatable). It takes the format of the
                             nearest --format before it, or else its extension decides
-                            (.sarif, .json, .md, .txt). A --format without a file goes to stdout.
+                            (.sarif, .json, .md, .html, .csv, .txt). A --format without a file
+                            goes to stdout.
       --category NAME       SARIF automationDetails category (default "leakproof")
       --fail-on SEVERITY    Exit 1 when a failure at or above this severity is found:
                             critical, high, medium, low, info, or none (default high)
@@ -115,10 +119,10 @@ Exit codes: 0 pass; 1 a failure at or above --fail-on; 2 usage or input error; 3
 or a report that could not be written; 4 incomplete (something asked for was not audited).
 `;
 
-const FORMATS = ['console', 'sarif', 'json', 'markdown'] as const;
+const FORMATS = ['console', 'sarif', 'json', 'markdown', 'html', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-const EXTENSIONS: Record<string, Format> = { '.sarif': 'sarif', '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.txt': 'console' };
+const EXTENSIONS: Record<string, Format> = { '.sarif': 'sarif', '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.html': 'html', '.htm': 'html', '.csv': 'csv', '.txt': 'console' };
 
 export async function runAuditCommand(args: string[], io: CliIO): Promise<number> {
   const { values, tokens } = parsingArgs(() =>
@@ -374,7 +378,7 @@ function planReports(options: Array<{ name: string; value: string }>): PlannedRe
     }
     const ext = /\.[a-z]+$/i.exec(value)?.[0]?.toLowerCase() ?? '';
     const format = EXTENSIONS[ext];
-    if (!format) throw new UsageError(`--output ${value}: cannot tell the format from the extension (.sarif, .json, .md, .txt); put --format before it`);
+    if (!format) throw new UsageError(`--output ${value}: cannot tell the format from the extension (.sarif, .json, .md, .html, .csv, .txt); put --format before it`);
     reports.push(file === undefined ? { format } : { format, file });
   }
   if (reports.filter((r) => r.file === undefined).length > 1) throw new UsageError('only one report can go to stdout; give the others an --output file');
@@ -396,6 +400,10 @@ function render(format: Format, result: AuditReport, io: CliIO, toStdout: boolea
       return withNewline(jsonChunks(toJsonReportStream(result, toolVersion()), result.findings.length > 20_000 ? 0 : 2));
     case 'markdown':
       return markdownChunks(result);
+    case 'html':
+      return [toHtml(result, { toolVersion: toolVersion() })];
+    case 'csv':
+      return csvChunks(result);
   }
 }
 
