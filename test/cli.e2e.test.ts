@@ -19,6 +19,20 @@ describe('leakproof audit --demo', () => {
     expect(stdout).not.toContain('\u001b[');
   });
 
+  it('shows only the severities asked for, and evidence under every failure with -v', async () => {
+    const critical = await runCli(['audit', '--demo', '--severity', 'critical']);
+    expect(critical.code).toBe(1);
+    const rows = critical.stdout.split('\n').filter((l) => /^(critical|high|medium|low|info) {2,}[a-z]/.test(l));
+    expect(rows.length).toBe(7);
+    expect(rows.every((l) => l.startsWith('critical '))).toBe(true);
+    expect(critical.stdout).toContain('critical 7  ·  high 8  ·  medium 4');
+    const quiet = await runCli(['audit', '--demo']);
+    expect(quiet.stdout).not.toMatch(/^medium .*storage-customer-managed-key.*\n {10}↳ /m);
+    const verbose = await runCli(['audit', '--demo', '-v']);
+    expect(verbose.stdout).toMatch(/^medium .*storage-customer-managed-key.*\n {10}↳ /m);
+    expect((await runCli(['audit', '--demo', '--severity', 'severe'])).stderr).toBe('leakproof: --severity: "severe" is not one of critical, high, medium, low, info\n');
+  });
+
   it('raises nothing against the well-configured resources', async () => {
     const { stdout } = await runCli(['audit', '--demo', '--format', 'json']);
     const report = JSON.parse(stdout) as { findings: Array<{ status: string; resourceName: string }> };

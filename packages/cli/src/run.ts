@@ -124,6 +124,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport & 
     notices = snapshot.notices ?? [];
     scopes = snapshot.scopes ?? [];
   }
+  options.progress?.(`Evaluating ${selectRules(policies, frameworks).length} rules on ${resources.length} resources`);
   let result = audit({ resources, policies, frameworks, notices, scopes, ...(options.classificationTags ? { classificationTags: options.classificationTags } : {}) });
   if (waivers.length) result = applyWaivers(result, waivers, options.now ?? new Date());
   const comparison = baseline ? applyBaseline(result, baseline, sarifMessage) : undefined;

@@ -16,6 +16,7 @@ import {
   toSarifStream,
   verdictLines,
   type AuditReport,
+  type ConsoleOptions,
   type LeakproofConfig,
   type Logger,
   type RuntimeOptions,
@@ -103,6 +104,10 @@ Reports:
       --category NAME       SARIF automationDetails category (default "leakproof")
       --fail-on SEVERITY    Exit 1 when a failure at or above this severity is found:
                             critical, high, medium, low, info, or none (default high)
+      --severity LIST       The console shows only failures of these severities, e.g.
+                            critical,high (counts, compliance and the verdict stay whole)
+  -v, --verbose             The console shows the evidence under every failure, not only
+                            under critical and high ones
 
 Waivers and baselines:
       --waivers FILE        Waiver file (default .leakproof/waivers.yaml when it exists)
@@ -159,6 +164,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     output: { type: 'string', short: 'o', multiple: true },
     category: { type: 'string' },
     'fail-on': { type: 'string' },
+    severity: { type: 'string', multiple: true },
+    verbose: { type: 'boolean', short: 'v' },
     waivers: { type: 'string' },
     'no-waivers': { type: 'boolean' },
     baseline: { type: 'string' },
@@ -184,6 +191,8 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   }
   if (values['source-root'] && !values['terraform-plan']) throw new UsageError('--source-root goes with --terraform-plan');
   const failOn = parseFailOn(values['fail-on'] ?? config?.failOn);
+  const severities = parseSeverities(values.severity);
+  const view: ConsoleView = { ...(severities ? { severities } : {}), ...(values.verbose ? { verbose: true } : {}) };
   const reportOptions = tokens.flatMap((t) => (t.kind === 'option' && (t.name === 'format' || t.name === 'output') && typeof t.value === 'string' ? [{ name: t.name, value: t.value }] : []));
   const reports = reportOptions.length === 0 && config?.reports ? config.reports.map((r) => (r.output === undefined || r.output === '-' ? { format: r.format } : { format: r.format, file: r.output })) : planReports(reportOptions);
   for (const p of providers) collectorFor(p);
@@ -219,7 +228,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     progress: progress.update,
     verdict: { failOn, onlyNew: values['only-new'] === true, allowIncomplete: values['allow-incomplete'] === true },
   });
-  progress.done();
+  if (reports.some((r) => r.file !== undefined) || values['save-snapshot']) progress.update('Writing reports');
 
   // Each report is written even when another fails; the error names the ones that failed.
   const unwritten: string[] = [];
@@ -231,12 +240,12 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     }
   };
   if (values['save-snapshot']) write(values['save-snapshot'], () => withNewline(jsonChunks(createSnapshot(result.resources, result.notices, `leakproof ${toolVersion()}`, result.scopes), 2)));
+  // Files first, while the progress line says so; then the line is cleared before anything reaches stdout.
+  for (const { format, file } of reports) if (file !== undefined) write(file, () => render(format, result, io, false, category, view));
+  progress.done();
   const consoleOnStdout = reports.some((r) => r.file === undefined && r.format === 'console') || (!values.quiet && !reports.some((r) => r.file === undefined));
-  for (const report of reports) {
-    if (report.file === undefined) for (const chunk of render(report.format, result, io, true, category)) io.stdout.write(chunk);
-    else write(report.file, () => render(report.format, result, io, false, category));
-  }
-  if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, category)) io.stdout.write(chunk);
+  for (const report of reports) if (report.file === undefined) for (const chunk of render(report.format, result, io, true, category, view)) io.stdout.write(chunk);
+  if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, category, view)) io.stdout.write(chunk);
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
@@ -342,6 +351,14 @@ function checkWritable(path: string, display: string): void {
 }
 
 
+/** `--severity critical,high`: the severities the console lists. */
+function parseSeverities(values: string[] | undefined): Severity[] | undefined {
+  if (!values) return undefined;
+  const wanted = values.flatMap((v) => list(v));
+  for (const v of wanted) if (!(SEVERITIES as readonly string[]).includes(v)) throw new UsageError(`--severity: "${v}" is not one of ${SEVERITIES.join(', ')}${didYouMean(v, SEVERITIES)}`);
+  return wanted as Severity[];
+}
+
 function parseFailOn(value: string | undefined): Severity | 'none' {
   if (value === undefined) return 'high';
   if (value === 'none' || (SEVERITIES as readonly string[]).includes(value)) return value as Severity | 'none';
@@ -386,10 +403,14 @@ function planReports(options: Array<{ name: string; value: string }>): PlannedRe
 }
 
 /** A report as pieces of text: JSON reports are serialized piece by piece, so their size has no limit. */
-function render(format: Format, result: AuditReport, io: CliIO, toStdout: boolean, category: string | undefined): Iterable<string> {
+/** What the console shows besides the colour and the width (`--severity`, `--verbose`). */
+type ConsoleView = Pick<ConsoleOptions, 'severities' | 'verbose'>;
+
+function render(format: Format, result: AuditReport, io: CliIO, toStdout: boolean, category: string | undefined, view: ConsoleView): Iterable<string> {
   switch (format) {
     case 'console':
       return consoleChunks(result, {
+        ...view,
         color: toStdout && shouldUseColor(io.stdout, io.env),
         ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
       });
@@ -419,7 +440,9 @@ function progressLine(io: CliIO, quiet: boolean): { update: (line: string) => vo
   return {
     update: (line) => {
       shown = true;
-      io.stderr.write(`\r\u001b[K${line}`);
+      // One line, rewritten in place: cut to the terminal so it never wraps onto a second line.
+      const width = io.stderr.columns ?? 80;
+      io.stderr.write(`\r\u001b[K${line.length < width ? line : `${line.slice(0, Math.max(1, width - 2))}…`}`);
     },
     done: () => {
       if (shown) io.stderr.write('\r\u001b[K');

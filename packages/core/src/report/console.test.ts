@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { audit } from '../engine.js';
 import { loadPolicies } from '../policy/load.js';
-import { known, resource } from '../test-helpers/fixtures.js';
+import { known, resource, unknown } from '../test-helpers/fixtures.js';
 import { shouldUseColor, toConsoleTable, verdictLines } from './console.js';
 
 describe('console colour', () => {
@@ -22,7 +22,56 @@ describe('console table', () => {
   });
 
   it('uses escape codes when colour is on', () => {
-    expect(toConsoleTable(result, { color: true })).toContain('\u001b[35mcritical');
+    // Critical reads as the most alarming: bold white on red.
+    expect(toConsoleTable(result, { color: true })).toContain('\u001b[1;97;41mcritical');
+  });
+});
+
+describe('console for a person at a terminal', () => {
+  const policies = loadPolicies();
+  const long = 'a-bucket-with-a-very-long-name-that-a-terminal-of-eighty-columns-cannot-hold-whole';
+  const result = audit({
+    policies,
+    resources: [
+      resource('storage-bucket', { publicRead: known(true, 'ACL grant to AllUsers: READ', 'bucket IgnorePublicAcls=false'), versioning: known(false, 'versioning is off') }, { name: long, id: `arn:aws:s3:::${long}`, tags: { 'data-classification': 'phi' } }),
+      resource('storage-bucket', { publicRead: known(false, 'no public grant'), versioning: unknown('s3:GetBucketVersioning was denied (AccessDenied)') }, { name: 'scans', id: 'arn:aws:s3:::scans' }),
+    ],
+  });
+  const visible = (line: string) => line.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+
+  it.each([80, 200])('fits %i columns: no line is longer, and a cut line ends in …', (width) => {
+    for (const color of [false, true]) {
+      const lines = toConsoleTable(result, { color, width }).split('\n');
+      for (const line of lines) expect(visible(line).length).toBeLessThanOrEqual(width);
+      if (width === 80) expect(lines.some((l) => visible(l).endsWith('…'))).toBe(true);
+    }
+    const wide = toConsoleTable(result, { color: false, width: 200 });
+    expect(wide).toContain(`aws:${long.slice(0, 20)}`);
+  });
+
+  it('shows evidence under critical and high failures, and under every one with verbose', () => {
+    const text = toConsoleTable(result, { color: false });
+    expect(text).toMatch(/^critical {2}storage-public-read .*\n {10}↳ ACL grant to AllUsers: READ\n {10}↳ bucket IgnorePublicAcls=false$/m);
+    // storage-versioning is low, raised to high on PHI: its evidence shows too.
+    expect(text).toMatch(/^high {6}storage-versioning .*\n {10}↳ versioning is off$/m);
+  });
+
+  it('shows only the severities asked for, and keeps the counts whole', () => {
+    const text = toConsoleTable(result, { color: false, severities: ['critical'] });
+    expect(text).toMatch(/^critical {2}storage-public-read/m);
+    expect(text).not.toMatch(/^high {6}storage-versioning/m);
+    expect(text).toContain('critical 1  ·  high 1  ·  medium');
+  });
+
+  it('lists what was not evaluated with the reason, and the controls per framework', () => {
+    const text = toConsoleTable(result, { color: false });
+    expect(text).toContain('NOT EVALUATED (unknown is not a pass)');
+    expect(text).toMatch(/^low {7}storage-versioning on aws:scans: versioning: s3:GetBucketVersioning was denied \(AccessDenied\)$/m);
+    expect(text).toMatch(/^HIPAA Security Rule \(45 CFR 164\.308-164\.312\): \d+ controls, \d+ failed, \d+ not evaluated, \d+ passed$/m);
+  });
+
+  it('turns colour off with FORCE_COLOR=0, even on a TTY', () => {
+    expect(shouldUseColor({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
   });
 });
 

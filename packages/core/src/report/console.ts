@@ -1,30 +1,48 @@
 import type { AuditReport } from '../audit-report.js';
-import { resourceLabel } from '../model.js';
+import { SEVERITIES, resourceLabel, type Severity } from '../model.js';
 import type { AuditVerdict } from '../audit-verdict.js';
-import { byUrgency, type FailFinding } from '../engine.js';
+import { byUrgency, type FailFinding, type NotEvaluatedFinding } from '../engine.js';
+import { complianceByFramework } from './compliance.js';
 import { joinLines } from './lines.js';
 
-/** How the console report is printed: with colour or not, and the width to fit. */
+/** How the console report is printed: colour, the width to fit, which severities, how much evidence. */
 export interface ConsoleOptions {
   color: boolean;
-  /** Terminal width; long messages are cut to fit. Without it nothing is cut (logs, files). */
+  /** Terminal width; every line is cut to fit, ending in `…`, never wrapped. Without it nothing is cut (logs, files). */
   width?: number;
+  /** Show only failures and unevaluated rules of these severities (default: all). Counts and the verdict stay whole. */
+  severities?: readonly Severity[];
+  /** Evidence under every failure; by default only under critical and high ones. */
+  verbose?: boolean;
 }
+
+/** How many unevaluated rule/resource pairs are listed before "and N more". */
+const NOT_EVALUATED_LISTED = 20;
 
 /**
  * Colour only on a TTY and never when NO_COLOR is set (https://no-color.org): any non-empty value
- * disables it. FORCE_COLOR turns it on for CI logs that render ANSI.
+ * disables it. FORCE_COLOR=0 (or false) turns it off too; any other FORCE_COLOR turns it on for CI
+ * logs that render ANSI.
  */
 export function shouldUseColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-const CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], dim: [2, 22], bold: [1, 22], green: [32, 39], magenta: [35, 39] } as const;
+const CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], dim: [2, 22], bold: [1, 22], green: [32, 39], alarm: ['1;97;41', '22;39;49'] } as const;
 type Style = keyof typeof CODES;
 
-const SEVERITY_STYLE: Record<string, Style> = { critical: 'magenta', high: 'red', medium: 'yellow', low: 'blue', info: 'dim' };
+// Critical reads as the most alarming: bold white on red; then red, yellow, blue, and dim for info.
+const SEVERITY_STYLE: Record<Severity, Style> = { critical: 'alarm', high: 'red', medium: 'yellow', low: 'blue', info: 'dim' };
+
+// The SGR escape sequences this module writes (ESC [ … m), built from a string so no regex literal holds a control character.
+const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const ESCAPE_AT_START = new RegExp(`^${String.fromCharCode(27)}\\[[0-9;]*m`);
+
+/** A line without its escape codes: what takes room on the terminal. */
+const visible = (line: string): string => line.replace(ESCAPE, '');
 
 /** A table of failures, most severe first, then a one-line summary. */
 export function toConsoleTable(result: AuditReport, options: ConsoleOptions): string {
@@ -36,13 +54,17 @@ export function consoleChunks(result: AuditReport, options: ConsoleOptions): Ite
   return joinLines(consoleLines(result, options));
 }
 
-/** The report's lines; the last is empty, so that joined they end with a newline. */
+/** The report's lines, each cut to the width when one is given; the last is empty, so that joined they end with a newline. */
 function* consoleLines(result: AuditReport, options: ConsoleOptions): Generator<string> {
+  const width = options.width ?? Number.POSITIVE_INFINITY;
+  for (const line of rawLines(result, options)) yield fit(line, width);
+}
+
+function* rawLines(result: AuditReport, options: ConsoleOptions): Generator<string> {
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m` : text);
   const width = options.width ?? Number.POSITIVE_INFINITY;
-  const failures = result.findings
-    .filter((f): f is FailFinding => f.status === 'fail')
-    .sort(byUrgency);
+  const shown = (severity: Severity) => !options.severities || options.severities.includes(severity);
+  const failures = result.findings.filter((f): f is FailFinding => f.status === 'fail' && shown(f.severity)).sort(byUrgency);
   if (failures.length > 0) {
     // Widths in a first pass and rows in a second, so no row is held: a large estate has many.
     // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
@@ -52,18 +74,43 @@ function* consoleLines(result: AuditReport, options: ConsoleOptions): Generator<
       ruleWidth = Math.max(ruleWidth, f.rule.id.length);
       resourceWidth = Math.max(resourceWidth, resourceCell(f).length);
     }
-    const widths = [8, ruleWidth, Math.min(48, resourceWidth)] as const;
+    // On a narrow terminal the rule and resource columns give way before the message does.
+    const room = Number.isFinite(width) ? Math.max(20, width - 8 - 6 - 30) : Number.POSITIVE_INFINITY;
+    const ruleCol = Math.min(ruleWidth, Math.max(12, Math.floor(room / 2)));
+    const resourceCol = Math.min(48, resourceWidth, Math.max(12, room - ruleCol));
+    const widths = [8, ruleCol, resourceCol] as const;
     const head = ['SEVERITY', 'RULE', 'RESOURCE', 'FINDING'];
     yield paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i as 0 | 1 | 2]) : h)).join('  '));
     const used = widths[0] + widths[1] + widths[2] + 6;
     for (const f of failures) {
       const sev = (f.waiver ? 'waived' : f.severity).padEnd(widths[0]);
       const message = truncate(f.classification ? `[${f.classification.toUpperCase()}] ${f.message}` : f.message, Math.max(30, width - used));
-      yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.severity] ?? 'dim', sev), f.rule.id.padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
+      yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.severity], sev), truncate(f.rule.id, widths[1]).padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
+      if (options.verbose || (!f.waiver && (f.severity === 'critical' || f.severity === 'high'))) {
+        for (const e of f.evidence) yield paint('dim', `${' '.repeat(widths[0] + 2)}↳ ${e}`);
+      }
     }
     yield '';
   }
+  const notEvaluated = result.findings.filter((f): f is NotEvaluatedFinding => f.status === 'not-evaluated' && shown(f.severity)).sort(byUrgency);
+  if (notEvaluated.length > 0) {
+    yield paint('bold', 'NOT EVALUATED (unknown is not a pass)');
+    for (const f of notEvaluated.slice(0, NOT_EVALUATED_LISTED)) yield `${paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(8))}  ${f.rule.id} on ${resourceCell(f)}: ${f.reasons.join('; ')}`;
+    if (notEvaluated.length > NOT_EVALUATED_LISTED) yield `… and ${notEvaluated.length - NOT_EVALUATED_LISTED} more (see the JSON or SARIF report)`;
+    yield '';
+  }
   const s = result.summary;
+  yield SEVERITIES.map((sev) => {
+    const n = s.failBySeverity[sev];
+    const text = `${sev} ${n}`;
+    return n > 0 ? paint(SEVERITY_STYLE[sev], text) : text;
+  }).join('  ·  ');
+  for (const fw of complianceByFramework(result)) {
+    const failed = fw.controls.filter((c) => c.failed > 0).length;
+    const unknown = fw.controls.filter((c) => c.failed === 0 && c.notEvaluated > 0).length;
+    const passed = fw.controls.length - failed - unknown;
+    yield `${fw.title}: ${fw.controls.length} controls, ${paint(failed ? 'red' : 'green', `${failed} failed`)}, ${unknown ? paint('yellow', `${unknown} not evaluated`) : '0 not evaluated'}, ${passed} passed`;
+  }
   const summary = `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived`;
   yield s.fail > 0 ? paint('red', summary) : paint('green', summary);
   // A notice that the verdict gives as a reason for incompleteness is printed there, once.
@@ -76,7 +123,29 @@ function* consoleLines(result: AuditReport, options: ConsoleOptions): Generator<
   yield '';
 }
 
-function resourceCell(f: FailFinding): string {
+/** A line cut to `width` visible characters, ending in `…`; escape codes are kept whole and closed. */
+function fit(line: string, width: number): string {
+  const plain = visible(line);
+  if (plain.length <= width) return line;
+  if (plain === line) return truncate(line, width);
+  // Cut by visible characters, copying escape sequences through, then reset what was left open.
+  let out = '';
+  let seen = 0;
+  for (let i = 0; i < line.length && seen < width - 1; ) {
+    const escape = ESCAPE_AT_START.exec(line.slice(i));
+    if (escape) {
+      out += escape[0];
+      i += escape[0].length;
+      continue;
+    }
+    out += line.charAt(i);
+    seen++;
+    i++;
+  }
+  return `${out}…\u001b[0m`;
+}
+
+function resourceCell(f: FailFinding | NotEvaluatedFinding): string {
   return `${f.resource.provider}:${resourceLabel(f.resource)}`;
 }
 
