@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
-import { audit, loadPolicies, type Resource } from '@leakproof/core';
+import { audit, auditVerdict, loadPolicies, type Resource } from '@leakproof/core';
 import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
@@ -158,6 +158,14 @@ describe('the audit over a collected estate', () => {
   it('does not evaluate rules whose facts a denied call would have given', () => {
     expect(outcome('storage-public-list', 'clinic-acl-denied')).toBe('not-evaluated');
     expect(outcome('storage-encryption-at-rest', 'clinic-acl-denied')).toBe('pass');
+  });
+
+  it('leaves the classification of a bucket whose tags it could not read unknown, and the severity of its failures in doubt', () => {
+    expect(byName('clinic-acl-denied').tagsUnknown).toBe('s3:GetBucketTagging was denied (AccessDenied); grant s3:GetBucketTagging');
+    const result = audit({ resources: collection.resources, policies: loadPolicies(), notices: collection.notices, scopes: collection.scopes });
+    const versioning = result.findings.find((f) => f.rule.id === 'storage-versioning' && f.resource.name === 'clinic-acl-denied');
+    expect(versioning).toMatchObject({ status: 'fail', severity: 'low', potentialSeverity: 'high' });
+    expect(auditVerdict(result, { failOn: 'high' }).incomplete).toContainEqual(expect.stringMatching(/^rule storage-versioning failed at low on 1 resource\(s\) whose tags could not be read; on classified data it is up to high, at or above high: .*clinic-acl-denied/));
   });
 });
 

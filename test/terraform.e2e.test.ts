@@ -294,6 +294,39 @@ describe('values known only after apply', () => {
   });
 });
 
+describe('data classification from planned tags', () => {
+  const bucketChange = (name: string, after: Record<string, unknown>, afterUnknown: Record<string, unknown>) => ({
+    address: `aws_s3_bucket.${name}`,
+    mode: 'managed',
+    type: 'aws_s3_bucket',
+    name,
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    change: { actions: ['create'], before: null, after: { bucket: `clinic-${name}`, force_destroy: false, ...after }, after_unknown: { arn: true, id: true, ...afterUnknown } },
+  });
+  const plan = (...changes: unknown[]) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ format_version: '1.2', terraform_version: '1.9.5', resource_changes: changes }));
+    const planned = readTerraformPlan('plan.json', { cwd: dir });
+    return audit({ resources: planned.resources, notices: planned.notices, policies });
+  };
+
+  it("reads the provider's default tags from tags_all, as the live audit sees them", () => {
+    const result = plan(bucketChange('scans', { tags: null, tags_all: { 'data-classification': 'phi' } }, {}));
+    expect(result.findings.find((f) => f.rule.id === 'storage-versioning')).toMatchObject({ status: 'fail', severity: 'high', classification: 'phi' });
+  });
+
+  it('leaves the classification unknown when tags are known only after apply, naming the attribute', () => {
+    const result = plan(bucketChange('scans', { tags: { owner: null } }, { tags: { owner: true }, tags_all: true }));
+    expect(result.resources[0]!.facts.dataClassification).toEqual({ unknown: 'tags could not be read: aws_s3_bucket.scans.tags_all is known only after apply' });
+    expect(result.findings.find((f) => f.rule.id === 'storage-versioning')).toMatchObject({ status: 'fail', severity: 'low', potentialSeverity: 'high' });
+  });
+
+  it('a computed default for unset tags is no tags, not unknown', () => {
+    const result = plan(bucketChange('scans', { tags: null }, { tags_all: {} }));
+    expect(result.resources[0]!.facts.dataClassification).toMatchObject({ value: 'unclassified' });
+  });
+});
+
 describe('source locations', () => {
   it.each([
     ['aws-split', 'storage-public-list', 'clinic-photos', 'aws-split/main.tf', 23],

@@ -34,6 +34,11 @@ export interface VerdictOptions {
 
 const MAX_LISTED = 5;
 
+/** The first few ids, and how many more. */
+function listed(ids: string[]): string {
+  return ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? ` and ${ids.length - MAX_LISTED} more` : '');
+}
+
 /**
  * Judges an audit. Unknown is never pass: a requested scope that was not fully audited, a fatal
  * collection error, a rule at or above the threshold that was not evaluated for some resource, or a
@@ -62,16 +67,27 @@ export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'
   }
   if (failOn !== 'none') {
     const threshold = severityRank(failOn);
-    const byRule = new Map<string, string[]>();
+    const notEvaluated = new Map<string, string[]>();
+    // A failure below the threshold on a resource whose tags could not be read might be at or above
+    // it: the classification that would raise it is unknown, so its severity is.
+    const ungraded = new Map<string, { severity: Severity; potential: Severity; ids: string[] }>();
+    const add = (map: Map<string, string[]>, key: string, id: string) => {
+      const list = map.get(key);
+      if (list) list.push(id);
+      else map.set(key, [id]);
+    };
     for (const f of result.findings) {
-      if (f.status !== 'not-evaluated' || severityRank(f.severity) < threshold) continue;
-      const list = byRule.get(f.rule.id);
-      if (list) list.push(f.resource.id);
-      else byRule.set(f.rule.id, [f.resource.id]);
+      const potential = severityRank(f.potentialSeverity ?? f.severity);
+      if (f.status === 'not-evaluated' && potential >= threshold) add(notEvaluated, f.rule.id, f.resource.id);
+      else if (f.status === 'fail' && !f.waiver && f.potentialSeverity && severityRank(f.severity) < threshold && potential >= threshold) {
+        const entry = ungraded.get(f.rule.id);
+        if (entry) entry.ids.push(f.resource.id);
+        else ungraded.set(f.rule.id, { severity: f.severity, potential: f.potentialSeverity, ids: [f.resource.id] });
+      }
     }
-    for (const [rule, ids] of byRule) {
-      const named = ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? ` and ${ids.length - MAX_LISTED} more` : '');
-      reasons.push(`rule ${rule} (at or above ${failOn}) was not evaluated for ${ids.length} resource(s): ${named}`);
+    for (const [rule, ids] of notEvaluated) reasons.push(`rule ${rule} (at or above ${failOn}) was not evaluated for ${ids.length} resource(s): ${listed(ids)}`);
+    for (const [rule, e] of ungraded) {
+      reasons.push(`rule ${rule} failed at ${e.severity} on ${e.ids.length} resource(s) whose tags could not be read; on classified data it is up to ${e.potential}, at or above ${failOn}: ${listed(e.ids)}`);
     }
   }
   const unverified = baseline?.unverified ?? [];

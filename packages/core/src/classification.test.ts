@@ -4,6 +4,7 @@ import { DEFAULT_CLASSIFICATION_TAGS, classify, severityFor, type Classification
 import { audit, blockingFindings, type FailFinding } from './engine.js';
 import { loadPolicies } from './policy/load.js';
 import { toConsoleTable } from './report/console.js';
+import { csvChunks } from './report/csv.js';
 import { toJsonReport } from './report/json.js';
 import { toMarkdown } from './report/markdown.js';
 import { toSarif } from './report/sarif.js';
@@ -85,6 +86,11 @@ describe('severity that follows the data', () => {
       ]),
     );
 
+    // The PHI bucket's public listing is the first result, finding and row of the machine-read reports too.
+    expect(toSarif(result, { toolVersion: '1' }).runs[0].results[0]).toMatchObject({ ruleId: 'storage-public-list', properties: { classification: 'phi' } });
+    expect(toJsonReport(result, '1').findings[0]).toMatchObject({ ruleId: 'storage-public-list', resourceName: 'patient-photos', severity: 'critical' });
+    expect([...csvChunks(result)].join('').split('\r\n')[1]).toMatch(/^storage-public-list,critical,phi,arn:aws:s3:::patient-photos,/);
+
     const [header, first] = toConsoleTable(result, { color: false }).split('\n');
     expect(header).toMatch(/^SEVERITY/);
     expect(first).toMatch(/^critical\s+storage-public-list\s+aws:patient-photos\s+\[PHI\] /);
@@ -92,6 +98,29 @@ describe('severity that follows the data', () => {
     const markdown = toMarkdown(result);
     const failures = markdown.slice(markdown.indexOf('## Failures'));
     expect(failures.split('\n').find((l) => l.startsWith('- **'))).toBe('- **CRITICAL** `storage-public-list` on `arn:aws:s3:::patient-photos` (PHI data, raised from high): patient-photos lets anyone on the internet list its objects');
+  });
+
+  it('never passes a failure below the threshold whose severity an unread tag could raise past it', () => {
+    const untagged = { ...bucket('scans', {}), tagsUnknown: 's3:GetBucketTagging denied' };
+    const r = audit({ resources: [untagged], policies });
+    const versioning = r.findings.find((f) => f.rule.id === 'storage-versioning');
+    expect(versioning).toMatchObject({ status: 'fail', severity: 'low', potentialSeverity: 'high' });
+    expect(versioning).not.toHaveProperty('classification');
+    expect(r.resources[0]!.facts.dataClassification).toEqual({ unknown: 'tags could not be read: s3:GetBucketTagging denied' });
+    const judged = auditVerdict(r, { failOn: 'critical' });
+    expect(judged.verdict).toBe('incomplete');
+    expect(judged.incomplete).toContain('rule storage-public-list failed at high on 1 resource(s) whose tags could not be read; on classified data it is up to critical, at or above critical: arn:aws:s3:::scans');
+    // Below the highest raise, nothing is in doubt: a low rule that a tag could raise only to high.
+    expect(auditVerdict(r, { failOn: 'high' }).incomplete.some((reason) => reason.includes('storage-versioning failed'))).toBe(true);
+    expect(auditVerdict(r, { failOn: 'low' }).incomplete.some((reason) => reason.includes('tags could not be read'))).toBe(false);
+    expect(toSarif(r, { toolVersion: '1' }).runs[0].results.find((x) => x.ruleId === 'storage-versioning')?.message.text).toContain('Data classification unknown (tags could not be read: s3:GetBucketTagging denied), so the severity could be up to high.');
+    expect(toJsonReport(r, '1').findings.find((f) => f.ruleId === 'storage-versioning')).toMatchObject({ severity: 'low', potentialSeverity: 'high' });
+  });
+
+  it('keeps a PHI classification that the tags read already give, whatever the unread ones say', () => {
+    const r = audit({ resources: [{ ...bucket('scans', { hipaa: 'true' }), tagsUnknown: 'owner is known only after apply' }], policies });
+    expect(r.findings.find((f) => f.rule.id === 'storage-public-list')).toMatchObject({ severity: 'critical', classification: 'phi' });
+    expect(auditVerdict(r, { failOn: 'critical' }).incomplete.filter((reason) => reason.includes('tags could not be read'))).toEqual([]);
   });
 
   it('reads the mappings of a policy pack', () => {

@@ -1,5 +1,5 @@
 import { DATA_CLASSIFICATIONS, DEFAULT_CLASSIFICATION_TAGS, classify, isDataClassification, rank, severityFor, type ClassificationTag, type DataClassification } from './classification.js';
-import { isUnknownFact, resourceKey, severityRank, type CollectionNotice, type Resource, type ResourceKind, type ScopeStatus, type Severity } from './model.js';
+import { isUnknownFact, resourceKey, type Fact, severityRank, type CollectionNotice, type Resource, type ResourceKind, type ScopeStatus, type Severity } from './model.js';
 import { FALSE, TRUE, UNKNOWN } from './policy/condition.js';
 import type { Framework, PolicySet, Rule } from './policy/load.js';
 
@@ -13,6 +13,12 @@ interface FindingBase {
   severity: Severity;
   /** The classification of the resource's data, when a tag or label gives one. */
   classification?: DataClassification;
+  /**
+   * Set when the resource's tags could not be read and the rule raises its severity for some
+   * classification: the highest severity the finding could have. The verdict treats a failure or a
+   * not-evaluated rule below the threshold, whose potential severity reaches it, as not evaluated.
+   */
+  potentialSeverity?: Severity;
 }
 
 /** A rule that was evaluated on a resource and held. */
@@ -118,7 +124,7 @@ export function audit(options: AuditOptions): AuditResult {
   // Every resource's data classification is a fact, computed once here from its tags, so rules may
   // test it and findings carry it; a copy, so the caller's resources are left as they were.
   const mappings = [...DEFAULT_CLASSIFICATION_TAGS, ...options.policies.classificationTags, ...(options.classificationTags ?? [])];
-  const resources = options.resources.map((r) => ({ ...r, facts: { ...r.facts, dataClassification: classify(r, mappings) } }));
+  const resources = options.resources.map((r) => ({ ...r, facts: { ...r.facts, dataClassification: classifyResource(r, mappings) } }));
   const byKind = new Map<string, Resource[]>();
   for (const r of resources) {
     const list = byKind.get(r.kind);
@@ -142,6 +148,16 @@ export function audit(options: AuditOptions): AuditResult {
     scopes: options.scopes ?? [],
     summary: summarize(findings, resources.length, rules.length),
   };
+}
+
+/**
+ * A resource's `dataClassification` fact. When some tags could not be read it is unknown, unless the
+ * tags that were read already say PHI: no unread tag can make data more sensitive than that.
+ */
+function classifyResource(resource: Resource, mappings: readonly ClassificationTag[]): Fact {
+  const known = classify(resource, mappings);
+  if (resource.tagsUnknown === undefined || known.value === DATA_CLASSIFICATIONS[0]) return known;
+  return { unknown: `tags could not be read: ${resource.tagsUnknown}` };
 }
 
 /** One rule against one resource; undefined when the rule does not apply. */
@@ -182,14 +198,32 @@ export function byUrgency(a: Finding, b: Finding): number {
   return severityRank(b.severity) - severityRank(a.severity) || sensitivity(a) - sensitivity(b) || place(a) - place(b) || severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.rule.id.localeCompare(b.rule.id) || resourceKey(a.resource).localeCompare(resourceKey(b.resource));
 }
 
-/** A finding's severity and classification, from the resource's `dataClassification` fact. */
-function grade(rule: Rule, resource: Resource): Pick<FindingBase, 'severity' | 'classification'> {
+type Grade = Pick<FindingBase, 'severity' | 'classification' | 'potentialSeverity'>;
+
+/**
+ * Findings in the order reports list them: unwaived failures most urgent first (see `byUrgency`),
+ * then waived failures, not-evaluated findings and passes. A copy; the audit's order is left alone.
+ */
+export function inReportOrder(findings: readonly Finding[]): Finding[] {
+  const group = (f: Finding) => (f.status === 'fail' ? (f.waiver ? 1 : 0) : f.status === 'not-evaluated' ? 2 : 3);
+  return [...findings].sort((a, b) => group(a) - group(b) || byUrgency(a, b));
+}
+
+/**
+ * A finding's severity and classification, from the resource's `dataClassification` fact. An unknown
+ * classification keeps the rule's severity and records the highest one its escalation could give.
+ */
+function grade(rule: Rule, resource: Resource): Grade {
   const fact = resource.facts.dataClassification;
-  const classification = fact && !isUnknownFact(fact) && isDataClassification(fact.value) ? fact.value : undefined;
+  if (fact && isUnknownFact(fact)) {
+    const potential = DATA_CLASSIFICATIONS.map((c) => severityFor(rule.severity, rule.escalate, c)).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a), rule.severity);
+    return { severity: rule.severity, ...(potential !== rule.severity ? { potentialSeverity: potential } : {}) };
+  }
+  const classification = fact && isDataClassification(fact.value) ? fact.value : undefined;
   return { severity: severityFor(rule.severity, rule.escalate, classification), ...(classification ? { classification } : {}) };
 }
 
-function notEvaluated(rule: Rule, resource: Resource, graded: Pick<FindingBase, 'severity' | 'classification'>, explain: (into: Set<string>) => void): NotEvaluatedFinding {
+function notEvaluated(rule: Rule, resource: Resource, graded: Grade, explain: (into: Set<string>) => void): NotEvaluatedFinding {
   const facts = new Set<string>();
   explain(facts);
   const reasons: string[] = [];

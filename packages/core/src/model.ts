@@ -71,6 +71,12 @@ export interface Resource {
   /** Provider-specific type, e.g. `AWS::S3::Bucket`, for display. */
   type?: string;
   tags: Record<string, string>;
+  /**
+   * Set, with the reason, when the resource's tags or labels could not be read (a failed
+   * `GetBucketTagging`, tags known only after apply). Its data classification is then unknown, never
+   * `unclassified`: a rule that would raise its severity on PHI cannot be judged below that severity.
+   */
+  tagsUnknown?: string;
   facts: Record<string, Fact>;
   source?: SourceLocation;
   /**

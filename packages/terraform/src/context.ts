@@ -1,6 +1,14 @@
 import type { CollectionNotice, Resource, SourceLocation } from '@leakproof/core';
 import { blockAddress, type PlanConfiguration } from './config.js';
-import { planned, type ResourceChange } from './plan.js';
+import { anyUnknown, planned, type ResourceChange } from './plan.js';
+
+/** Where each provider's resources keep their tags or labels, preferred first. */
+const TAG_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws: ['tags_all', 'tags'],
+  google: ['effective_labels', 'labels'],
+  azurerm: ['tags'],
+};
+const COMPUTED_TAG_ATTRIBUTES = new Set(['tags_all', 'effective_labels']);
 
 /** With count/for_each, of several candidate instances the one with `rc`'s instance key; all of them when none has it. */
 function sameInstance(rc: ResourceChange, candidates: ResourceChange[]): ResourceChange[] {
@@ -48,6 +56,29 @@ export class PlanContext {
     resource.address = rc.address;
     const source = this.locator(rc);
     if (source) resource.source = source;
+    const tags = this.tags(rc);
+    if (tags.unknown !== undefined) resource.tagsUnknown = tags.unknown;
+  }
+
+  /**
+   * The tags (AWS, Azure) or labels (GCP) a planned resource will carry, as the live collector would
+   * read them: AWS `tags_all` and Google `effective_labels` include the provider's default tags, so they
+   * are preferred when the plan has them. `unknown` says why some are known only after apply; the
+   * resource's data classification is then unknown unless a known tag already says PHI.
+   */
+  tags(rc: ResourceChange): { tags: Record<string, string>; unknown?: string } {
+    const after = rc.change.after;
+    for (const attribute of TAG_ATTRIBUTES[rc.type.split('_')[0] ?? ''] ?? []) {
+      const present = (after !== null && typeof after === 'object' && attribute in after) || anyUnknown(rc, attribute);
+      if (!present) continue;
+      const value = this.value<Record<string, unknown>>(rc, attribute) ?? {};
+      const tags = Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      // A computed attribute (tags_all, effective_labels) is never in the configuration: unknown is unknown.
+      const configurable = !COMPUTED_TAG_ATTRIBUTES.has(attribute);
+      if (anyUnknown(rc, attribute) && !(configurable && this.isUnset(rc, attribute))) return { tags, unknown: this.unknownReason(rc, attribute) };
+      return { tags };
+    }
+    return { tags: {} };
   }
 
   /** A value planned for `rc`, or undefined when it is absent. Unknown values are reported by `unknownReason`. */

@@ -187,6 +187,8 @@ export function normalizeBucket(raw: RawBucket, accountBpa: RawAccountPublicAcce
     name: raw.name,
     type: 'AWS::S3::Bucket',
     tags: raw.tagging.status === 'ok' ? Object.fromEntries((raw.tagging.value.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) : {},
+    // NoSuchTagSet is a bucket without tags; a refused or failed read leaves its classification unknown.
+    ...(raw.tagging.status === 'failed' || raw.tagging.status === 'unknown' ? { tagsUnknown: outcomeReason(raw.tagging, 'GetBucketTagging') } : {}),
     facts,
   };
 }

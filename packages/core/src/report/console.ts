@@ -84,7 +84,8 @@ function* rawLines(result: AuditReport, options: ConsoleOptions): Generator<stri
     const used = widths[0] + widths[1] + widths[2] + 6;
     for (const f of failures) {
       const sev = (f.waiver ? 'waived' : f.severity).padEnd(widths[0]);
-      const message = truncate(f.classification ? `[${f.classification.toUpperCase()}] ${f.message}` : f.message, Math.max(30, width - used));
+      const data = f.classification ? `[${f.classification.toUpperCase()}] ` : f.potentialSeverity ? '[DATA?] ' : '';
+      const message = truncate(`${data}${f.message}`, Math.max(30, width - used));
       yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.severity], sev), truncate(f.rule.id, widths[1]).padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
       if (options.verbose || (!f.waiver && (f.severity === 'critical' || f.severity === 'high'))) {
         for (const e of f.evidence) yield paint('dim', `${' '.repeat(widths[0] + 2)}↳ ${e}`);

@@ -1,5 +1,5 @@
 import type { AuditReport } from '../audit-report.js';
-import type { Finding } from '../engine.js';
+import { inReportOrder, type Finding } from '../engine.js';
 import { resourceKey } from '../model.js';
 
 /** The columns of the CSV report, in order. */
@@ -26,7 +26,7 @@ function row(f: Finding): string {
  */
 export function* csvChunks(result: AuditReport, options: { includePassed?: boolean } = {}): Generator<string> {
   yield `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const f of result.findings) {
+  for (const f of inReportOrder(result.findings)) {
     if (f.status === 'pass' && options.includePassed === false) continue;
     yield `${row(f)}\r\n`;
   }

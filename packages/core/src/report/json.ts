@@ -1,5 +1,5 @@
 import type { AuditReport } from '../audit-report.js';
-import type { AuditResult, Finding } from '../engine.js';
+import { inReportOrder, type AuditResult, type Finding } from '../engine.js';
 import { resourceKey } from '../model.js';
 import { anchorOf, fingerprint } from '../finding-identity.js';
 
@@ -14,6 +14,8 @@ export interface JsonFinding {
   ruleSeverity?: string;
   /** The classification of the resource's data, when a tag or label gives one. */
   classification?: string;
+  /** The highest severity the finding could have, when the resource's tags could not be read. */
+  potentialSeverity?: string;
   resourceId: string;
   resourceName: string;
   /** The Terraform address of a planned resource. */
@@ -61,7 +63,7 @@ export function toJsonReportStream(result: AuditReport, toolVersion: string, opt
 }
 
 function* jsonFindings(result: AuditReport, options: { includePassed?: boolean }): Generator<JsonFinding> {
-  for (const f of result.findings) {
+  for (const f of inReportOrder(result.findings)) {
     if (f.status === 'pass' && options.includePassed === false) continue;
     const base: JsonFinding = {
       status: f.status,
@@ -70,6 +72,7 @@ function* jsonFindings(result: AuditReport, options: { includePassed?: boolean }
       severity: f.severity,
       ...(f.severity !== f.rule.severity ? { ruleSeverity: f.rule.severity } : {}),
       ...(f.classification ? { classification: f.classification } : {}),
+      ...(f.potentialSeverity ? { potentialSeverity: f.potentialSeverity } : {}),
       resourceId: f.resource.id,
       resourceName: f.resource.name,
       ...(f.resource.address ? { address: f.resource.address } : {}),

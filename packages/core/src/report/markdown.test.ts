@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditVerdict } from '../audit-verdict.js';
 import { audit } from '../engine.js';
 import { loadPolicies } from '../policy/load.js';
 import { known, resource, unknown } from '../test-helpers/fixtures.js';
@@ -24,5 +25,20 @@ describe('Markdown report', () => {
   it('lists each failure with its evidence', () => {
     expect(md).toContain('- **CRITICAL** `storage-public-read` on `b1`: photos lets anyone on the internet read its objects');
     expect(md).toContain('  - ACL grant to AllUsers: READ');
+  });
+
+  it('tells a fatal notice once, as a reason of the verdict, and other notices under Collection notices', () => {
+    const noticed = audit({
+      resources: [],
+      policies: loadPolicies(),
+      notices: [
+        { level: 'error', fatal: true, message: 'credentials were rejected (InvalidClientTokenId)' },
+        { level: 'warning', message: 'region ap-east-1 is not enabled; skipped' },
+      ],
+    });
+    const report = toMarkdown({ ...noticed, verdict: auditVerdict(noticed, { failOn: 'high' }) });
+    expect(report.split('credentials were rejected').length - 1).toBe(1);
+    expect(report).toContain('- incomplete: credentials were rejected (InvalidClientTokenId)');
+    expect(report.slice(report.indexOf('## Collection notices'))).toContain('- warning: region ap-east-1 is not enabled; skipped');
   });
 });

@@ -71,9 +71,12 @@ function* markdownLines(result: AuditReport, options: MarkdownOptions): Generato
     for (const { rule, resource, waiver } of waived) out.push(`- \`${rule.id}\` on ${named(resource)}: ${waiver.reason} (owner ${waiver.owner}, expires ${waiver.expires})`);
     out.push('');
   }
-  if (result.notices.length) {
+  // A notice the verdict already gives as a reason for incompleteness is told there, once.
+  const reasons = result.verdict?.incomplete ?? [];
+  const notices = result.notices.filter((n) => !reasons.some((r) => r.includes(n.message)));
+  if (notices.length) {
     out.push('## Collection notices', '');
-    for (const n of result.notices) out.push(`- ${n.level}: ${n.message}`);
+    for (const n of notices) out.push(`- ${n.level}: ${n.message}`);
     out.push('');
   }
   yield* out;
@@ -81,6 +84,7 @@ function* markdownLines(result: AuditReport, options: MarkdownOptions): Generato
 
 /** ` (PHI data)` after a classified resource's name, raised severity said: what makes it urgent. */
 function dataOf(f: FailFinding): string {
+  if (f.potentialSeverity) return ` (data classification unknown, up to ${f.potentialSeverity})`;
   if (!f.classification) return '';
   return ` (${f.classification.toUpperCase()} data${f.severity !== f.rule.severity ? `, raised from ${f.rule.severity}` : ''})`;
 }

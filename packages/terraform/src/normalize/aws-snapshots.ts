@@ -21,7 +21,7 @@ export const AWS_SNAPSHOT_TYPES = [
   'aws_ebs_encryption_by_default',
 ] as const;
 
-const tagList = (ctx: PlanContext, rc: ResourceChange) => Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value }));
+const tagList = (ctx: PlanContext, rc: ResourceChange) => Object.entries(ctx.tags(rc).tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** `shared_accounts` as the RDS restore attribute: `all` makes the snapshot public. */
 function restoreOf(ctx: PlanContext, rc: ResourceChange): RestoreAttribute {

@@ -195,7 +195,7 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
     ownershipOutcome = creating ? ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }) : { status: 'not-configured', code: 'OwnershipControlsNotFoundError' };
   }
 
-  const tags = ctx.value<Record<string, string>>(bucket, 'tags') ?? {};
+  const tags = ctx.tags(bucket).tags;
   const raw: RawBucket = {
     name,
     region: PLAN_REGION,
@@ -416,7 +416,7 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       // Unset, RDS keeps automated backups for one day.
       BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 1,
       DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
-      TagList: Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      TagList: Object.entries(ctx.tags(rc).tags).map(([Key, Value]) => ({ Key, Value })),
     };
     const resource = normalizeDbInstance(db, PLAN_REGION, PLAN_ACCOUNT, exposure, 'aws', tlsParameters(ctx, rc));
     markUnknown(ctx, rc, resource, { publicly_accessible: ['publiclyAccessible', 'internetReachable'], storage_encrypted: ['encryptionAtRest'], backup_retention_period: ['backupsEnabled', 'backupRetentionDays'] });
@@ -463,7 +463,7 @@ function instances(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       ...(associate ? { PublicIpAddress: 'assigned at launch (associate_public_ip_address = true)' } : {}),
       ...(ipv6 ? { NetworkInterfaces: [{ Ipv6Addresses: [{ Ipv6Address: 'assigned at launch' }] }] } : {}),
       SecurityGroups: groups.map((GroupId) => ({ GroupId })),
-      Tags: Object.entries(ctx.value<Record<string, string>>(rc, 'tags') ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      Tags: Object.entries(ctx.tags(rc).tags).map(([Key, Value]) => ({ Key, Value })),
     };
     const resource = normalizeInstance(instance, PLAN_REGION, PLAN_ACCOUNT, exposure);
     if (associate === undefined && !ipv6) {

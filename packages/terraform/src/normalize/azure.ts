@@ -54,7 +54,7 @@ function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSpl
     ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}),
     name: ctx.value<string>(rc, 'name') ?? rc.address,
     location: ctx.value<string>(rc, 'location') ?? 'planned',
-    tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {},
+    tags: ctx.tags(rc).tags,
     ...(allow !== undefined ? { allowBlobPublicAccess: allow } : {}),
     publicNetworkAccess: ctx.value<boolean>(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
     networkRuleSet: { defaultAction: network?.default_action ?? 'Allow', ipRules: (network?.ip_rules ?? []).map((ip) => ({ iPAddressOrRange: ip, action: 'Allow' })) },
@@ -96,7 +96,7 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
       ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}),
       name: ctx.value<string>(rc, 'name') ?? rc.address,
       location: ctx.value<string>(rc, 'location') ?? 'planned',
-      tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {},
+      tags: ctx.tags(rc).tags,
       publicNetworkAccess: ctx.value<boolean>(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
       // azurerm defaults minimum_tls_version to 1.2; "Disabled" is ARM's "None" (no minimum).
       minimalTlsVersion: sqlTls(ctx.value<string>(rc, 'minimum_tls_version')),
@@ -155,7 +155,7 @@ function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Res
   const resource = located(
     ctx,
     rc,
-    normalizeNsg({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, location: ctx.value<string>(rc, 'location') ?? 'planned', tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {}, securityRules: [...inline, ...separate.map((s) => s.rule)] }, unknown),
+    normalizeNsg({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, location: ctx.value<string>(rc, 'location') ?? 'planned', tags: ctx.tags(rc).tags, securityRules: [...inline, ...separate.map((s) => s.rule)] }, unknown),
   );
   // The plan does not say what the NSG guards (associations are separate resources).
   delete resource.facts.appliesTo;
@@ -225,7 +225,7 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     const tde = ctx.isPending(rc, 'transparent_data_encryption_enabled')
       ? ({ status: 'unknown', reason: ctx.unknownReason(rc, 'transparent_data_encryption_enabled') } as const)
       : ({ status: 'ok', value: { state: ctx.value<boolean>(rc, 'transparent_data_encryption_enabled') === false ? 'Disabled' : 'Enabled' } } as const);
-    const db = normalizeSqlDatabase({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, tags: ctx.value<Record<string, string>>(rc, 'tags') ?? {} }, server, tde);
+    const db = normalizeSqlDatabase({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, tags: ctx.tags(rc).tags }, server, tde);
     out.push(located(ctx, rc, db));
   }
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();

@@ -110,7 +110,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
     ...(logBucket ? { logging: { logBucket } } : {}),
     ...(retention ? { retentionPolicy: { retentionPeriod: retention.retention_period ?? 0, isLocked: retention.is_locked === true } } : {}),
     ...(defaultKmsKeyName ? { encryption: { defaultKmsKeyName } } : {}),
-    labels: ctx.value<Record<string, string>>(rc, 'labels') ?? {},
+    labels: ctx.tags(rc).tags,
     acl,
     ...(objectAcl.length ? { defaultObjectAcl: objectAcl } : {}),
   };
