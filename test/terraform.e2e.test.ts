@@ -10,7 +10,7 @@ import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split'];
+const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3'];
 const policies = loadPolicies();
 const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
@@ -94,6 +94,29 @@ describe('split resources join to their parent through configuration references'
     const billing = outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-sql/billing');
     expect(billing?.status).toBe('fail');
     expect(billing?.resource.source).toMatchObject({ file: 'test/fixtures/terraform/azure/main.tf', line: grepLine('azure/main.tf', 'resource "azurerm_mssql_database" "billing"') });
+  });
+});
+
+describe("azurerm v3's older SQL resources are judged as the newer ones", () => {
+  const { result, notices } = auditCase('azure-v3');
+
+  it('an azurerm_sql_server open through an azurerm_sql_firewall_rule is reachable, pointing at the rule, at critical on PHI', () => {
+    const reachable = outcome(result.findings, 'database-internet-reachable', 'clinic-legacy-sql')!;
+    expect(reachable).toMatchObject({ status: 'fail', severity: 'critical', classification: 'phi' });
+    expect(anchorOf(reachable)).toMatchObject({ line: grepLine('azure-v3/main.tf', 'resource "azurerm_sql_firewall_rule" "everyone"') });
+    expect(outcome(result.findings, 'database-audit-logging', 'clinic-legacy-sql')?.status).toBe('fail');
+  });
+
+  it('reads the inline extended_auditing_policy, public network access, and a newer firewall rule joined to the older server', () => {
+    expect(outcome(result.findings, 'database-audit-logging', 'clinic-audited-sql')?.status).toBe('pass');
+    expect(outcome(result.findings, 'database-internet-reachable', 'clinic-audited-sql')?.status).toBe('pass');
+    // "Allow Azure services" is joined (its rule is read), but public network access is off.
+    expect(outcome(result.findings, 'database-open-to-cloud-tenants', 'clinic-audited-sql')?.status).toBe('pass');
+    expect(notices.filter((n) => n.message.includes('could not join'))).toEqual([]);
+  });
+
+  it('an azurerm_sql_database joins its server by name and has the encryption Azure gives every new database', () => {
+    expect(outcome(result.findings, 'sql-database-encryption-at-rest', 'clinic-legacy-sql/charts')).toMatchObject({ status: 'pass', resource: { address: 'azurerm_sql_database.charts' } });
   });
 });
 

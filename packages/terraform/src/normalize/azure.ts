@@ -1,5 +1,5 @@
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure/normalize';
-import { judgeAddressRange, verdict, type Resource, type Verdict } from '@leakproof/core';
+import { judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
 
@@ -15,7 +15,14 @@ export const AZURE_TYPES = [
   'azurerm_storage_account_network_rules',
   'azurerm_storage_account_customer_managed_key',
   'azurerm_mssql_server_transparent_data_encryption',
+  // azurerm v3's older SQL resources (removed in v4), still in many estates.
+  'azurerm_sql_server',
+  'azurerm_sql_firewall_rule',
+  'azurerm_sql_database',
 ] as const;
+
+/** The server types a firewall rule, database or auditing policy can refer to. */
+const SQL_SERVER_TYPES = ['azurerm_mssql_server', 'azurerm_sql_server'];
 
 /** azurerm v4 renamed some arguments; read whichever the plan carries. */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
@@ -89,6 +96,22 @@ function sqlTls(planned: string | undefined): string {
   return planned === 'Disabled' ? 'None' : planned;
 }
 
+/**
+ * Whether a server audits: a separate auditing policy resource decides; azurerm_sql_server may instead
+ * carry an inline extended_auditing_policy block. Without either, the server has no auditing.
+ */
+function sqlAuditing(ctx: PlanContext, rc: ResourceChange, auditing: ResourceChange | undefined): CallOutcome<{ state?: string }> {
+  if (auditing) {
+    return ctx.isPending(auditing, 'enabled') ? { status: 'unknown', reason: ctx.unknownReason(auditing, 'enabled') } : { status: 'ok', value: { state: ctx.value<boolean>(auditing, 'enabled') === false ? 'Disabled' : 'Enabled' } };
+  }
+  if (rc.type === 'azurerm_sql_server') {
+    if (ctx.isPending(rc, 'extended_auditing_policy')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'extended_auditing_policy') };
+    const inline = ctx.value<unknown[]>(rc, 'extended_auditing_policy') ?? [];
+    if (inline.length) return { status: 'ok', value: { state: 'Enabled' } };
+  }
+  return { status: 'ok', value: { state: 'Disabled' } };
+}
+
 function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined, tde: ResourceChange | undefined): Resource {
   const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
   const resource = normalizeSqlServer(
@@ -98,7 +121,8 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
       location: ctx.value<string>(rc, 'location') ?? 'planned',
       tags: ctx.tags(rc).tags,
       publicNetworkAccess: ctx.value<boolean>(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
-      // azurerm defaults minimum_tls_version to 1.2; "Disabled" is ARM's "None" (no minimum).
+      // azurerm_mssql_server defaults minimum_tls_version to 1.2; "Disabled" is ARM's "None" (no minimum).
+      // azurerm_sql_server sends none when unset, and Azure SQL has refused TLS below 1.2 since August 2025.
       minimalTlsVersion: sqlTls(ctx.value<string>(rc, 'minimum_tls_version')),
     },
     unknownRule
@@ -109,12 +133,7 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
     // A key id known only after apply is still a configured key.
     { status: 'ok', value: { serverKeyType: tde && ['key_vault_key_id', 'managed_hsm_key_id'].some((k) => ctx.value<string>(tde, k) || ctx.isPending(tde, k)) ? 'AzureKeyVault' : 'ServiceManaged' } },
     ctx.isPending(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {},
-    // Auditing is its own resource; without one in the plan the server has none.
-    auditing
-      ? ctx.isPending(auditing, 'enabled')
-        ? { status: 'unknown', reason: ctx.unknownReason(auditing, 'enabled') }
-        : { status: 'ok', value: { state: ctx.value<boolean>(auditing, 'enabled') === false ? 'Disabled' : 'Enabled' } }
-      : { status: 'ok', value: { state: 'Disabled' } },
+    sqlAuditing(ctx, rc, auditing),
   );
   located(ctx, rc, resource);
   // Point at the rule that opens the server: a broad public range, or "Allow Azure services".
@@ -191,35 +210,38 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     out.push(located(ctx, rc, container));
   }
   const rulesByServer = new Map<ResourceChange, ResourceChange[]>();
-  for (const r of ctx.of('azurerm_mssql_firewall_rule')) {
-    const targets = ctx.joinTo(r, 'server_id', ['azurerm_mssql_server']);
-    if (!targets.length) ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', r);
+  for (const r of [...ctx.of('azurerm_mssql_firewall_rule'), ...ctx.of('azurerm_sql_firewall_rule')]) {
+    const through = r.type === 'azurerm_sql_firewall_rule' ? 'server_name' : 'server_id';
+    const targets = ctx.joinTo(r, through, SQL_SERVER_TYPES);
+    if (!targets.length) ctx.note(`could not join to an SQL server of this plan through "${through}"; not judged`, r);
     for (const s of targets) rulesByServer.set(s, [...(rulesByServer.get(s) ?? []), r]);
   }
   const auditingByServer = new Map<ResourceChange, ResourceChange>();
   for (const a of ctx.of('azurerm_mssql_server_extended_auditing_policy')) {
-    const [server] = ctx.joinTo(a, 'server_id', ['azurerm_mssql_server']);
+    const [server] = ctx.joinTo(a, 'server_id', SQL_SERVER_TYPES);
     if (server) auditingByServer.set(server, a);
     else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', a);
   }
   const tdeByServer = new Map<ResourceChange, ResourceChange>();
   for (const t of ctx.of('azurerm_mssql_server_transparent_data_encryption')) {
-    const [server] = ctx.joinTo(t, 'server_id', ['azurerm_mssql_server']);
+    const [server] = ctx.joinTo(t, 'server_id', SQL_SERVER_TYPES);
     if (server) tdeByServer.set(server, t);
     else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', t);
   }
   const servers = new Map<ResourceChange, Resource>();
-  for (const rc of ctx.of('azurerm_mssql_server')) {
+  for (const rc of [...ctx.of('azurerm_mssql_server'), ...ctx.of('azurerm_sql_server')]) {
     const server = sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc), tdeByServer.get(rc));
     servers.set(rc, server);
     out.push(server);
   }
-  // Each database carries its own transparent data encryption switch (azurerm default: on).
-  for (const rc of ctx.of('azurerm_mssql_database')) {
-    const [serverRc] = ctx.joinTo(rc, 'server_id', ['azurerm_mssql_server']);
+  // Each database carries its own transparent data encryption switch (azurerm default: on). An
+  // azurerm_sql_database has none: Azure enables TDE on every new database.
+  for (const rc of [...ctx.of('azurerm_mssql_database'), ...ctx.of('azurerm_sql_database')]) {
+    const through = rc.type === 'azurerm_sql_database' ? 'server_name' : 'server_id';
+    const [serverRc] = ctx.joinTo(rc, through, SQL_SERVER_TYPES);
     const server = serverRc ? servers.get(serverRc) : undefined;
     if (!server) {
-      ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', rc);
+      ctx.note(`could not join to an SQL server of this plan through "${through}"; not judged`, rc);
       continue;
     }
     const tde = ctx.isPending(rc, 'transparent_data_encryption_enabled')
