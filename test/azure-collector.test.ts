@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { azureCustomRole, collectAzure, type AzureCollection } from '@leakproof/azure';
-import { audit, loadPolicies, type Resource } from '@leakproof/core';
+import { audit, auditVerdict, loadPolicies, type Resource } from '@leakproof/core';
 import { loadFakeArmEstate, seedAzuriteContainers, startAzurite, startFakeArm, type Azurite, type FakeArmServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
@@ -210,6 +210,14 @@ describe('discovery under management groups', () => {
     const denied = c.scopes.find((x) => x.kind === 'discovery');
     expect(denied).toMatchObject({ account: 'management group clinic-secret', status: 'not-audited' });
     expect(denied!.reasons.join(' ')).toContain('Microsoft.Management/managementGroups/descendants/read');
+  });
+
+  it('never passes a group below which it finds no subscription: the group was not audited', async () => {
+    const c = await collect(['clinic-empty']);
+    expect(subscriptionsOf(c)).toEqual([]);
+    expect(c.scopes).toEqual([expect.objectContaining({ kind: 'discovery', account: 'management group clinic-empty', status: 'not-audited' })]);
+    expect(c.notices).toContainEqual(expect.objectContaining({ level: 'error', fatal: true, message: expect.stringContaining('no subscriptions were found under management group clinic-empty') }));
+    expect(auditVerdict(audit({ resources: c.resources, policies: loadPolicies(), notices: c.notices, scopes: c.scopes }), { failOn: 'high' }).verdict).toBe('incomplete');
   });
 });
 

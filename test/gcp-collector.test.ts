@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectGcp, gcpCustomRole, type GcpCollection } from '@leakproof/gcp';
-import { audit, loadPolicies, type Resource } from '@leakproof/core';
+import { audit, auditVerdict, loadPolicies, type Resource } from '@leakproof/core';
 import { loadFakeGcpEstate, startFakeGcp, type FakeGcpServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
@@ -175,6 +175,14 @@ describe('discovery under an organization or folders', () => {
     const denied = c.scopes.find((x) => x.kind === 'discovery' && x.account === 'folders/10');
     expect(denied?.status).toBe('not-audited');
     expect(denied?.reasons.join(' ')).toMatch(/projects of folders\/10 could not be listed.*resourcemanager\.projects\.list|resourcemanager\.(projects|folders)\.list/);
+  });
+
+  it('never passes a folder in which it sees no project: the folder was not audited', async () => {
+    const { c } = await withHierarchy({ hierarchy: { ...hierarchy, 'folders/30': { projects: [{ id: 'clinic-gone', state: 'DELETE_REQUESTED' }] } } }, { folders: ['folders/30'] });
+    expect(projectsOf(c)).toEqual([]);
+    expect(c.scopes).toEqual([expect.objectContaining({ kind: 'discovery', account: 'folders/30', status: 'not-audited' })]);
+    expect(c.notices).toContainEqual(expect.objectContaining({ fatal: true, message: expect.stringContaining('the caller can see no active projects under folders/30') }));
+    expect(auditVerdict(audit({ resources: c.resources, policies: loadPolicies(), notices: c.notices, scopes: c.scopes }), { failOn: 'high' }).verdict).toBe('incomplete');
   });
 });
 

@@ -139,7 +139,11 @@ class AzureCollector {
     let subscriptions = this.options.subscriptions ?? [];
     if (!subscriptions.length && this.options.managementGroups?.length) {
       subscriptions = await this.subscriptionsUnder(this.options.managementGroups);
-      if (!subscriptions.length) this.runtime.notice('warning', `no subscriptions were found under management group ${this.options.managementGroups.join(', ')}; nothing was audited there`);
+      // Descendants are listed only where the caller may read them: none found means nothing was looked at.
+      if (!subscriptions.length && this.runtime.scopes.statuses().every((s) => s.status === 'audited')) {
+        const groups = this.options.managementGroups.join(', ');
+        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', `management group ${groups}`), `no subscriptions were found under management group ${groups}, so nothing was audited; grant Reader on the group or pass --subscriptions`, azureCall('managementGroups.listDescendants'));
+      }
     } else if (!subscriptions.length) {
       const client = this.localAuth(new SubscriptionClient(this.credential, this.clientOptions()));
       const discovery = 'every visible subscription';
@@ -154,7 +158,9 @@ class AzureCollector {
         return this.finish();
       }
       subscriptions = listed.value;
-      if (!subscriptions.length) this.runtime.notice('warning', 'the credential can see no enabled subscriptions; nothing was audited');
+      if (!subscriptions.length) {
+        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), 'the credential can see no enabled subscriptions, so nothing was audited; grant it Reader on a subscription or pass --subscriptions', azureCall('subscriptions.list'));
+      }
     }
     for (const s of subscriptions) this.runtime.scopes.add('subscription', s);
     await Promise.all(subscriptions.map((s) => this.collectSubscription(s)));

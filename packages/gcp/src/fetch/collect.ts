@@ -130,7 +130,16 @@ class GcpCollector {
     ];
     const found = roots.length ? await this.projectsUnder(roots) : await this.visibleProjects();
     if (found === undefined) return [];
-    if (found.length === 0) this.runtime.notice('warning', `the caller can see no active projects${roots.length ? ` under ${roots.join(', ')}` : ''}; nothing was audited`);
+    // Resource Manager lists only the projects the caller may see, so finding none is far likelier a
+    // missing grant than an empty organization: what was asked was not audited, never a pass.
+    if (found.length === 0 && this.runtime.scopes.statuses().every((s) => s.status === 'audited')) {
+      const asked = roots.length ? roots.join(', ') : 'every visible project';
+      this.runtime.scopeNotAudited(
+        this.runtime.scopes.add('discovery', asked),
+        `the caller can see no active projects${roots.length ? ` under ${asked}` : ''}, so nothing was audited (projects without resourcemanager.projects.get are invisible to it); grant it or pass --projects`,
+        gcpCall(roots.length ? 'cloudresourcemanager.projects.list' : 'cloudresourcemanager.projects.search'),
+      );
+    }
     for (const p of found) this.runtime.scopes.add('project', p);
     return found;
   }
