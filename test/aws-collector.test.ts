@@ -160,6 +160,13 @@ describe('the audit over a collected estate', () => {
     expect(outcome('storage-encryption-at-rest', 'clinic-acl-denied')).toBe('pass');
   });
 
+  it('classifies a public snapshot by the database it was taken from, so it shows as PHI', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies(), classificationTags: [{ key: 'data' }] });
+    const exported = result.findings.find((f) => f.rule.id === 'snapshot-public' && f.resource.name === 'patients-2024-export');
+    expect(exported).toMatchObject({ status: 'fail', severity: 'critical', classification: 'phi', resource: { tags: {}, dataFrom: ['arn:aws:rds:eu-west-1:111122223333:db:patients-public'] } });
+    expect(exported?.resource.facts.dataClassification).toEqual({ value: 'phi', evidence: ['tag data=phi on patients-public, whose data it holds'] });
+  });
+
   it('leaves the classification of a bucket whose tags it could not read unknown, and the severity of its failures in doubt', () => {
     expect(byName('clinic-acl-denied').tagsUnknown).toBe('s3:GetBucketTagging was denied (AccessDenied); grant s3:GetBucketTagging');
     const result = audit({ resources: collection.resources, policies: loadPolicies(), notices: collection.notices, scopes: collection.scopes });

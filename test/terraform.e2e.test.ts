@@ -344,6 +344,34 @@ describe('data classification from planned tags', () => {
     expect(result.findings.find((f) => f.rule.id === 'storage-versioning')).toMatchObject({ status: 'fail', severity: 'low', potentialSeverity: 'high' });
   });
 
+  it('a snapshot holds the data of the database it is taken from, and is classified by it', () => {
+    const change = (type: string, name: string, after: Record<string, unknown>) => ({ address: `${type}.${name}`, mode: 'managed', type, name, provider_name: 'registry.terraform.io/hashicorp/aws', change: { actions: ['create'], before: null, after, after_unknown: { arn: true, id: true } } });
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'plan.json'),
+      JSON.stringify({
+        format_version: '1.2',
+        terraform_version: '1.9.5',
+        resource_changes: [
+          change('aws_db_instance', 'patients', { identifier: 'patients', engine: 'postgres', publicly_accessible: false, storage_encrypted: true, tags: { hipaa: 'true' }, tags_all: { hipaa: 'true' } }),
+          change('aws_db_snapshot', 'export', { db_instance_identifier: 'patients', db_snapshot_identifier: 'patients-export', shared_accounts: ['all'], tags: null, tags_all: {} }),
+        ],
+        configuration: {
+          root_module: {
+            resources: [
+              { address: 'aws_db_instance.patients', mode: 'managed', type: 'aws_db_instance', name: 'patients', expressions: { identifier: { constant_value: 'patients' } } },
+              { address: 'aws_db_snapshot.export', mode: 'managed', type: 'aws_db_snapshot', name: 'export', expressions: { db_instance_identifier: { references: ['aws_db_instance.patients.identifier', 'aws_db_instance.patients'] } } },
+            ],
+          },
+        },
+      }),
+    );
+    const planned = readTerraformPlan('plan.json', { cwd: dir });
+    const result = audit({ resources: planned.resources, notices: planned.notices, policies });
+    const exported = result.findings.find((f) => f.rule.id === 'snapshot-public' && f.resource.address === 'aws_db_snapshot.export');
+    expect(exported).toMatchObject({ status: 'fail', severity: 'critical', classification: 'phi', resource: { dataFrom: ['aws_db_instance.patients'] } });
+  });
+
   it('a computed default for unset tags is no tags, not unknown', () => {
     const result = plan(bucketChange('scans', { tags: null }, { tags_all: {} }));
     expect(result.resources[0]!.facts.dataClassification).toMatchObject({ value: 'unclassified' });

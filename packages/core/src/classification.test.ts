@@ -123,6 +123,26 @@ describe('severity that follows the data', () => {
     expect(auditVerdict(r, { failOn: 'critical' }).incomplete.filter((reason) => reason.includes('tags could not be read'))).toEqual([]);
   });
 
+  it('classifies a snapshot by the database whose data it holds, through copies, whatever its own tags say', () => {
+    const db = resource('database-instance', {}, { id: 'arn:aws:rds:eu-west-1:1:db:patients', name: 'patients', tags: { DataClassification: 'PHI' } });
+    const snapshot = resource('snapshot', { public: known(true, 'restorable by all') }, { id: 'arn:aws:rds:eu-west-1:1:snapshot:export', name: 'export', tags: {}, dataFrom: ['arn:aws:rds:eu-west-1:1:db:patients'] });
+    const copy = resource('snapshot', { public: known(false) }, { id: 'arn:aws:rds:eu-west-1:1:snapshot:copy', name: 'copy', tags: { data: 'public' }, dataFrom: ['arn:aws:rds:eu-west-1:1:snapshot:export'] });
+    const r = audit({ resources: [copy, snapshot, db], policies });
+    const classification = (name: string) => r.resources.find((x) => x.name === name)!.facts.dataClassification;
+    expect(classification('export')).toEqual({ value: 'phi', evidence: ['tag DataClassification=PHI on patients, whose data it holds'] });
+    expect(classification('copy')).toMatchObject({ value: 'phi' });
+    expect(r.findings.find((f) => f.rule.id === 'snapshot-public' && f.resource.name === 'export')).toMatchObject({ status: 'fail', classification: 'phi' });
+  });
+
+  it('leaves a snapshot unclassified when its database is not in the estate, and unknown when the database tags could not be read', () => {
+    const orphan = resource('snapshot', {}, { id: 's1', name: 'orphan', tags: {}, dataFrom: ['arn:aws:rds:eu-west-1:1:db:gone'] });
+    const unread = resource('database-instance', {}, { id: 'db2', name: 'billing', tags: {}, tagsUnknown: 'ListTagsForResource denied' });
+    const child = resource('snapshot', {}, { id: 's2', name: 'billing-export', tags: {}, dataFrom: ['db2'] });
+    const r = audit({ resources: [orphan, unread, child], policies });
+    expect(r.resources.find((x) => x.name === 'orphan')!.facts.dataClassification).toMatchObject({ value: 'unclassified' });
+    expect(r.resources.find((x) => x.name === 'billing-export')!.facts.dataClassification).toEqual({ unknown: 'the data comes from billing, whose tags could not be read: ListTagsForResource denied' });
+  });
+
   it('reads the mappings of a policy pack', () => {
     const cwd = tempTree({ 'pack.yaml': 'classification:\n  - { key: data }\n' });
     const withPack = loadPolicies({ paths: ['pack.yaml'], cwd });

@@ -1,5 +1,5 @@
 import { DATA_CLASSIFICATIONS, DEFAULT_CLASSIFICATION_TAGS, classify, isDataClassification, rank, severityFor, type ClassificationTag, type DataClassification } from './classification.js';
-import { isUnknownFact, resourceKey, type Fact, severityRank, type CollectionNotice, type Resource, type ResourceKind, type ScopeStatus, type Severity } from './model.js';
+import { isUnknownFact, resourceKey, resourceLabel, type Fact, severityRank, type CollectionNotice, type Resource, type ResourceKind, type ScopeStatus, type Severity } from './model.js';
 import { FALSE, TRUE, UNKNOWN } from './policy/condition.js';
 import type { Framework, PolicySet, Rule } from './policy/load.js';
 
@@ -124,7 +124,8 @@ export function audit(options: AuditOptions): AuditResult {
   // Every resource's data classification is a fact, computed once here from its tags, so rules may
   // test it and findings carry it; a copy, so the caller's resources are left as they were.
   const mappings = [...DEFAULT_CLASSIFICATION_TAGS, ...options.policies.classificationTags, ...(options.classificationTags ?? [])];
-  const resources = options.resources.map((r) => ({ ...r, facts: { ...r.facts, dataClassification: classifyResource(r, mappings) } }));
+  const classified = classifyEstate(options.resources, mappings);
+  const resources = options.resources.map((r) => ({ ...r, facts: { ...r.facts, dataClassification: classified.get(r) ?? classifyResource(r, mappings) } }));
   const byKind = new Map<string, Resource[]>();
   for (const r of resources) {
     const list = byKind.get(r.kind);
@@ -158,6 +159,46 @@ function classifyResource(resource: Resource, mappings: readonly ClassificationT
   const known = classify(resource, mappings);
   if (resource.tagsUnknown === undefined || known.value === DATA_CLASSIFICATIONS[0]) return known;
   return { unknown: `tags could not be read: ${resource.tagsUnknown}` };
+}
+
+/**
+ * The classification of every resource that holds another's data (`dataFrom`): the most sensitive of
+ * its own and its sources', followed through copies of copies. A source not in the estate adds nothing
+ * (it may be deleted); a source whose classification is unknown makes this one unknown unless it is PHI.
+ */
+function classifyEstate(resources: readonly Resource[], mappings: readonly ClassificationTag[]): Map<Resource, Fact> {
+  const out = new Map<Resource, Fact>();
+  if (!resources.some((r) => r.dataFrom?.length)) return out;
+  const byKey = new Map<string, Resource>();
+  for (const r of resources) {
+    byKey.set(r.id, r);
+    if (r.address) byKey.set(r.address, r);
+  }
+  const resolve = (r: Resource, path: Set<Resource>): Fact => {
+    const done = out.get(r);
+    if (done) return done;
+    let best = classifyResource(r, mappings);
+    path.add(r);
+    for (const key of r.dataFrom ?? []) {
+      const source = byKey.get(key);
+      if (!source || path.has(source)) continue;
+      const inherited = resolve(source, path);
+      if (!isUnknownFact(best) && best.value === DATA_CLASSIFICATIONS[0]) break;
+      if (isUnknownFact(inherited)) {
+        best = { unknown: `the data comes from ${resourceLabel(source)}, whose ${inherited.unknown}` };
+        continue;
+      }
+      if (!isDataClassification(inherited.value)) continue;
+      if (isUnknownFact(best) ? inherited.value === DATA_CLASSIFICATIONS[0] : !isDataClassification(best.value) || rank(inherited.value) < rank(best.value)) {
+        best = { value: inherited.value, evidence: inherited.evidence.map((e) => `${e} on ${resourceLabel(source)}, whose data it holds`) };
+      }
+    }
+    path.delete(r);
+    out.set(r, best);
+    return best;
+  };
+  for (const r of resources) resolve(r, new Set());
+  return out;
 }
 
 /** One rule against one resource; undefined when the rule does not apply. */

@@ -23,7 +23,7 @@ const ENCRYPTION = ['none', 'provider-managed', 'customer-managed'] as const;
 // Computed by the engine for every resource from its tags, before any rule runs (see classification.ts).
 const DATA_CLASSIFICATION = oneOf(
   [...DATA_CLASSIFICATIONS, UNCLASSIFIED],
-  'What data the resource holds, from its tags or labels (`data-classification: phi`, `hipaa: true`, and the mappings of the config file and policy packs): phi, pii, confidential, public, or unclassified; unknown when tags could not be read (unless those read say phi). Rules may raise their severity by it (`escalate`).',
+  'What data the resource holds, from its tags or labels (`data-classification: phi`, `hipaa: true`, and the mappings of the config file and policy packs): phi, pii, confidential, public, or unclassified; at least that of the resources whose data it holds (a snapshot takes that of its database); unknown when tags could not be read (unless those read say phi). Rules may raise their severity by it (`escalate`).',
 );
 
 /**

@@ -77,6 +77,12 @@ export interface Resource {
    * `unclassified`: a rule that would raise its severity on PHI cannot be judged below that severity.
    */
   tagsUnknown?: string;
+  /**
+   * The resources whose data this one holds (a snapshot's database, a copy's snapshot), by id or
+   * Terraform address. Its data classification is at least theirs: a snapshot of a PHI database is PHI
+   * whatever its own tags say.
+   */
+  dataFrom?: string[];
   facts: Record<string, Fact>;
   source?: SourceLocation;
   /**

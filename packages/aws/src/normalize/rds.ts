@@ -177,9 +177,22 @@ function ageDays(created: Date | undefined, now: Date): Record<string, Fact> {
   return { ageDays: fact(Math.floor((now.getTime() - when.getTime()) / 86_400_000), `SnapshotCreateTime=${when.toISOString().slice(0, 10)}`) };
 }
 
+/**
+ * The ARNs of what a snapshot holds the data of: its database or cluster, and for a copy the snapshot
+ * it was copied from (named by ARN when copied across regions or accounts, else by identifier).
+ */
+function snapshotSources(arn: string | undefined, region: string, account: string, source: { type: 'db' | 'cluster'; id?: string }, copiedFrom: string | undefined): string[] {
+  const partition = arn?.split(':')[1] ?? 'aws';
+  const out: string[] = [];
+  if (source.id) out.push(`arn:${partition}:rds:${region}:${account}:${source.type}:${source.id}`);
+  if (copiedFrom) out.push(copiedFrom.startsWith('arn:') ? copiedFrom : `arn:${partition}:rds:${region}:${account}:${source.type === 'db' ? 'snapshot' : 'cluster-snapshot'}:${copiedFrom}`);
+  return out;
+}
+
 /** Pure: an RDS DB snapshot with its restore attribute. */
 export function normalizeDbSnapshot(s: DBSnapshot, restore: RestoreAttribute, region: string, account: string, now: Date): Resource {
   const id = s.DBSnapshotIdentifier ?? '?';
+  const dataFrom = snapshotSources(s.DBSnapshotArn, region, account, { type: 'db', ...(s.DBInstanceIdentifier ? { id: s.DBInstanceIdentifier } : {}) }, s.SourceDBSnapshotIdentifier);
   return {
     id: s.DBSnapshotArn ?? `arn:aws:rds:${region}:${account}:snapshot:${id}`,
     kind: 'snapshot',
@@ -189,6 +202,7 @@ export function normalizeDbSnapshot(s: DBSnapshot, restore: RestoreAttribute, re
     name: id,
     type: 'AWS::RDS::DBSnapshot',
     tags: tagsOf(s.TagList),
+    ...(dataFrom.length ? { dataFrom } : {}),
     facts: {
       snapshotOf: fact('database', `RDS DB snapshot of ${s.DBInstanceIdentifier ?? '?'}`),
       public: snapshotPublicFact(s.SnapshotType === 'automated', restore),
@@ -201,6 +215,7 @@ export function normalizeDbSnapshot(s: DBSnapshot, restore: RestoreAttribute, re
 /** Pure: an RDS DB cluster snapshot with its restore attribute. */
 export function normalizeDbClusterSnapshot(s: DBClusterSnapshot, restore: RestoreAttribute, region: string, account: string, now: Date): Resource {
   const id = s.DBClusterSnapshotIdentifier ?? '?';
+  const dataFrom = snapshotSources(s.DBClusterSnapshotArn, region, account, { type: 'cluster', ...(s.DBClusterIdentifier ? { id: s.DBClusterIdentifier } : {}) }, s.SourceDBClusterSnapshotArn);
   return {
     id: s.DBClusterSnapshotArn ?? `arn:aws:rds:${region}:${account}:cluster-snapshot:${id}`,
     kind: 'snapshot',
@@ -210,6 +225,7 @@ export function normalizeDbClusterSnapshot(s: DBClusterSnapshot, restore: Restor
     name: id,
     type: 'AWS::RDS::DBClusterSnapshot',
     tags: tagsOf(s.TagList),
+    ...(dataFrom.length ? { dataFrom } : {}),
     facts: {
       snapshotOf: fact('database', `RDS DB cluster snapshot of ${s.DBClusterIdentifier ?? '?'}`),
       public: snapshotPublicFact(s.SnapshotType === 'automated', restore),

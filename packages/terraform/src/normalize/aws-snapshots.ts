@@ -94,6 +94,12 @@ export function awsSnapshots(ctx: PlanContext, place: (rc: ResourceChange, r: Re
   const now = new Date();
   const add = (rc: ResourceChange, r: Resource) => {
     place(rc, r);
+    // The snapshot holds the data of what it was taken or copied from: named by Terraform address, as
+    // the engine finds planned resources, when that is in the plan.
+    const links = (SOURCES as Partial<Record<string, SourceLink[]>>)[rc.type] ?? [];
+    const from = links.flatMap((s) => ctx.joinTo(rc, s.via, s.types).map((p) => p.address));
+    if (from.length) r.dataFrom = from;
+    else delete r.dataFrom;
     out.push(r);
   };
   for (const rc of ctx.of('aws_db_snapshot')) {
