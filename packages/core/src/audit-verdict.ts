@@ -47,15 +47,18 @@ function listed(ids: string[]): string {
  */
 export function auditVerdict(result: AuditResult, options: VerdictOptions, baseline?: BaselineComparison): AuditVerdict {
   const blocking = options.failOn === 'none' ? [] : blockingFindings(result, options.failOn, { onlyNew: options.onlyNew === true });
-  const incomplete = incompleteReasons(result, options.failOn, baseline);
+  const incomplete = incompleteReasons(result, options.failOn, baseline, { onlyNew: options.onlyNew === true });
   const base = { blocking, incomplete, failOn: options.failOn };
   if (blocking.length) return { ...base, verdict: 'fail' };
   if (incomplete.length && !options.allowIncomplete) return { ...base, verdict: 'incomplete' };
   return { ...base, verdict: 'pass', ...(incomplete.length ? { incompleteAccepted: true } : {}) };
 }
 
-/** Every reason the audit is not complete, most important first, each one line. */
-export function incompleteReasons(result: AuditResult, failOn: Severity | 'none', baseline?: BaselineComparison): string[] {
+/**
+ * Every reason the audit is not complete, most important first, each one line. With `onlyNew`, a
+ * failure the baseline already had cannot block, so doubt about its severity is no reason.
+ */
+export function incompleteReasons(result: AuditResult, failOn: Severity | 'none', baseline?: BaselineComparison, options: { onlyNew?: boolean } = {}): string[] {
   const reasons: string[] = [];
   const short = result.scopes.filter((s) => s.status !== 'audited');
   // A fatal notice that is already a scope's reason is told once, with its scope.
@@ -79,7 +82,7 @@ export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'
     for (const f of result.findings) {
       const potential = severityRank(f.potentialSeverity ?? f.severity);
       if (f.status === 'not-evaluated' && potential >= threshold) add(notEvaluated, f.rule.id, f.resource.id);
-      else if (f.status === 'fail' && !f.waiver && f.potentialSeverity && severityRank(f.severity) < threshold && potential >= threshold) {
+      else if (f.status === 'fail' && !f.waiver && f.potentialSeverity && severityRank(f.severity) < threshold && potential >= threshold && !(options.onlyNew && f.baselineState !== undefined && f.baselineState !== 'new')) {
         const entry = ungraded.get(f.rule.id);
         if (entry) entry.ids.push(f.resource.id);
         else ungraded.set(f.rule.id, { severity: f.severity, potential: f.potentialSeverity, ids: [f.resource.id] });

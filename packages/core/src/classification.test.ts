@@ -113,6 +113,9 @@ describe('severity that follows the data', () => {
     // Below the highest raise, nothing is in doubt: a low rule that a tag could raise only to high.
     expect(auditVerdict(r, { failOn: 'high' }).incomplete.some((reason) => reason.includes('storage-versioning failed'))).toBe(true);
     expect(auditVerdict(r, { failOn: 'low' }).incomplete.some((reason) => reason.includes('tags could not be read'))).toBe(false);
+    // With --only-new, a failure the baseline already had cannot block whatever its severity.
+    const known = { ...r, findings: r.findings.map((f) => (f.status === 'fail' ? { ...f, baselineState: 'unchanged' as const } : f)) };
+    expect(auditVerdict(known, { failOn: 'critical', onlyNew: true }).incomplete.some((reason) => reason.includes('tags could not be read'))).toBe(false);
     expect(toSarif(r, { toolVersion: '1' }).runs[0].results.find((x) => x.ruleId === 'storage-versioning')?.message.text).toContain('Data classification unknown (tags could not be read: s3:GetBucketTagging denied), so the severity could be up to high.');
     expect(toJsonReport(r, '1').findings.find((f) => f.ruleId === 'storage-versioning')).toMatchObject({ severity: 'low', potentialSeverity: 'high' });
   });

@@ -6,7 +6,7 @@ import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, failureReason, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
+import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
@@ -142,7 +142,7 @@ class AzureCollector {
       // Descendants are listed only where the caller may read them: none found means nothing was looked at.
       if (!subscriptions.length && this.runtime.scopes.statuses().every((s) => s.status === 'audited')) {
         const groups = this.options.managementGroups.join(', ');
-        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', `management group ${groups}`), `no subscriptions were found under management group ${groups}, so nothing was audited; grant Reader on the group or pass --subscriptions`, azureCall('managementGroups.listDescendants'));
+        this.runtime.discoveryNotAudited(`management group ${groups}`, `no subscriptions were found under management group ${groups}, so nothing was audited`, 'grant Reader on the group or pass --subscriptions', azureCall('managementGroups.listDescendants'));
       }
     } else if (!subscriptions.length) {
       const client = this.localAuth(new SubscriptionClient(this.credential, this.clientOptions()));
@@ -153,13 +153,12 @@ class AzureCollector {
         return ids;
       });
       if (listed.status !== 'ok') {
-        const why = listed.status === 'failed' ? failureReason(listed.failure) : 'skipped';
-        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions could not be listed (${why}); pass --subscriptions`, azureCall('subscriptions.list'));
+        this.runtime.discoveryNotAudited(discovery, 'the subscriptions could not be listed', 'pass --subscriptions', azureCall('subscriptions.list'), listed);
         return this.finish();
       }
       subscriptions = listed.value;
       if (!subscriptions.length) {
-        this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), 'the credential can see no enabled subscriptions, so nothing was audited; grant it Reader on a subscription or pass --subscriptions', azureCall('subscriptions.list'));
+        this.runtime.discoveryNotAudited(discovery, 'the credential can see no enabled subscriptions, so nothing was audited', 'grant it Reader on a subscription or pass --subscriptions', azureCall('subscriptions.list'));
       }
     }
     for (const s of subscriptions) this.runtime.scopes.add('subscription', s);
@@ -188,8 +187,7 @@ class AzureCollector {
         });
         if (listed.status === 'ok') for (const id of listed.value) found.add(id);
         else {
-          const why = listed.status === 'failed' ? failureReason(listed.failure) : 'skipped';
-          this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', discovery), `the subscriptions of management group ${group} could not be listed (${why}); pass --subscriptions`, azureCall('managementGroups.listDescendants'));
+          this.runtime.discoveryNotAudited(discovery, `the subscriptions of management group ${group} could not be listed`, 'pass --subscriptions', azureCall('managementGroups.listDescendants'), listed);
         }
       }),
     );

@@ -148,6 +148,19 @@ describe('the collector runtime', () => {
     expect(rt.scopes.statuses().find((s) => s.id === discovery)).toMatchObject({ status: 'not-audited', reasons: [message] });
   });
 
+  it('marks a discovery that failed, or found nothing, as a scope not audited, with the reason and the way out', async () => {
+    const { rt } = runtime();
+    const outcome = await rt.call(call, { scope: 'every visible thing', resourceId: 'listing', listing: true }, failing(new FakeError('AccessDenied', 403)).run);
+    if (outcome.status !== 'failed') throw new Error('expected the listing to fail');
+    rt.discoveryNotAudited('every visible thing', 'the things could not be listed', 'pass --things', call, outcome);
+    rt.discoveryNotAudited('folder 7', 'no thing was found in folder 7, so nothing was audited', 'grant things.list', call);
+    expect(rt.scopes.statuses().filter((x) => x.kind === 'discovery')).toEqual([
+      expect.objectContaining({ kind: 'discovery', id: 'every visible thing', status: 'not-audited', reasons: [`the things could not be listed (${failureReason(outcome.failure)}); pass --things`] }),
+      expect.objectContaining({ kind: 'discovery', id: 'folder 7', status: 'not-audited', reasons: ['no thing was found in folder 7, so nothing was audited; grant things.list'] }),
+    ]);
+    expect(rt.notices.filter((n) => n.fatal)).toHaveLength(2);
+  });
+
   it('marks a scope whose own listing is "not found" as not audited, but not for a resource that vanished', async () => {
     const { rt, scope } = runtime();
     await rt.call(call, { scope, resourceId: 'b' }, failing(new FakeError('Gone', 404)).run);

@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { silentLogger, type Logger } from '../logger.js';
 import type { FactFeeds } from '../facts.js';
 import type { CollectionNotice, Provider } from '../model.js';
-import { callIsNeeded, failureReason, safeMessage, type CallFailure, type CallOutcome, type ErrorCategory, type NeededFacts } from '../outcome.js';
+import { callIsNeeded, failureReason, outcomeReason, safeMessage, type CallFailure, type CallOutcome, type ErrorCategory, type NeededFacts } from '../outcome.js';
 import { RateBudget, type RateLimit } from './rate.js';
 import { ScopeTracker } from './scope.js';
 
@@ -316,6 +316,17 @@ export class CollectorRuntime {
     this.scopes.notAudited(scope, message);
     this.notice('error', message, { call: call.id, ...(call.permission ? { permission: call.permission } : {}), fatal: true });
     this.explained.add(`${call.id}|${accountOf(scope)}`);
+  }
+
+  /**
+   * A discovery (listing the accounts, projects or subscriptions to audit) that failed or found none:
+   * what was asked was not audited, never a pass. Declares the discovery scope `scope` ("every visible
+   * project", "folders/10") and marks it not audited with `what`, the failed listing's reason when
+   * given, and `hint`, the way out (a grant, or naming the scopes).
+   */
+  discoveryNotAudited(scope: string, what: string, hint: string, call: Pick<RuntimeCall, 'id'> & Partial<Pick<RuntimeCall, 'permission'>>, failed?: Exclude<CallOutcome<unknown>, { status: 'ok' }>): void {
+    const why = failed ? ` (${outcomeReason(failed, 'the listing')})` : '';
+    this.scopeNotAudited(this.scopes.add('discovery', scope), `${what}${why}; ${hint}`, call);
   }
 
   /**

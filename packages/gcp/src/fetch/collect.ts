@@ -6,7 +6,6 @@ import {
   connectTimeoutAgent,
   createCollectorRuntime,
   type CollectorRuntime,
-  failureReason,
   type CallOutcome,
   type CollectionNotice,
   type Logger,
@@ -134,9 +133,10 @@ class GcpCollector {
     // missing grant than an empty organization: what was asked was not audited, never a pass.
     if (found.length === 0 && this.runtime.scopes.statuses().every((s) => s.status === 'audited')) {
       const asked = roots.length ? roots.join(', ') : 'every visible project';
-      this.runtime.scopeNotAudited(
-        this.runtime.scopes.add('discovery', asked),
-        `the caller can see no active projects${roots.length ? ` under ${asked}` : ''}, so nothing was audited (projects without resourcemanager.projects.get are invisible to it); grant it or pass --projects`,
+      this.runtime.discoveryNotAudited(
+        asked,
+        `the caller can see no active projects${roots.length ? ` under ${asked}` : ''}, so nothing was audited (projects without resourcemanager.projects.get are invisible to it)`,
+        'grant it or pass --projects',
         gcpCall(roots.length ? 'cloudresourcemanager.projects.list' : 'cloudresourcemanager.projects.search'),
       );
     }
@@ -187,9 +187,8 @@ class GcpCollector {
     return [...projects].sort();
   }
 
-  private discoveryFailed(scope: string, outcome: CallOutcome<unknown>, id: GcpCallId, what: string): void {
-    const why = outcome.status === 'failed' ? failureReason(outcome.failure) : 'skipped';
-    this.runtime.scopeNotAudited(this.runtime.scopes.add('discovery', scope), `${what} (${why}); pass --projects`, gcpCall(id));
+  private discoveryFailed(scope: string, outcome: Exclude<CallOutcome<unknown>, { status: 'ok' }>, id: GcpCallId, what: string): void {
+    this.runtime.discoveryNotAudited(scope, what, 'pass --projects', gcpCall(id), outcome);
   }
 
   private async collectProject(project: string): Promise<void> {
