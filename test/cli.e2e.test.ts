@@ -25,12 +25,22 @@ describe('leakproof audit --demo', () => {
     const rows = critical.stdout.split('\n').filter((l) => /^(critical|high|medium|low|info) {2,}[a-z]/.test(l));
     expect(rows.length).toBe(7);
     expect(rows.every((l) => l.startsWith('critical '))).toBe(true);
-    expect(critical.stdout).toContain('critical 7  ·  high 8  ·  medium 4');
+    expect(critical.stdout).toContain('critical 7  ·  high 9  ·  medium 3');
     const quiet = await runCli(['audit', '--demo']);
     expect(quiet.stdout).not.toMatch(/^medium .*storage-customer-managed-key.*\n {10}↳ /m);
     const verbose = await runCli(['audit', '--demo', '-v']);
     expect(verbose.stdout).toMatch(/^medium .*storage-customer-managed-key.*\n {10}↳ /m);
     expect((await runCli(['audit', '--demo', '--severity', 'severe'])).stderr).toBe('leakproof: --severity: "severe" is not one of critical, high, medium, low, info\n');
+  });
+
+  it('piped, keeps console lines whole unless COLUMNS asks for a width', async () => {
+    // Characters as a terminal shows them (the console's … and ↳ are one each).
+    const shown = (line: string) => [...new Intl.Segmenter().segment(line)].length;
+    const whole = (await runCli(['audit', '--demo'])).stdout.split('\n');
+    expect(Math.max(...whole.map(shown))).toBeGreaterThan(100);
+    const narrow = (await runCli(['audit', '--demo'], { env: { COLUMNS: '80' } })).stdout.split('\n');
+    expect(Math.max(...narrow.map(shown))).toBeLessThanOrEqual(80);
+    expect(narrow.some((l) => l.endsWith('…'))).toBe(true);
   });
 
   it('raises nothing against the well-configured resources', async () => {

@@ -42,7 +42,7 @@ describe('the HTML compliance report in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(pathToFileURL(file).href);
     const text = await page.locator('body').innerText();
-    expect(text).toContain('Verdict: FAIL (15 failure(s) at or above high)');
+    expect(text).toContain('Verdict: FAIL (16 failure(s) at or above high)');
     expect(text).toMatch(/HIPAA Security Rule[^\n]*\n+12 controls: 1 passed, 11 failed, 0 not evaluated\./);
     expect(text).toMatch(/164\.312\(a\)\(1\)\tAccess control\tfail\t/);
     expect(text).toMatch(/Art\. 32\(1\)\(b\)\tOngoing confidentiality, integrity, availability and resilience\tfail\t/);

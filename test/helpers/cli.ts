@@ -19,7 +19,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     execFile(
       process.execPath,
       [cliBin, ...args],
-      { cwd: options.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...options.env }, maxBuffer: 256 * 1024 * 1024 },
+      { cwd: options.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', COLUMNS: '', ...options.env }, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

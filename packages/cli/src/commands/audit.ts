@@ -406,13 +406,23 @@ function planReports(options: Array<{ name: string; value: string }>): PlannedRe
 /** What the console shows besides the colour and the width (`--severity`, `--verbose`). */
 type ConsoleView = Pick<ConsoleOptions, 'severities' | 'verbose'>;
 
+/**
+ * The console's width: the terminal's; else COLUMNS, as `COLUMNS=100 leakproof audit | less` asks;
+ * else none, so a log keeps every line whole.
+ */
+function consoleWidth(io: CliIO): { width?: number } {
+  if (io.stdout.isTTY && io.stdout.columns) return { width: io.stdout.columns };
+  const columns = Number(io.env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 40 ? { width: columns } : {};
+}
+
 function render(format: Format, result: AuditReport, io: CliIO, toStdout: boolean, category: string | undefined, view: ConsoleView): Iterable<string> {
   switch (format) {
     case 'console':
       return consoleChunks(result, {
         ...view,
         color: toStdout && shouldUseColor(io.stdout, io.env),
-        ...(toStdout && io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {}),
+        ...(toStdout ? consoleWidth(io) : {}),
       });
     case 'sarif':
       // Indented for reading when small; compact when large, where indentation would double the size.
