@@ -95,8 +95,7 @@ export function incompleteReasons(result: AuditResult, failOn: Severity | 'none'
   }
   const unverified = baseline?.unverified ?? [];
   if (unverified.length) {
-    const named = unverified.slice(0, MAX_LISTED).map((e) => `${e.ruleId} on ${e.resourceId ?? e.fingerprint}`).join(', ') + (unverified.length > MAX_LISTED ? ` and ${unverified.length - MAX_LISTED} more` : '');
-    reasons.push(`${unverified.length} baseline failure(s) could not be re-checked, so they are not counted as fixed: ${named}`);
+    reasons.push(`${unverified.length} baseline failure(s) could not be re-checked, so they are not counted as fixed: ${listed(unverified.map((e) => `${e.ruleId} on ${e.resourceId ?? e.fingerprint}`))}`);
   }
   return reasons;
 }

@@ -1,5 +1,5 @@
 import type { KnownFact, Resource, Severity } from './model.js';
-import { severityRank } from './model.js';
+import { isUnknownFact, severityRank } from './model.js';
 
 /** How sensitive the data a resource holds is, from its tags or labels; most sensitive first. */
 export const DATA_CLASSIFICATIONS = ['phi', 'pii', 'confidential', 'public'] as const;
@@ -72,6 +72,12 @@ export function isDataClassification(value: unknown): value is DataClassificatio
 export function severityFor(base: Severity, escalation: Escalation | undefined, classification: DataClassification | undefined): Severity {
   const raised = classification === undefined ? undefined : escalation?.[classification];
   return raised !== undefined && severityRank(raised) > severityRank(base) ? raised : base;
+}
+
+/** Why a finding's resource has no known classification (tags that could not be read), when so. */
+export function classificationUnknown(finding: { resource: Pick<Resource, 'facts'> }): string | undefined {
+  const fact = finding.resource.facts.dataClassification;
+  return fact && isUnknownFact(fact) ? fact.unknown : undefined;
 }
 
 /** The tags that gave a finding's resource its classification (the `dataClassification` fact's evidence). */

@@ -180,10 +180,10 @@ function classifyEstate(resources: readonly Resource[], mappings: readonly Class
     let best = classifyResource(r, mappings);
     path.add(r);
     for (const key of r.dataFrom ?? []) {
+      if (!isUnknownFact(best) && best.value === DATA_CLASSIFICATIONS[0]) break;
       const source = byKey.get(key);
       if (!source || path.has(source)) continue;
       const inherited = resolve(source, path);
-      if (!isUnknownFact(best) && best.value === DATA_CLASSIFICATIONS[0]) break;
       if (isUnknownFact(inherited)) {
         best = { unknown: `the data comes from ${resourceLabel(source)}, whose ${inherited.unknown}` };
         continue;

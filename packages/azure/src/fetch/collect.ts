@@ -140,9 +140,9 @@ class AzureCollector {
     if (!subscriptions.length && this.options.managementGroups?.length) {
       subscriptions = await this.subscriptionsUnder(this.options.managementGroups);
       // Descendants are listed only where the caller may read them: none found means nothing was looked at.
-      if (!subscriptions.length && this.runtime.scopes.statuses().every((s) => s.status === 'audited')) {
+      if (!subscriptions.length) {
         const groups = this.options.managementGroups.join(', ');
-        this.runtime.discoveryNotAudited(`management group ${groups}`, `no subscriptions were found under management group ${groups}, so nothing was audited`, 'grant Reader on the group or pass --subscriptions', azureCall('managementGroups.listDescendants'));
+        this.runtime.discoveredNothing(`management group ${groups}`, `no subscriptions were found under management group ${groups}, so nothing was audited`, 'grant Reader on the group or pass --subscriptions', azureCall('managementGroups.listDescendants'));
       }
     } else if (!subscriptions.length) {
       const client = this.localAuth(new SubscriptionClient(this.credential, this.clientOptions()));
@@ -158,7 +158,7 @@ class AzureCollector {
       }
       subscriptions = listed.value;
       if (!subscriptions.length) {
-        this.runtime.discoveryNotAudited(discovery, 'the credential can see no enabled subscriptions, so nothing was audited', 'grant it Reader on a subscription or pass --subscriptions', azureCall('subscriptions.list'));
+        this.runtime.discoveredNothing(discovery, 'the credential can see no enabled subscriptions, so nothing was audited', 'grant it Reader on a subscription or pass --subscriptions', azureCall('subscriptions.list'));
       }
     }
     for (const s of subscriptions) this.runtime.scopes.add('subscription', s);

@@ -330,6 +330,15 @@ export class CollectorRuntime {
   }
 
   /**
+   * A discovery that found nothing to audit, which is far likelier a missing grant than an empty
+   * estate: a discovery scope not audited, as `discoveryNotAudited`, unless a listing already failed
+   * (that scope already says why nothing was found).
+   */
+  discoveredNothing(scope: string, what: string, hint: string, call: Pick<RuntimeCall, 'id'> & Partial<Pick<RuntimeCall, 'permission'>>): void {
+    if (this.scopes.statuses().every((s) => s.status === 'audited')) this.discoveryNotAudited(scope, what, hint, call);
+  }
+
+  /**
    * One notice per failing call, error code and account, naming the permission, the resources affected
    * and the facts made unknown. Call once, when collection ends; failures recorded later start afresh.
    */

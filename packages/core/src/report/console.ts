@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit-report.js';
+import { noticesBesideVerdict, type AuditReport } from '../audit-report.js';
 import { SEVERITIES, resourceLabel, type Severity } from '../model.js';
 import type { AuditVerdict } from '../audit-verdict.js';
 import { byUrgency, type FailFinding, type NotEvaluatedFinding } from '../engine.js';
@@ -114,9 +114,7 @@ function* rawLines(result: AuditReport, options: ConsoleOptions): Generator<stri
   }
   const summary = `${s.resources} resources, ${s.rules} rules: ${s.fail} failed, ${s.pass} passed, ${s.notEvaluated} not evaluated, ${s.waived} waived`;
   yield s.fail > 0 ? paint('red', summary) : paint('green', summary);
-  // A notice that the verdict gives as a reason for incompleteness is printed there, once.
-  const reasons = result.verdict?.incomplete ?? [];
-  for (const n of result.notices) if (!reasons.some((r) => r.includes(n.message))) yield paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`);
+  for (const n of noticesBesideVerdict(result)) yield paint(n.level === 'error' ? 'red' : 'yellow', `${n.level}: ${n.message}`);
   if (result.verdict) {
     const v = result.verdict;
     yield* verdictLines(v).map((l, i) => (i === 0 ? paint(v.verdict === 'pass' && !v.incompleteAccepted ? 'green' : v.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l));

@@ -1,8 +1,8 @@
 import type { AuditReport } from '../audit-report.js';
-import { classificationEvidence } from '../classification.js';
+import { classificationEvidence, classificationUnknown } from '../classification.js';
 import { byUrgency, type FailFinding, type NotEvaluatedFinding } from '../engine.js';
 import { anchorOf } from '../finding-identity.js';
-import { SEVERITIES, isUnknownFact, resourceLabel } from '../model.js';
+import { SEVERITIES, resourceLabel } from '../model.js';
 import { complianceByFramework, type FrameworkCompliance } from './compliance.js';
 import { verdictLines } from './console.js';
 
@@ -139,11 +139,11 @@ function chart(passed: number, failed: number, unknown: number, label: string): 
 function failureArticle(f: FailFinding, result: AuditReport): string {
   const anchor = anchorOf(f, result.anchors);
   const raised = f.severity !== f.rule.severity ? ` <small>(raised from ${f.rule.severity})</small>` : '';
-  const unread = f.resource.facts.dataClassification;
+  const unread = classificationUnknown(f);
   const data = f.classification
     ? `<dt>Data</dt><dd><span class="badge data-${f.classification}">${f.classification.toUpperCase()}</span> ${esc(classificationEvidence(f).join('; '))}</dd>`
-    : f.potentialSeverity && unread && isUnknownFact(unread)
-      ? `<dt>Data</dt><dd>classification unknown (${esc(unread.unknown)}); on classified data the severity would be up to ${f.potentialSeverity}</dd>`
+    : f.potentialSeverity && unread !== undefined
+      ? `<dt>Data</dt><dd>classification unknown (${esc(unread)}); on classified data the severity would be up to ${f.potentialSeverity}</dd>`
       : '';
   const controls = Object.entries(f.rule.controls)
     .map(([fw, ids]) => `${esc(fw.toUpperCase())} ${esc(ids.join(', '))}`)

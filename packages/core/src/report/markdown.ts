@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit-report.js';
+import { noticesBesideVerdict, type AuditReport } from '../audit-report.js';
 import { SEVERITIES, resourceLabel, type Resource } from '../model.js';
 import { byUrgency, type AppliedWaiver, type FailFinding } from '../engine.js';
 import { complianceByFramework } from './compliance.js';
@@ -71,9 +71,7 @@ function* markdownLines(result: AuditReport, options: MarkdownOptions): Generato
     for (const { rule, resource, waiver } of waived) out.push(`- \`${rule.id}\` on ${named(resource)}: ${waiver.reason} (owner ${waiver.owner}, expires ${waiver.expires})`);
     out.push('');
   }
-  // A notice the verdict already gives as a reason for incompleteness is told there, once.
-  const reasons = result.verdict?.incomplete ?? [];
-  const notices = result.notices.filter((n) => !reasons.some((r) => r.includes(n.message)));
+  const notices = noticesBesideVerdict(result);
   if (notices.length) {
     out.push('## Collection notices', '');
     for (const n of notices) out.push(`- ${n.level}: ${n.message}`);

@@ -2,9 +2,9 @@ import type * as sarif from 'sarif';
 import type { AuditReport } from '../audit-report.js';
 import type { BaselineComparison } from '../baseline.js';
 import { inReportOrder, type FailFinding, type NotEvaluatedFinding } from '../engine.js';
-import { classificationEvidence } from '../classification.js';
+import { classificationEvidence, classificationUnknown } from '../classification.js';
 import { anchorOf, fingerprint, fingerprints } from '../finding-identity.js';
-import { isUnknownFact, resourceKey, type ScopeAnchor, type Severity } from '../model.js';
+import { resourceKey, type ScopeAnchor, type Severity } from '../model.js';
 import type { Rule } from '../policy/load.js';
 
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -217,8 +217,8 @@ export function sarifMessage(f: FailFinding): string {
     const said = classificationEvidence(f);
     text += ` Data classification: ${f.classification.toUpperCase()}${said.length ? ` (${said.join('; ')})` : ''}${f.severity !== f.rule.severity ? `, so the severity is ${f.severity}, raised from ${f.rule.severity}` : ''}.`;
   }
-  const classification = f.resource.facts.dataClassification;
-  if (f.potentialSeverity && classification && isUnknownFact(classification)) text += ` Data classification unknown (${stripPeriod(classification.unknown)}), so the severity could be up to ${f.potentialSeverity}.`;
+  const unread = classificationUnknown(f);
+  if (f.potentialSeverity && unread !== undefined) text += ` Data classification unknown (${stripPeriod(unread)}), so the severity could be up to ${f.potentialSeverity}.`;
   if (f.expiredWaiver) text += ` A waiver for this finding expired on ${f.expiredWaiver.expires} (${f.expiredWaiver.source}).`;
   return text;
 }

@@ -129,11 +129,10 @@ class GcpCollector {
     ];
     const found = roots.length ? await this.projectsUnder(roots) : await this.visibleProjects();
     if (found === undefined) return [];
-    // Resource Manager lists only the projects the caller may see, so finding none is far likelier a
-    // missing grant than an empty organization: what was asked was not audited, never a pass.
-    if (found.length === 0 && this.runtime.scopes.statuses().every((s) => s.status === 'audited')) {
+    // Resource Manager lists only the projects the caller may see: finding none is never a pass.
+    if (found.length === 0) {
       const asked = roots.length ? roots.join(', ') : 'every visible project';
-      this.runtime.discoveryNotAudited(
+      this.runtime.discoveredNothing(
         asked,
         `the caller can see no active projects${roots.length ? ` under ${asked}` : ''}, so nothing was audited (projects without resourcemanager.projects.get are invisible to it)`,
         'grant it or pass --projects',
