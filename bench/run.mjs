@@ -81,16 +81,8 @@ console.log(`peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)}`);
   process.stdout.write(execFileSync(process.execPath, [new URL('./large-snapshot.mjs', import.meta.url).pathname], { encoding: 'utf8' }));
 }
 
-const { benchAwsCollector } = await import('./aws-collector.mjs');
+// The live collectors at organisation scale (issue #15's estates), each collection in its own process.
+const { benchCollectors } = await import('./collectors.mjs');
 console.log('');
-await benchAwsCollector();
-console.log(`peak RSS after collector: ${mib(process.resourceUsage().maxRSS * 1024)}`);
-
-const { benchGcpCollector } = await import('./gcp-collector.mjs');
-console.log('');
-await benchGcpCollector();
-
-const { benchAzureCollector } = await import('./azure-collector.mjs');
-console.log('');
-await benchAzureCollector();
-console.log(`\npeak RSS (whole run): ${mib(process.resourceUsage().maxRSS * 1024)}`);
+await benchCollectors();
+console.log(`\npeak RSS of this process (the evaluation benchmarks above): ${mib(process.resourceUsage().maxRSS * 1024)}`);

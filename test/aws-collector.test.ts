@@ -221,3 +221,31 @@ describe('secrets', () => {
     expect(text).not.toContain(credentials.accessKeyId);
   });
 });
+
+describe('request threads', () => {
+  const collectWith = async (cores: number): Promise<AwsCollection> => {
+    const fresh = await startFakeAws(loadFakeAwsEstate(estateDir));
+    try {
+      return await collectAws({ credentials, env: { AWS_ENDPOINT_URL: fresh.endpoint }, concurrency: 8, maxAttempts: 4, pageSize: 5, now: new Date('2026-11-25T00:00:00Z'), cores });
+    } finally {
+      await fresh.close();
+    }
+  };
+  const byId = (c: AwsCollection) => [...c.resources].sort((a, b) => a.id.localeCompare(b.id) || a.kind.localeCompare(b.kind));
+  // The backoff is jittered, so the time waited differs from run to run.
+  const messages = (c: AwsCollection) => c.notices.map((n) => `${n.level} ${n.message.replace(/waited [\d.]+ s/, 'waited … s')}`).sort();
+
+  it('gives the same resources, notices, calls and verdicts with one core as with request threads, throttled calls included', async () => {
+    const one = await collectWith(1);
+    const threaded = await collectWith(2);
+    expect(one.requestThreads).toBe(0);
+    expect(threaded.requestThreads).toBe(2);
+    expect(byId(threaded)).toEqual(byId(one));
+    expect(threaded.callCounts).toEqual(one.callCounts);
+    expect(threaded.callCounts['s3:GetBucketPolicy']).toBeGreaterThan(12);
+    expect(messages(threaded)).toEqual(messages(one));
+    const policies = loadPolicies();
+    const verdicts = (c: AwsCollection) => audit({ resources: byId(c), policies }).findings.map((f) => `${f.rule.id} ${f.resource.id} ${f.status} ${f.severity}`).sort();
+    expect(verdicts(threaded)).toEqual(verdicts(one));
+  });
+});

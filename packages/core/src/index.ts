@@ -55,9 +55,10 @@ export { GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from './report/sarif-mer
 export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
 export type { CallFailure, CallOutcome, ErrorCategory, NeededFacts } from './outcome.js';
 export { readInputFile } from './util/read-file.js';
-export { CollectorRuntime, NETWORK_ERROR_CLASSES, RUNTIME_DEFAULTS, createCollectorRuntime, retryAfterMs, runtimeOptionsOf } from './collector/runtime.js';
+export { CollectorRuntime, DescribedCallError, NETWORK_ERROR_CLASSES, RUNTIME_DEFAULTS, createCollectorRuntime, retryAfterMs, runtimeOptionsOf } from './collector/runtime.js';
 export type { CallTarget, CollectorRuntimeConfig, ProviderRuntimeProfile, DescribedError, ErrorClass, RuntimeCall, RuntimeOptions, RuntimeStats } from './collector/runtime.js';
 export { AdaptiveBucket, RateBudget } from './collector/rate.js';
+export { CallWorkerPool, serveWorkerCalls } from './collector/workers.js';
 export type { RateLimit } from './collector/rate.js';
 export { ScopeTracker } from './collector/scope.js';
 export { connectTimeoutAgent } from './collector/agents.js';

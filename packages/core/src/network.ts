@@ -80,6 +80,19 @@ const NON_PUBLIC = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', '
  * A bare address counts as /32 (or /128).
  */
 export function judgeSourceRange(cidr: string): SourceExposure {
+  // Estates repeat a handful of ranges (0.0.0.0/0, the VPC's own) over thousands of rules.
+  const known = judged.get(cidr);
+  if (known) return known;
+  const verdict = judgeUncached(cidr);
+  if (judged.size >= JUDGED_MAX) judged.clear();
+  judged.set(cidr, verdict);
+  return verdict;
+}
+
+const JUDGED_MAX = 10_000;
+const judged = new Map<string, SourceExposure>();
+
+function judgeUncached(cidr: string): SourceExposure {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
   try {
@@ -92,7 +105,7 @@ export function judgeSourceRange(cidr: string): SourceExposure {
     return { internet: false, reason: `"${cidr}" is not an IP range` };
   }
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
-    return judgeSourceRange(`${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${prefix - 96}`);
+    return judgeUncached(`${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${prefix - 96}`);
   }
   const bits = addr.kind() === 'ipv4' ? 32 : 128;
   const network = networkAddress(addr, prefix);

@@ -204,6 +204,13 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
   // Temporary access key id -> the account of the role it was issued for.
   const sessions = new Map<string, string>();
   const throttleLeft = new Map(Object.entries(estate.throttleFirst ?? {}));
+  // Buckets by name, rebuilt when the estate grows: a linear search per request would make a large
+  // synthetic estate measure the server instead of the collector.
+  let bucketIndex = new Map<string, FakeAwsEstate['buckets'][number]>();
+  const bucketNamed = (name: string) => {
+    if (bucketIndex.size !== estate.buckets.length) bucketIndex = new Map(estate.buckets.map((b) => [b.name, b]));
+    return bucketIndex.get(name);
+  };
   const answer = async (req: IncomingMessage): Promise<FakeResponse> => {
     const { region, service } = scopeOf(req);
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -261,7 +268,7 @@ export async function startFakeAws(estate: FakeAwsEstate, options: { latencyMs?:
     }
     const sub = S3_SUBRESOURCES.find((s) => url.searchParams.has(s));
     requests.push(`s3 ${sub ?? 'unknown'} ${bucketName}`);
-    const bucket = estate.buckets.find((b) => b.name === bucketName);
+    const bucket = bucketNamed(bucketName);
     if (!bucket) return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
     if (!sub) return s3Error(400, 'InvalidRequest', 'leakproof never reads objects; the fake server refuses object requests');
     const throttleKey = `s3/${sub}/${bucketName}`;

@@ -10,12 +10,14 @@ import { syntheticGcpEstate } from './synthetic-gcp.js';
 const provider = process.argv[2] ?? 'aws';
 const buckets = Number(process.argv[3] ?? 2000);
 const latencyMs = Number(process.argv[4] ?? 50);
+// The firewalls of the estate: security groups (AWS), firewall rules (GCP), NSGs (Azure).
+const firewalls = Number(process.argv[5] ?? 0);
 const server =
   provider === 'gcp'
-    ? await startFakeGcp(syntheticGcpEstate({ buckets }), { latencyMs })
+    ? await startFakeGcp(syntheticGcpEstate({ buckets, firewalls }), { latencyMs })
     : provider === 'azure'
-      ? await startFakeArm(syntheticArmEstate({ accounts: buckets }), { latencyMs })
-      : await startFakeAws(syntheticAwsEstate({ buckets }), { latencyMs });
+      ? await startFakeArm(syntheticArmEstate({ accounts: buckets, networkSecurityGroups: firewalls }), { latencyMs })
+      : await startFakeAws(syntheticAwsEstate({ buckets, securityGroups: firewalls }), { latencyMs });
 process.stdout.write(`${server.endpoint}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {

@@ -1,46 +1,7 @@
-import {
-  DescribeInstancesCommand,
-  DescribeRegionsCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand,
-  GetEbsEncryptionByDefaultCommand,
-  type DescribeInstancesCommandOutput,
-  type DescribeSecurityGroupsCommandOutput,
-  type DescribeSnapshotsCommandOutput,
-  type Instance,
-  type SecurityGroup,
-  type Snapshot,
-} from '@aws-sdk/client-ec2';
-import {
-  DescribeDBClusterParametersCommand,
-  DescribeDBClustersCommand,
-  DescribeDBClusterSnapshotAttributesCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBParametersCommand,
-  DescribeDBSnapshotAttributesCommand,
-  DescribeDBSnapshotsCommand,
-  type DBClusterSnapshot,
-  type DBInstance,
-  type DBSnapshot,
-} from '@aws-sdk/client-rds';
-import {
-  GetBucketAclCommand,
-  GetBucketEncryptionCommand,
-  GetBucketLoggingCommand,
-  GetBucketOwnershipControlsCommand,
-  GetBucketPolicyCommand,
-  GetBucketPolicyStatusCommand,
-  GetBucketTaggingCommand,
-  GetBucketVersioningCommand,
-  GetObjectLockConfigurationCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
-  type ListBucketsCommandOutput,
-} from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Instance, Snapshot } from '@aws-sdk/client-ec2';
+import type { DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds';
+import type { Account } from '@aws-sdk/client-organizations';
+import pLimit from 'p-limit';
 import {
   createCollectorRuntime,
   type CollectorRuntime,
@@ -51,13 +12,17 @@ import {
   type Logger,
   type Resource,
   type RuntimeOptions,
+  type RuntimeStats,
   type ScopeStatus,
 } from '@leakproof/core';
 import { AWS_RUNTIME, awsCall, type AwsCallId, type NeededFacts } from '../calls.js';
-import { groupExposure, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup } from '../normalize/ec2.js';
+import { judgedGroupExposure, judgeSecurityGroup, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, withAttachments, type JudgedGroup } from '../normalize/ec2.js';
 import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, type TlsParameters } from '../normalize/rds.js';
 import { normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
-import { AwsClients, type Credentials } from './clients.js';
+import type { Credentials } from './clients.js';
+import { endpointEnv } from './endpoints.js';
+import type { AwsInput, AwsOperationId, AwsOutput } from './operations.js';
+import { inThreadRequester, threadedRequester, type AwsRequester, type AwsSender } from './sender.js';
 
 /** Progress of an AWS collection: the phase and how many of its items are done. */
 export interface AwsProgress {
@@ -106,6 +71,10 @@ export interface AwsCollection {
   scopes: ScopeStatus[];
   /** How many API requests of each kind were made (every page and retry counts). */
   callCounts: Record<string, number>;
+  /** Retries, throttling, time waited on the rate budget and the most requests in flight at once. */
+  stats: RuntimeStats;
+  /** Worker threads that made the requests; 0 when the main thread made them (`cores: 1`). */
+  requestThreads: number;
 }
 
 /** Collects and normalizes AWS resources: one account, or one per assumed role. */
@@ -115,8 +84,11 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
   const resources: Resource[] = [];
   const base = options.credentials ?? (await defaultCredentials(options.profile));
   const roleArns = [...(options.roleArns ?? [])];
+  const settings = { concurrency: runtime.concurrency, timeouts: runtime.timeouts, env: endpointEnv(env) };
+  // With more than one core, the SDKs' per-request CPU runs on request threads (see sender.ts).
+  const requester: AwsRequester = runtime.cores > 1 ? threadedRequester(settings, runtime.cores) : inThreadRequester(settings);
   if (options.organization) {
-    const members = await organizationAccounts(base, runtime, options, env);
+    const members = await organizationAccounts(requester.sender(base), runtime, options);
     for (const m of members) {
       const arn = `arn:${m.partition}:iam::${m.id}:role/${options.organization.roleName}`;
       if (!roleArns.includes(arn)) roleArns.push(arn);
@@ -128,18 +100,13 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
     label: roleArn ?? 'default credentials',
     credentials: roleArn ? assumeRole(base, roleArn, options.externalId, options.homeRegion ?? 'us-east-1', runtime.timeouts.response) : base,
   }));
-  await Promise.all(
-    targets.map(async (target) => {
-      const clients = new AwsClients({ credentials: target.credentials, concurrency: runtime.concurrency, timeouts: runtime.timeouts, env });
-      try {
-        await new AccountCollector(clients, runtime, options, resources).run(target.label);
-      } finally {
-        clients.destroy();
-      }
-    }),
-  );
+  try {
+    await Promise.all(targets.map((target) => new AccountCollector(requester.sender(target.credentials), runtime, options, resources).run(target.label)));
+  } finally {
+    await requester.close();
+  }
   runtime.flushFailures();
-  return { resources, notices: runtime.notices, scopes: runtime.scopes.statuses(), callCounts: runtime.callCounts };
+  return { resources, notices: runtime.notices, scopes: runtime.scopes.statuses(), callCounts: runtime.callCounts, stats: runtime.stats, requestThreads: runtime.cores > 1 ? runtime.cores : 0 };
 }
 
 const ORGANIZATION_SCOPE = 'AWS Organization';
@@ -148,8 +115,8 @@ const ORGANIZATION_SCOPE = 'AWS Organization';
  * The active member accounts of the organization, minus `exclude`. A failed listing leaves the
  * discovery scope not audited, with a fatal notice: the run is incomplete, never a pass.
  */
-async function organizationAccounts(base: Credentials, runtime: CollectorRuntime, options: CollectAwsOptions, env: Record<string, string | undefined>): Promise<Array<{ id: string; partition: string }>> {
-  const clients = new AwsClients({ credentials: base, concurrency: runtime.concurrency, timeouts: runtime.timeouts, env });
+async function organizationAccounts(sender: AwsSender, runtime: CollectorRuntime, options: CollectAwsOptions): Promise<Array<{ id: string; partition: string }>> {
+  const home = options.homeRegion ?? 'us-east-1';
   const scope = runtime.scopes.add('discovery', ORGANIZATION_SCOPE);
   const exclude = new Set(options.organization?.exclude ?? []);
   const listAccounts = awsCall('organizations:ListAccounts');
@@ -158,7 +125,8 @@ async function organizationAccounts(base: Credentials, runtime: CollectorRuntime
     let token: string | undefined;
     do {
       const outcome = await runtime.call(listAccounts, { scope, resourceId: 'organization', listing: true }, (abortSignal) =>
-        clients.organizations(options.homeRegion ?? 'us-east-1').send(new ListAccountsCommand({ ...(token ? { NextToken: token } : {}), ...(options.pageSize ? { MaxResults: Math.min(20, options.pageSize) } : {}) }), { abortSignal }),
+        sender.send({ id: 'organizations:ListAccounts', region: home, input: { ...(token ? { NextToken: token } : {}), ...(options.pageSize ? { MaxResults: Math.min(20, options.pageSize) } : {}) } }, abortSignal),
+        () => sender.ready('organizations:ListAccounts'),
       );
       if (outcome.status !== 'ok') {
         const why = outcome.status === 'failed' ? failureReason(outcome.failure) : outcome.status;
@@ -188,7 +156,7 @@ async function organizationAccounts(base: Credentials, runtime: CollectorRuntime
     if (members.length === 0) runtime.notice('warning', 'AWS: the organization has no active account to audit');
     return members;
   } finally {
-    clients.destroy();
+    sender.release(home);
   }
 }
 
@@ -232,7 +200,7 @@ class AccountCollector {
   private partition = 'aws';
 
   constructor(
-    private readonly clients: AwsClients,
+    private readonly sender: AwsSender,
     private readonly runtime: CollectorRuntime,
     private readonly options: CollectAwsOptions,
     private readonly out: Resource[],
@@ -242,22 +210,28 @@ class AccountCollector {
     return this.options.homeRegion ?? 'us-east-1';
   }
 
+  /** One request, on whichever thread makes them. */
+  private send<K extends AwsOperationId>(id: K, region: string, input: AwsInput<K>, abortSignal: AbortSignal): Promise<AwsOutput<K>> {
+    return this.sender.send({ id, region, input }, abortSignal);
+  }
+
   /** One call through the shared runtime, in a scope (the account, or account/region). */
   private call<T>(id: AwsCallId, scope: string, resourceId: string, run: (signal: AbortSignal) => Promise<T>, budget?: string): Promise<CallOutcome<T>> {
-    return this.runtime.call(awsCall(id), { scope, resourceId, ...(budget ? { budget } : {}) }, run);
+    return this.runtime.call(awsCall(id), { scope, resourceId, ...(budget ? { budget } : {}) }, run, () => this.sender.ready(id));
   }
 
   /**
    * A listing, one bounded and retried call per page. The SDK paginators cannot take an abort signal
    * or resume after a failed page, so the token is carried here.
    */
-  private async pages<T>(id: AwsCallId, scope: string, resourceId: string, page: (token: string | undefined, signal: AbortSignal) => Promise<Page<T>>): Promise<CallOutcome<T[]>> {
-    const all: T[] = [];
+  private async pages<T, U = T>(id: AwsCallId, scope: string, resourceId: string, page: (token: string | undefined, signal: AbortSignal) => Promise<Page<T>>, keep?: (value: T) => U): Promise<CallOutcome<U[]>> {
+    const all: U[] = [];
     let token: string | undefined;
     do {
       const outcome = await this.call(id, scope, resourceId, (signal) => page(token, signal));
       if (outcome.status !== 'ok') return outcome;
-      all.push(outcome.value.value);
+      // `keep` reduces each page to what is needed as it arrives, so large raw pages are not held.
+      all.push(keep ? keep(outcome.value.value) : (outcome.value.value as unknown as U));
       token = outcome.value.next;
     } while (token);
     return { status: 'ok', value: all };
@@ -275,7 +249,7 @@ class AccountCollector {
     // Until the account is known, the scope is named by the role (or "default credentials").
     const pending = /^arn:[^:]+:iam::(\d{12}):/.exec(label)?.[1] ?? label;
     this.runtime.scopes.add('account', pending);
-    const identity = await this.call('sts:GetCallerIdentity', pending, 'account', (abortSignal) => this.clients.sts(this.home).send(new GetCallerIdentityCommand({}), { abortSignal }));
+    const identity = await this.call('sts:GetCallerIdentity', pending, 'account', (abortSignal) => this.send('sts:GetCallerIdentity', this.home, {}, abortSignal));
     if (identity.status !== 'ok' || !identity.value.Account) {
       const why = identity.status === 'failed' ? failureReason(identity.failure) : 'no account id returned';
       this.runtime.scopeNotAudited(pending, `cannot identify the account (${label}), so nothing was collected: ${why}`, awsCall('sts:GetCallerIdentity'));
@@ -291,12 +265,24 @@ class AccountCollector {
     this.partition = /^arn:([^:]+):/.exec(identity.value.Arn ?? '')?.[1] ?? 'aws';
     const regions = await this.resolveRegions();
     for (const r of regions) this.runtime.scopes.add('region', this.account, r);
-    await Promise.all([this.collectS3(regions), ...regions.map((r) => this.collectRegion(r))]);
+    // A region is done when its own listings and its buckets are: its clients and sockets go then.
+    for (const r of regions) this.partsLeft.set(r, 2);
+    await Promise.all([this.collectS3(regions), ...regions.map((r) => this.collectRegion(r).finally(() => this.partDone(r)))]);
+    this.sender.release(this.home);
+  }
+
+  private readonly partsLeft = new Map<string, number>();
+
+  private partDone(region: string): void {
+    const left = (this.partsLeft.get(region) ?? 1) - 1;
+    this.partsLeft.set(region, left);
+    // The home region also serves the account-wide calls; it goes last.
+    if (left <= 0 && region !== this.home) this.sender.release(region);
   }
 
   /** Every enabled region, or the requested ones that are enabled (others are skipped with a note). */
   private async resolveRegions(): Promise<string[]> {
-    const described = await this.call('ec2:DescribeRegions', this.account, 'account', (abortSignal) => this.clients.ec2(this.home).send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal }));
+    const described = await this.call('ec2:DescribeRegions', this.account, 'account', (abortSignal) => this.send('ec2:DescribeRegions', this.home, { AllRegions: true }, abortSignal));
     if (described.status !== 'ok') {
       if (this.options.regions?.length) return this.options.regions;
       // The account is then partly audited: the failure is on its scope, and the reports say so.
@@ -316,18 +302,18 @@ class AccountCollector {
   }
 
   private async collectS3(regions: string[]): Promise<void> {
-    const s3 = this.clients.s3(this.home);
     const pageSize = this.options.pageSize ?? 1000;
-    const listed = await this.pages('s3:ListBuckets', this.account, 'account', async (token, abortSignal): Promise<Page<ListBucketsCommandOutput>> => {
-      const page = await s3.send(new ListBucketsCommand({ MaxBuckets: pageSize, ...(token ? { ContinuationToken: token } : {}) }), { abortSignal });
+    const listed = await this.pages('s3:ListBuckets', this.account, 'account', async (token, abortSignal): Promise<Page<AwsOutput<'s3:ListBuckets'>>> => {
+      const page = await this.send('s3:ListBuckets', this.home, { MaxBuckets: pageSize, ...(token ? { ContinuationToken: token } : {}) }, abortSignal);
       return { value: page, next: page.ContinuationToken };
     });
     const accountBpa = await this.call('s3control:GetPublicAccessBlock', this.account, `arn:${this.partition}::${this.account}:account`, (abortSignal) =>
-      this.clients.s3control(this.home).send(new GetAccountPublicAccessBlockCommand({ AccountId: this.account }), { abortSignal }),
+      this.send('s3control:GetPublicAccessBlock', this.home, { AccountId: this.account }, abortSignal),
     );
     if (this.runtime.isNeeded(awsCall('s3control:GetPublicAccessBlock'))) this.out.push(normalizeAccountPublicAccessBlock(this.account, accountBpa, this.partition));
     if (listed.status !== 'ok') {
       this.notice('error', `S3 buckets were not listed: ${listed.status === 'failed' ? failureReason(listed.failure) : 'skipped'}`, { call: 's3:ListBuckets', permission: 's3:ListAllMyBuckets' });
+      for (const r of regions) this.partDone(r);
       return;
     }
     const wanted = new Set(regions);
@@ -336,60 +322,62 @@ class AccountCollector {
       // ListBuckets returns each bucket's region, so no GetBucketLocation call is needed.
       .flatMap((b) => (b.Name ? [{ name: b.Name, region: b.BucketRegion || this.home }] : []))
       .filter((b) => !this.options.regions?.length || wanted.has(b.region));
+    const bucketsLeft = new Map<string, number>();
+    for (const b of buckets) bucketsLeft.set(b.region, (bucketsLeft.get(b.region) ?? 0) + 1);
+    for (const r of regions) if (!bucketsLeft.has(r)) this.partDone(r);
     let done = 0;
     this.progress('S3 buckets', 0, buckets.length);
+    // As many buckets at once as requests may be in flight: each has several calls, so the limit stays
+    // full, and the calls of the rest are not all queued (memory stays flat however many buckets).
+    const window = pLimit(this.runtime.concurrency);
     await Promise.all(
-      buckets.map(async ({ name, region }) => {
+      buckets.map(({ name, region }) => window(async () => {
         const raw = await this.fetchBucket(name, region);
         this.progress('S3 buckets', ++done, buckets.length);
+        // Normalized at once, so the raw answers are garbage as soon as each bucket is read.
         this.out.push(normalizeBucket(raw, accountBpa.status === 'skipped' ? { status: 'not-configured', code: 'not read' } : accountBpa));
-      }),
+        const left = (bucketsLeft.get(region) ?? 1) - 1;
+        bucketsLeft.set(region, left);
+        if (left === 0) this.partDone(region);
+      })),
     );
   }
 
   private async fetchBucket(name: string, region: string): Promise<RawBucket> {
-    const s3 = this.clients.s3(region);
     const id = `arn:${this.partition}:s3:::${name}`;
     const scope = this.runtime.scopes.add('region', this.account, region);
     const input = { Bucket: name, ExpectedBucketOwner: this.account };
-    const strip = <T extends { $metadata?: unknown }>(o: T): Omit<T, '$metadata'> => {
-      const { $metadata: _m, ...rest } = o;
-      return rest;
-    };
-    const bucketCall = <T extends { $metadata?: unknown }>(callId: AwsCallId, send: (abortSignal: AbortSignal) => Promise<T>) =>
-      this.call(callId, scope, id, async (abortSignal) => strip(await send(abortSignal)));
+    const bucketCall = <T>(callId: AwsCallId, send: (abortSignal: AbortSignal) => Promise<T>) => this.call(callId, scope, id, send);
     // GetBucketPolicyStatus only has something to say about an existing policy: a bucket without one
     // answers NoSuchBucketPolicy to both, so the status call waits for the policy and is skipped then.
     const policyThenStatus = async () => {
-      const policy = await bucketCall('s3:GetBucketPolicy', (abortSignal) => s3.send(new GetBucketPolicyCommand(input), { abortSignal }));
+      const policy = await bucketCall('s3:GetBucketPolicy', (abortSignal) => this.send('s3:GetBucketPolicy', region, input, abortSignal));
       const policyStatus: RawBucket['policyStatus'] =
-        policy.status === 'not-configured' ? policy : await bucketCall('s3:GetBucketPolicyStatus', (abortSignal) => s3.send(new GetBucketPolicyStatusCommand(input), { abortSignal }));
+        policy.status === 'not-configured' ? policy : await bucketCall('s3:GetBucketPolicyStatus', (abortSignal) => this.send('s3:GetBucketPolicyStatus', region, input, abortSignal));
       return [policy, policyStatus] as const;
     };
     const [acl, [policy, policyStatus], publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging] = await Promise.all([
-      bucketCall('s3:GetBucketAcl', (abortSignal) => s3.send(new GetBucketAclCommand(input), { abortSignal })),
+      bucketCall('s3:GetBucketAcl', (abortSignal) => this.send('s3:GetBucketAcl', region, input, abortSignal)),
       policyThenStatus(),
-      bucketCall('s3:GetPublicAccessBlock', (abortSignal) => s3.send(new GetPublicAccessBlockCommand(input), { abortSignal })),
-      bucketCall('s3:GetBucketOwnershipControls', (abortSignal) => s3.send(new GetBucketOwnershipControlsCommand(input), { abortSignal })),
-      bucketCall('s3:GetBucketEncryption', (abortSignal) => s3.send(new GetBucketEncryptionCommand(input), { abortSignal })),
-      bucketCall('s3:GetBucketVersioning', (abortSignal) => s3.send(new GetBucketVersioningCommand(input), { abortSignal })),
-      bucketCall('s3:GetBucketLogging', (abortSignal) => s3.send(new GetBucketLoggingCommand(input), { abortSignal })),
-      bucketCall('s3:GetObjectLockConfiguration', (abortSignal) => s3.send(new GetObjectLockConfigurationCommand(input), { abortSignal })),
-      bucketCall('s3:GetBucketTagging', (abortSignal) => s3.send(new GetBucketTaggingCommand(input), { abortSignal })),
+      bucketCall('s3:GetPublicAccessBlock', (abortSignal) => this.send('s3:GetPublicAccessBlock', region, input, abortSignal)),
+      bucketCall('s3:GetBucketOwnershipControls', (abortSignal) => this.send('s3:GetBucketOwnershipControls', region, input, abortSignal)),
+      bucketCall('s3:GetBucketEncryption', (abortSignal) => this.send('s3:GetBucketEncryption', region, input, abortSignal)),
+      bucketCall('s3:GetBucketVersioning', (abortSignal) => this.send('s3:GetBucketVersioning', region, input, abortSignal)),
+      bucketCall('s3:GetBucketLogging', (abortSignal) => this.send('s3:GetBucketLogging', region, input, abortSignal)),
+      bucketCall('s3:GetObjectLockConfiguration', (abortSignal) => this.send('s3:GetObjectLockConfiguration', region, input, abortSignal)),
+      bucketCall('s3:GetBucketTagging', (abortSignal) => this.send('s3:GetBucketTagging', region, input, abortSignal)),
     ]);
     return { name, region, account: this.account, partition: this.partition, acl, policy, policyStatus, publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging };
   }
 
   private async collectRegion(region: string): Promise<void> {
-    const ec2 = this.clients.ec2(region);
-    const rds = this.clients.rds(region);
     const scope = `${this.account}/${region}`;
     const ec2Page = this.options.pageSize ?? 1000;
     const rdsPage = Math.max(20, this.options.pageSize ?? 100);
     const regionId = `arn:${this.partition}:ec2:${region}:${this.account}`;
     const ec2Snapshots = (publicOnly: boolean) =>
-      this.pages('ec2:DescribeSnapshots', scope, `${regionId}:snapshots`, async (token, abortSignal): Promise<Page<DescribeSnapshotsCommandOutput>> => {
-        const page = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], ...(publicOnly ? { RestorableByUserIds: ['all'] } : {}), MaxResults: ec2Page, NextToken: token }), { abortSignal });
+      this.pages('ec2:DescribeSnapshots', scope, `${regionId}:snapshots`, async (token, abortSignal): Promise<Page<AwsOutput<'ec2:DescribeSnapshots'>>> => {
+        const page = await this.send('ec2:DescribeSnapshots', region, { OwnerIds: ['self'], ...(publicOnly ? { RestorableByUserIds: ['all'] } : {}), MaxResults: ec2Page, NextToken: token }, abortSignal);
         return { value: page, next: page.NextToken };
       });
     const rdsList = <T extends { Marker?: string }>(id: AwsCallId, send: (marker: string | undefined, abortSignal: AbortSignal) => Promise<T>) =>
@@ -398,33 +386,33 @@ class AccountCollector {
         return { value: page, next: page.Marker };
       });
     const [groups, instances, ebsDefault, snapshots, publicSnapshots, dbInstances, dbClusters, dbSnapshots, clusterSnapshots] = await Promise.all([
-      this.pages('ec2:DescribeSecurityGroups', scope, `${regionId}:security-groups`, async (token, abortSignal): Promise<Page<DescribeSecurityGroupsCommandOutput>> => {
-        const page = await ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: ec2Page, NextToken: token }), { abortSignal });
+      this.pages('ec2:DescribeSecurityGroups', scope, `${regionId}:security-groups`, async (token, abortSignal): Promise<Page<AwsOutput<'ec2:DescribeSecurityGroups'>>> => {
+        const page = await this.send('ec2:DescribeSecurityGroups', region, { MaxResults: ec2Page, NextToken: token }, abortSignal);
+        return { value: page, next: page.NextToken };
+      }, (page) => (page.SecurityGroups ?? []).map((sg) => judgeSecurityGroup(sg, region, this.account, this.partition))),
+      this.pages('ec2:DescribeInstances', scope, `${regionId}:instances`, async (token, abortSignal): Promise<Page<AwsOutput<'ec2:DescribeInstances'>>> => {
+        const page = await this.send('ec2:DescribeInstances', region, { MaxResults: ec2Page, NextToken: token }, abortSignal);
         return { value: page, next: page.NextToken };
       }),
-      this.pages('ec2:DescribeInstances', scope, `${regionId}:instances`, async (token, abortSignal): Promise<Page<DescribeInstancesCommandOutput>> => {
-        const page = await ec2.send(new DescribeInstancesCommand({ MaxResults: ec2Page, NextToken: token }), { abortSignal });
-        return { value: page, next: page.NextToken };
-      }),
-      this.call('ec2:GetEbsEncryptionByDefault', scope, `${regionId}:account-settings`, (abortSignal) => ec2.send(new GetEbsEncryptionByDefaultCommand({}), { abortSignal })),
+      this.call('ec2:GetEbsEncryptionByDefault', scope, `${regionId}:account-settings`, (abortSignal) => this.send('ec2:GetEbsEncryptionByDefault', region, {}, abortSignal)),
       ec2Snapshots(false),
       // Snapshots restorable by "all" are the public ones: one listing instead of one call per snapshot.
       ec2Snapshots(true),
-      rdsList('rds:DescribeDBInstances', (Marker, abortSignal) => rds.send(new DescribeDBInstancesCommand({ MaxRecords: rdsPage, Marker }), { abortSignal })),
-      rdsList('rds:DescribeDBClusters', (Marker, abortSignal) => rds.send(new DescribeDBClustersCommand({ MaxRecords: rdsPage, Marker }), { abortSignal })),
-      rdsList('rds:DescribeDBSnapshots', (Marker, abortSignal) => rds.send(new DescribeDBSnapshotsCommand({ MaxRecords: rdsPage, Marker }), { abortSignal })),
-      rdsList('rds:DescribeDBClusterSnapshots', (Marker, abortSignal) => rds.send(new DescribeDBClusterSnapshotsCommand({ MaxRecords: rdsPage, Marker }), { abortSignal })),
+      rdsList('rds:DescribeDBInstances', (Marker, abortSignal) => this.send('rds:DescribeDBInstances', region, { MaxRecords: rdsPage, Marker }, abortSignal)),
+      rdsList('rds:DescribeDBClusters', (Marker, abortSignal) => this.send('rds:DescribeDBClusters', region, { MaxRecords: rdsPage, Marker }, abortSignal)),
+      rdsList('rds:DescribeDBSnapshots', (Marker, abortSignal) => this.send('rds:DescribeDBSnapshots', region, { MaxRecords: rdsPage, Marker }, abortSignal)),
+      rdsList('rds:DescribeDBClusterSnapshots', (Marker, abortSignal) => this.send('rds:DescribeDBClusterSnapshots', region, { MaxRecords: rdsPage, Marker }, abortSignal)),
     ]);
     const now = this.options.now ?? new Date();
-    const sgList: CallOutcome<SecurityGroup[]> = mapOk(groups, (pages) => pages.flatMap((p) => p.SecurityGroups ?? []));
-    const exposure = groupExposure(sgList);
+    const sgList: CallOutcome<JudgedGroup[]> = mapOk(groups, (pages) => pages.flat());
+    const exposure = judgedGroupExposure(sgList);
     const instanceList = mapOk(instances, (pages) => pages.flatMap((p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? [])).filter((i: Instance) => i.State?.Name !== 'terminated'));
     const dbList = mapOk(dbInstances, (pages) => pages.flatMap((p) => p.DBInstances ?? []));
     const clusterList = mapOk(dbClusters, (pages) => pages.flatMap((p) => p.DBClusters ?? []));
 
     if (sgList.status === 'ok') {
       const attachments = attachmentsByGroup(instanceList, dbList);
-      for (const sg of sgList.value) this.out.push(normalizeSecurityGroup(sg, region, this.account, attachments?.get(sg.GroupId ?? '') ?? (attachments ? [] : undefined), this.partition));
+      for (const g of sgList.value) this.out.push(withAttachments(g, attachments?.get(g.groupId) ?? (attachments ? [] : undefined)));
     }
     if (instanceList.status === 'ok') for (const i of instanceList.value) this.out.push(normalizeInstance(i, region, this.account, exposure, this.partition));
     if (ebsDefault.status !== 'skipped') this.out.push(normalizeEbsDefaultEncryption(mapOk(ebsDefault, (v) => v.EbsEncryptionByDefault === true), region, this.account, this.partition));
@@ -455,7 +443,6 @@ class AccountCollector {
 
   /** The TLS parameters of each distinct parameter group, read once per group. */
   private async tlsParameters(region: string, level: 'instance' | 'cluster', groups: Array<string | undefined>): Promise<Map<string, TlsParameters>> {
-    const rds = this.clients.rds(region);
     const scope = `${this.account}/${region}`;
     const names = [...new Set(groups.filter((g): g is string => !!g))];
     const id = level === 'instance' ? 'rds:DescribeDBParameters' : 'rds:DescribeDBClusterParameters';
@@ -464,8 +451,8 @@ class AccountCollector {
         const pages = await this.pages(id, scope, `arn:${this.partition}:rds:${region}:${this.account}:${level === 'instance' ? 'pg' : 'cluster-pg'}:${group}`, async (Marker, abortSignal) => {
           const page =
             level === 'instance'
-              ? await rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: group, MaxRecords: 100, Marker }), { abortSignal })
-              : await rds.send(new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, MaxRecords: 100, Marker }), { abortSignal });
+              ? await this.send('rds:DescribeDBParameters', region, { DBParameterGroupName: group, MaxRecords: 100, Marker }, abortSignal)
+              : await this.send('rds:DescribeDBClusterParameters', region, { DBClusterParameterGroupName: group, MaxRecords: 100, Marker }, abortSignal);
           return { value: page.Parameters ?? [], next: page.Marker };
         });
         const outcome = mapOk(pages, (list) => ({
@@ -485,7 +472,6 @@ class AccountCollector {
 
   private async collectDbSnapshots(region: string, listed: CallOutcome<Array<{ DBSnapshots?: DBSnapshot[] }>>, now: Date): Promise<void> {
     if (listed.status !== 'ok') return;
-    const rds = this.clients.rds(region);
     const scope = `${this.account}/${region}`;
     const resources = await Promise.all(
       listed.value.flatMap((p) => p.DBSnapshots ?? []).map(async (s) => {
@@ -495,7 +481,7 @@ class AccountCollector {
             ? { status: 'ok', value: [] }
             : mapOk(
                 await this.call('rds:DescribeDBSnapshotAttributes', scope, s.DBSnapshotArn ?? s.DBSnapshotIdentifier ?? '?', (abortSignal) =>
-                  rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: s.DBSnapshotIdentifier }), { abortSignal }),
+                  this.send('rds:DescribeDBSnapshotAttributes', region, { DBSnapshotIdentifier: s.DBSnapshotIdentifier }, abortSignal),
                 ),
                 (v) => v.DBSnapshotAttributesResult?.DBSnapshotAttributes?.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [],
               );
@@ -507,7 +493,6 @@ class AccountCollector {
 
   private async collectClusterSnapshots(region: string, listed: CallOutcome<Array<{ DBClusterSnapshots?: DBClusterSnapshot[] }>>, now: Date): Promise<void> {
     if (listed.status !== 'ok') return;
-    const rds = this.clients.rds(region);
     const scope = `${this.account}/${region}`;
     const resources = await Promise.all(
       listed.value.flatMap((p) => p.DBClusterSnapshots ?? []).map(async (s) => {
@@ -516,7 +501,7 @@ class AccountCollector {
             ? { status: 'ok', value: [] }
             : mapOk(
                 await this.call('rds:DescribeDBClusterSnapshotAttributes', scope, s.DBClusterSnapshotArn ?? s.DBClusterSnapshotIdentifier ?? '?', (abortSignal) =>
-                  rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier }), { abortSignal }),
+                  this.send('rds:DescribeDBClusterSnapshotAttributes', region, { DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier }, abortSignal),
                 ),
                 (v) => v.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [],
               );

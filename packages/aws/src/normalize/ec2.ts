@@ -57,8 +57,18 @@ function databaseLabels(i: InternetIngress): string[] {
   return databaseServicesIn(i.protocol, i.from, i.to).map((svc) => `${svc} from ${i.source}`);
 }
 
-/** Pure: a security group (and what it is attached to, if known) to a network-firewall resource. */
-export function normalizeSecurityGroup(sg: SecurityGroup, region: string, account: string, attachments: string[] | undefined, partition = 'aws'): Resource {
+/** A security group judged on its own: its resource (without what it guards) and its internet ingress. */
+export interface JudgedGroup {
+  groupId: string;
+  ingress: InternetIngress[];
+  resource: Resource;
+}
+
+/**
+ * Pure: a security group judged on its own, before what it guards is known. The collector judges each
+ * page of groups as it arrives, so the raw answers are dropped at once instead of held for the region.
+ */
+export function judgeSecurityGroup(sg: SecurityGroup, region: string, account: string, partition = 'aws'): JudgedGroup {
   const ingress = internetIngressOf(sg);
   const id = sg.GroupId ?? '?';
   const facts: Record<string, Fact> = {
@@ -66,11 +76,7 @@ export function normalizeSecurityGroup(sg: SecurityGroup, region: string, accoun
     enabled: fact(true, 'security groups are always in force'),
     ...internetIngressFacts(ingress),
   };
-  if (attachments !== undefined) {
-    facts.appliesTo = fact(attachments, attachments.length ? `attached to ${attachments.join(', ')}` : 'not attached to any instance or database found');
-    if (attachments.length) facts.inUse = fact(true, `attached to ${attachments.length} resource(s)`);
-  }
-  return {
+  const resource: Resource = {
     id: `arn:${partition}:ec2:${region}:${account}:security-group/${id}`,
     kind: 'network-firewall',
     provider: 'aws',
@@ -81,6 +87,21 @@ export function normalizeSecurityGroup(sg: SecurityGroup, region: string, accoun
     tags: tagsOf(sg.Tags),
     facts,
   };
+  return { groupId: id, ingress, resource };
+}
+
+/** Pure: a judged group with what it is attached to (undefined: not known, so no such facts). */
+export function withAttachments(group: JudgedGroup, attachments: string[] | undefined): Resource {
+  if (attachments === undefined) return group.resource;
+  const facts: Record<string, Fact> = { ...group.resource.facts };
+  facts.appliesTo = fact(attachments, attachments.length ? `attached to ${attachments.join(', ')}` : 'not attached to any instance or database found');
+  if (attachments.length) facts.inUse = fact(true, `attached to ${attachments.length} resource(s)`);
+  return { ...group.resource, facts };
+}
+
+/** Pure: a security group (and what it is attached to, if known) to a network-firewall resource. */
+export function normalizeSecurityGroup(sg: SecurityGroup, region: string, account: string, attachments: string[] | undefined, partition = 'aws'): Resource {
+  return withAttachments(judgeSecurityGroup(sg, region, account, partition), attachments);
 }
 
 export function tagsOf(tags: Array<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
@@ -93,6 +114,12 @@ export type GroupExposure = { known: true; byGroup: Map<string, InternetIngress[
 /** Internet ingress of every security group of a DescribeSecurityGroups answer, by group id; unknown when the call failed. */
 export function groupExposure(outcome: CallOutcome<SecurityGroup[]>): GroupExposure {
   if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((sg) => [sg.GroupId ?? '?', internetIngressOf(sg)])) };
+  return { known: false, reason: outcomeReason(outcome, 'security groups') };
+}
+
+/** As `groupExposure`, from groups already judged. */
+export function judgedGroupExposure(outcome: CallOutcome<JudgedGroup[]>): GroupExposure {
+  if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((g) => [g.groupId, g.ingress])) };
   return { known: false, reason: outcomeReason(outcome, 'security groups') };
 }
 

@@ -6,7 +6,7 @@ import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type ScopeStatus } from '@leakproof/core';
+import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
@@ -41,6 +41,8 @@ export interface AzureCollection {
   scopes: ScopeStatus[];
   /** How many API requests of each kind were made (every page and retry counts). */
   callCounts: Record<string, number>;
+  /** Retries, throttling, time waited on the rate budget and the most requests in flight at once. */
+  stats: RuntimeStats;
 }
 
 /** A token that never expires, for local endpoints: nothing probes managed identity or the CLI. */
@@ -196,7 +198,7 @@ class AzureCollector {
 
   private finish(): AzureCollection {
     this.runtime.flushFailures();
-    return { resources: this.resources, notices: this.runtime.notices, scopes: this.runtime.scopes.statuses(), callCounts: this.runtime.callCounts };
+    return { resources: this.resources, notices: this.runtime.notices, scopes: this.runtime.scopes.statuses(), callCounts: this.runtime.callCounts, stats: this.runtime.stats };
   }
 
   private async collectSubscription(subscription: string): Promise<void> {

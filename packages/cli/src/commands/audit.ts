@@ -87,6 +87,7 @@ Calls (every provider; see the README's "Timeouts, retries and the rate budget")
       --deadline DURATION   Bound on the whole collection; calls not made by then are unknown
       --max-rps N           Requests per second per service and account/project/subscription,
                             instead of the documented defaults (which sit under each cloud's limits)
+      --cores N             AWS: threads that make requests (default: every core; 1: one thread)
 
 Policies:
       --policies PATH       Extra policy pack file or directory (repeatable); it may add,
@@ -176,6 +177,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
     'max-attempts': { type: 'string' },
     deadline: { type: 'string' },
     'max-rps': { type: 'string' },
+    cores: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
       },
     }),
@@ -263,7 +265,7 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
 function refuseIdleFlags(values: Record<string, unknown>, providers: string[], config: LeakproofConfig | undefined): void {
   const given = (name: string): boolean => values[name] !== undefined && values[name] !== false;
   const byProvider: Record<string, string[]> = {
-    aws: ['regions', 'profile', 'role-arn', 'external-id', 'accounts', 'role-name', 'exclude-accounts'],
+    aws: ['regions', 'profile', 'role-arn', 'external-id', 'accounts', 'role-name', 'exclude-accounts', 'cores'],
     gcp: ['projects', 'folders'],
     azure: ['subscriptions', 'management-groups', 'azure-containers'],
     '*': ['concurrency', 'timeout', 'connect-timeout', 'max-attempts', 'deadline', 'max-rps'],
@@ -300,6 +302,8 @@ function runtimeOptions(values: Record<string, string | boolean | string[] | und
   };
   const concurrency = whole('concurrency');
   if (concurrency !== undefined) options.concurrency = concurrency;
+  const cores = whole('cores');
+  if (cores !== undefined) options.cores = cores;
   const attempts = whole('max-attempts');
   if (attempts !== undefined) options.maxAttempts = attempts;
   const text = (flag: string) => {

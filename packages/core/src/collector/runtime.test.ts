@@ -52,6 +52,33 @@ function failing(...errors: FakeError[]) {
 }
 
 describe('the collector runtime', () => {
+  it('awaits what a call needs in place before its timeout starts (loading an SDK is not the cloud’s time)', async () => {
+    const { rt, scope } = runtime({ timeouts: { response: 50 } });
+    const order: string[] = [];
+    const outcome = await rt.call(
+      call,
+      { scope, resourceId: 'b' },
+      () => {
+        order.push('request');
+        return Promise.resolve('ok');
+      },
+      async () => {
+        order.push('prepare');
+        // Longer than the response timeout, in real time (the timer is a real one).
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      },
+    );
+    expect(outcome).toEqual({ status: 'ok', value: 'ok' });
+    expect(order).toEqual(['prepare', 'request']);
+  });
+
+  it('makes a call whose preparation fails a failed outcome, without a request', async () => {
+    const { rt, scope } = runtime();
+    const outcome = await rt.call(call, { scope, resourceId: 'b' }, () => Promise.resolve('never'), () => Promise.reject(new FakeError('WorkerFailed')));
+    expect(outcome).toMatchObject({ status: 'failed', failure: { code: 'WorkerFailed', category: 'error' } });
+    expect(rt.callCounts).toEqual({});
+  });
+
   it('does not make a call that no enabled rule needs', async () => {
     const { rt, scope } = runtime({ needed: { 'storage-bucket': new Set(['versioning']) } });
     expect(await rt.call(call, { scope, resourceId: 'b' }, () => Promise.resolve(1))).toEqual({ status: 'skipped' });

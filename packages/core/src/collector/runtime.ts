@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { silentLogger, type Logger } from '../logger.js';
 import type { FactFeeds } from '../facts.js';
@@ -76,6 +77,11 @@ export interface RuntimeOptions {
   deadline?: number;
   /** Requests per second for every budget of this run, instead of the provider's defaults. */
   maxRps?: number;
+  /**
+   * Threads that make requests (default: every core the process may use; 1 keeps every request on
+   * the main thread). The call gate stays on the main thread, so the limits above hold for all.
+   */
+  cores?: number;
 }
 
 /** Everything a collector gives the runtime once. */
@@ -128,6 +134,19 @@ export interface RuntimeStats {
   retries: number;
   throttled: number;
   waitedMs: number;
+  /** The most requests that were ever in flight at once. */
+  maxInFlight: number;
+}
+
+/**
+ * An error already described, e.g. by a worker thread that made the request: the runtime takes its
+ * description as it is instead of asking the provider to read an SDK error it never saw.
+ */
+export class DescribedCallError extends Error {
+  constructor(readonly described: DescribedError) {
+    super(described.message);
+    this.name = 'DescribedCallError';
+  }
 }
 
 class TimedOut extends Error {
@@ -146,10 +165,13 @@ export class CollectorRuntime {
   readonly callCounts: Record<string, number> = {};
   readonly notices: CollectionNotice[] = [];
   readonly scopes: ScopeTracker;
-  readonly stats: RuntimeStats = { calls: 0, retries: 0, throttled: 0, waitedMs: 0 };
+  readonly stats: RuntimeStats = { calls: 0, retries: 0, throttled: 0, waitedMs: 0, maxInFlight: 0 };
+  private inFlight = 0;
   /** Resolved limits, for clients that take their own socket timeouts. */
   readonly timeouts: { connect: number; response: number };
   readonly concurrency: number;
+  /** Threads the collector may make requests from (see `RuntimeOptions.cores`). */
+  readonly cores: number;
   private readonly limit: LimitFunction;
   private readonly budget: RateBudget;
   private readonly endsAt: number;
@@ -166,6 +188,8 @@ export class CollectorRuntime {
     this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = config.random ?? Math.random;
     this.concurrency = config.concurrency ?? RUNTIME_DEFAULTS.concurrency;
+    // Request work (signing, serializing, parsing) is CPU: more threads than cores would only queue.
+    this.cores = Math.max(1, Math.floor(config.cores ?? availableParallelism()));
     this.limit = pLimit(this.concurrency);
     this.logger = config.logger ?? silentLogger;
     this.scopes = new ScopeTracker(config.provider);
@@ -191,10 +215,23 @@ export class CollectorRuntime {
   /**
    * Runs one call: skipped when no enabled rule needs it; otherwise under the concurrency limit and
    * the rate budget, each attempt bounded by the response timeout (the signal aborts the request).
+   * `prepare`, when given, is awaited first, outside the timeout (see below).
    * Errors become outcomes: "not configured", or a classified failure after the retries it deserves.
    */
-  async call<T>(call: RuntimeCall, target: CallTarget, run: (signal: AbortSignal) => Promise<T>): Promise<CallOutcome<T>> {
+  async call<T>(call: RuntimeCall, target: CallTarget, run: (signal: AbortSignal) => Promise<T>, prepare?: () => Promise<void>): Promise<CallOutcome<T>> {
     if (!this.isNeeded(call)) return { status: 'skipped' };
+    // What must be in place before a request can be made (an SDK module to load, a thread to start)
+    // is not the cloud's time to answer: it is awaited before the first attempt's timeout starts.
+    if (prepare) {
+      try {
+        await prepare();
+      } catch (error) {
+        const d = error instanceof DescribedCallError ? error.described : this.config.describeError(error);
+        const failure: CallFailure = { call: call.id, permission: call.permission, code: d.code, category: this.classify(d), message: safeMessage(d.message) };
+        this.recordFailure(failure, call, target);
+        return { status: 'failed', failure };
+      }
+    }
     const bucket = this.budget.bucket(call.service, target.budget ?? target.scope);
     let attempt = 0;
     let throttledAttempts = 0;
@@ -258,6 +295,8 @@ export class CollectorRuntime {
         controller.abort(new TimedOut(ms));
       }, ms);
     });
+    this.inFlight++;
+    if (this.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.inFlight;
     const request = run(controller.signal);
     // The request may settle after the timeout won the race; its outcome is then of no interest.
     request.catch(() => undefined);
@@ -265,8 +304,10 @@ export class CollectorRuntime {
       return { ok: true, value: await Promise.race([request, timeout]) };
     } catch (error) {
       if (error instanceof TimedOut || controller.signal.aborted) return { ok: false, error: { code: 'Timeout', message: `no answer within ${ms} ms` } };
+      if (error instanceof DescribedCallError) return { ok: false, error: error.described };
       return { ok: false, error: this.config.describeError(error) };
     } finally {
+      this.inFlight--;
       clearTimeout(timer);
     }
   }
@@ -391,5 +432,6 @@ export function runtimeOptionsOf(o: RuntimeOptions): RuntimeOptions {
   if (o.timeouts !== undefined) picked.timeouts = o.timeouts;
   if (o.deadline !== undefined) picked.deadline = o.deadline;
   if (o.maxRps !== undefined) picked.maxRps = o.maxRps;
+  if (o.cores !== undefined) picked.cores = o.cores;
   return picked;
 }

@@ -11,6 +11,7 @@ import {
   type Logger,
   type Resource,
   type RuntimeOptions,
+  type RuntimeStats,
   type ScopeStatus,
 } from '@leakproof/core';
 import { GCP_RUNTIME, gcpCall, type GcpCallId, type NeededFacts } from '../calls.js';
@@ -46,6 +47,8 @@ export interface GcpCollection {
   scopes: ScopeStatus[];
   /** How many API requests of each kind were made (every page and retry counts). */
   callCounts: Record<string, number>;
+  /** Retries, throttling, time waited on the rate budget and the most requests in flight at once. */
+  stats: RuntimeStats;
 }
 
 const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
@@ -115,7 +118,7 @@ class GcpCollector {
     const projects = await this.resolveProjects();
     await Promise.all(projects.map((p) => this.collectProject(p)));
     this.runtime.flushFailures();
-    return { resources: this.resources, notices: this.runtime.notices, scopes: this.runtime.scopes.statuses(), callCounts: this.runtime.callCounts };
+    return { resources: this.resources, notices: this.runtime.notices, scopes: this.runtime.scopes.statuses(), callCounts: this.runtime.callCounts, stats: this.runtime.stats };
   }
 
   private async resolveProjects(): Promise<string[]> {

@@ -1,0 +1,147 @@
+import { CallWorkerPool } from '@leakproof/core';
+import type { AwsClients, ClientOptions, Credentials } from './clients.js';
+import type { AwsService } from './endpoints.js';
+import type { AwsOperationId, AwsOutput, AwsRequest } from './operations.js';
+
+/** Where the requests of one account are made. */
+export interface AwsSender {
+  /** Makes one request (one attempt: the runtime retries); the signal tells that the runtime stopped waiting. */
+  send<K extends AwsOperationId>(request: AwsRequest<K>, signal: AbortSignal): Promise<AwsOutput<K>>;
+  /** The account's work in `region` is done: its clients and sockets there can go. */
+  release(region: string): void;
+  /** Resolves once the SDK module of the call is loaded wherever it will be sent (not timed as a request). */
+  ready(id: AwsOperationId): Promise<void>;
+}
+
+/** Makes requests for every account of a collection: on this thread, or on request threads. */
+export interface AwsRequester {
+  /** The sender of one account (its credentials). */
+  sender(credentials: Credentials): AwsSender;
+  /** Stops what the requester started: clients, sockets and threads. */
+  close(): Promise<void>;
+}
+
+type Settings = Omit<ClientOptions, 'credentials'>;
+
+/** What a request thread is started with: how to build clients, never a credential. */
+export interface AwsWorkerData {
+  env: Record<string, string>;
+  concurrency: number;
+  timeouts: { connect: number; response: number };
+}
+
+/** One request for a request thread, with the resolved credentials of its account; or a service's SDK module to load. */
+export type AwsWorkerTask =
+  | { kind: 'request'; request: AwsRequest; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }
+  | { kind: 'load'; service: AwsService };
+
+/** What the main thread tells the request threads besides tasks: an account is done with a region. */
+export interface AwsWorkerRelease {
+  release: string;
+  accessKeyId: string;
+}
+
+/** The calls made once per resource: spread over every request thread. */
+const BULK: ReadonlySet<AwsOperationId> = new Set<AwsOperationId>([
+  's3:GetBucketAcl',
+  's3:GetBucketPolicy',
+  's3:GetBucketPolicyStatus',
+  's3:GetPublicAccessBlock',
+  's3:GetBucketOwnershipControls',
+  's3:GetBucketEncryption',
+  's3:GetBucketVersioning',
+  's3:GetBucketLogging',
+  's3:GetObjectLockConfiguration',
+  's3:GetBucketTagging',
+  'rds:DescribeDBSnapshotAttributes',
+  'rds:DescribeDBClusterSnapshotAttributes',
+]);
+
+/** Requests on the main thread (`cores: 1`): the SDK loads here, on first use. */
+export function inThreadRequester(settings: Settings): AwsRequester {
+  const made: AwsClients[] = [];
+  const loaded = Promise.all([import('./clients.js'), import('./commands.js')]);
+  return {
+    sender(credentials) {
+      const clients = loaded.then(([{ AwsClients }]) => {
+        const c = new AwsClients({ ...settings, credentials });
+        made.push(c);
+        return c;
+      });
+      return {
+        async send(request) {
+          const [[, { sendRequest }], c] = await Promise.all([loaded, clients]);
+          return sendRequest(c, request);
+        },
+        release(region) {
+          void clients.then((c) => c.release(region));
+        },
+        async ready(id) {
+          const [[{ loadService }, { commandOf }]] = await Promise.all([loaded, clients]);
+          await loadService(commandOf(id).service);
+        },
+      };
+    },
+    async close() {
+      await loaded.catch(() => undefined);
+      for (const c of made) c.destroy();
+    },
+  };
+}
+
+/**
+ * The request threads' module. From sources (tests run the TypeScript), the built one beside them in
+ * `dist/`; bundled (the Action), the file the bundler writes beside the bundle.
+ */
+function workerEntry(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../dist/fetch/aws-call-worker.js', here) : new URL('./aws-call-worker.js', here);
+}
+
+/**
+ * Requests on `threads` worker threads, each with its own SDK clients; the main thread keeps the call
+ * gate, so concurrency and the rate budget hold across them. Credentials stay providers on the main
+ * thread (refreshing an assumed role happens once); each request carries the current identity.
+ */
+export function threadedRequester(settings: Settings, threads: number): AwsRequester {
+  // V8's default heap limits: a larger young generation or a capped old one measured no better in
+  // `pnpm bench` (less memory for much more CPU, or the reverse).
+  const pool = new CallWorkerPool<AwsWorkerTask>(workerEntry(), threads, { env: settings.env as Record<string, string>, concurrency: settings.concurrency, timeouts: settings.timeouts } satisfies AwsWorkerData);
+  // `service|lane` (lane "*" for every thread) -> the service's module loaded there.
+  const loads = new Map<string, Promise<void>>();
+  const loadOn = (service: AwsService, lane: number): Promise<void> => {
+    const key = `${service}|${lane}`;
+    let loading = loads.get(key);
+    if (!loading) {
+      loading = pool.run<null>({ kind: 'load', service }, new AbortController().signal, lane).then(() => undefined);
+      loads.set(key, loading);
+    }
+    return loading;
+  };
+  return {
+    sender(credentials) {
+      const identity = async () => {
+        const id = typeof credentials === 'function' ? await credentials() : credentials;
+        return { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey, ...(id.sessionToken ? { sessionToken: id.sessionToken } : {}) };
+      };
+      let lastKey: string | undefined;
+      return {
+        async send(request, signal) {
+          const resolved = await identity();
+          lastKey = resolved.accessKeyId;
+          // Only the per-bucket reads are many; every other call goes to the first thread, so the
+          // others load just the S3 client.
+          return pool.run({ kind: 'request', request, credentials: resolved }, signal, BULK.has(request.id) ? undefined : 0);
+        },
+        async ready(id) {
+          const service = id.slice(0, id.indexOf(':')) as AwsService;
+          await Promise.all(BULK.has(id) ? Array.from({ length: threads }, (_, lane) => loadOn(service, lane)) : [loadOn(service, 0)]);
+        },
+        release(region) {
+          if (lastKey) pool.broadcast({ release: region, accessKeyId: lastKey } satisfies AwsWorkerRelease);
+        },
+      };
+    },
+    close: () => pool.close(),
+  };
+}
