@@ -40,13 +40,33 @@ function targetsCovered(deny: GcpFirewall, allow: GcpFirewall): boolean {
   return false;
 }
 
+/**
+ * The enabled INGRESS deny rules of a project's rules, by network, computed once per list: judging
+ * each rule against every other one would be quadratic in a project's rules.
+ */
+const denyRulesByNetwork = new WeakMap<readonly GcpFirewall[], Map<string, GcpFirewall[]>>();
+
+function denyRulesOf(rules: readonly GcpFirewall[]): Map<string, GcpFirewall[]> {
+  let byNetwork = denyRulesByNetwork.get(rules);
+  if (!byNetwork) {
+    byNetwork = new Map();
+    for (const d of rules) {
+      if (!d.denied?.length || d.disabled === true || (d.direction ?? 'INGRESS').toUpperCase() !== 'INGRESS') continue;
+      const list = byNetwork.get(d.network ?? '') ?? [];
+      list.push(d);
+      byNetwork.set(d.network ?? '', list);
+    }
+    denyRulesByNetwork.set(rules, byNetwork);
+  }
+  return byNetwork;
+}
+
 /** The deny entries of the network's rules that take precedence over `allow` for all of its targets. */
 function shadowingDenies(allow: GcpFirewall, network: readonly GcpFirewall[]): DenyEntry[] {
   const out: DenyEntry[] = [];
-  for (const d of network) {
-    if (d === allow || !d.denied?.length || d.disabled === true || (d.direction ?? 'INGRESS').toUpperCase() !== 'INGRESS') continue;
-    if ((d.network ?? '') !== (allow.network ?? '') || priorityOf(d) > priorityOf(allow) || !targetsCovered(d, allow)) continue;
-    for (const deny of d.denied) {
+  for (const d of denyRulesOf(network).get(allow.network ?? '') ?? []) {
+    if (d === allow || priorityOf(d) > priorityOf(allow) || !targetsCovered(d, allow)) continue;
+    for (const deny of d.denied ?? []) {
       const protocol = (deny.IPProtocol ?? 'all').toLowerCase();
       for (const [from, to] of portRanges(deny.ports)) for (const source of d.sourceRanges ?? []) out.push({ protocol, from, to, source, evidence: `deny rule ${d.name} (priority ${priorityOf(d)})` });
     }

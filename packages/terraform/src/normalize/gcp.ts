@@ -204,7 +204,9 @@ function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
 
 function firewalls(ctx: PlanContext): Resource[] {
   const planned = ctx.of('google_compute_firewall');
-  const network = planned.map((rc) => firewallOf(ctx, rc));
+  // A deny rule shadows only rules on its own network; rules whose network is known only after apply are not compared.
+  // One list for every rule, so the normalizer indexes its deny rules once.
+  const network = planned.map((rc) => firewallOf(ctx, rc)).filter((f) => f.network !== '');
   return planned.map((rc) => firewall(ctx, rc, network));
 }
 
@@ -215,8 +217,7 @@ function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFir
     firewallOf(ctx, rc),
     ctx.value<string>(rc, 'project') ?? 'planned',
     unknown,
-    // A deny rule shadows only rules on its own network; rules whose network is known only after apply are not compared.
-    network.filter((f) => f.network !== ''),
+    network,
   );
   ctx.place(rc, resource);
   return resource;
