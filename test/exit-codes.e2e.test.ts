@@ -59,6 +59,14 @@ describe('exit codes', () => {
   it('2: flags that would do nothing in the chosen mode are refused', async () => {
     expect((await runCli(['audit', '--demo', '--profile', 'prod'])).stderr).toMatch(/--profile applies only to --provider aws/);
     expect((await runCli(['audit', '--provider', 'aws', '--role-name', 'Auditor'])).code).toBe(2);
+    // Request threads are the AWS collector's; GCP makes its requests on the main thread.
+    expect((await runCli(['audit', '--provider', 'gcp', '--cores', '2'])).stderr).toMatch(/--cores applies only to --provider aws/);
+  });
+
+  it('2: a thread count that is not a positive whole number, in one line', async () => {
+    const r = await runCli(['audit', '--provider', 'aws', '--cores', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^leakproof: --cores: "0" is not a positive whole number\n$/);
   });
 
   it('3: a report that cannot be written after the audit fails the run, names itself, and the others are still written', async () => {

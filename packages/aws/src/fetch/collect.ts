@@ -22,7 +22,7 @@ import { normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } fr
 import type { Credentials } from './clients.js';
 import { endpointEnv } from './endpoints.js';
 import type { AwsInput, AwsOperationId, AwsOutput } from './operations.js';
-import { inThreadRequester, threadedRequester, type AwsRequester, type AwsSender } from './sender.js';
+import { inThreadRequester, requestThreadsAvailable, threadedRequester, type AwsRequester, type AwsSender } from './sender.js';
 
 /** Progress of an AWS collection: the phase and how many of its items are done. */
 export interface AwsProgress {
@@ -86,7 +86,9 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
   const roleArns = [...(options.roleArns ?? [])];
   const settings = { concurrency: runtime.concurrency, timeouts: runtime.timeouts, env: endpointEnv(env) };
   // With more than one core, the SDKs' per-request CPU runs on request threads (see sender.ts).
-  const requester: AwsRequester = runtime.cores > 1 ? threadedRequester(settings, runtime.cores) : inThreadRequester(settings);
+  const threads = runtime.cores > 1 && requestThreadsAvailable() ? runtime.cores : 0;
+  if (runtime.cores > 1 && !threads) runtime.notice('note', 'AWS: the request threads module (aws-call-worker.js) is not beside the collector, so every request is made on the main thread');
+  const requester: AwsRequester = threads ? threadedRequester(settings, threads) : inThreadRequester(settings);
   if (options.organization) {
     const members = await organizationAccounts(requester.sender(base), runtime, options);
     for (const m of members) {
@@ -106,7 +108,7 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
     await requester.close();
   }
   runtime.flushFailures();
-  return { resources, notices: runtime.notices, scopes: runtime.scopes.statuses(), callCounts: runtime.callCounts, stats: runtime.stats, requestThreads: runtime.cores > 1 ? runtime.cores : 0 };
+  return { resources, notices: runtime.notices, scopes: runtime.scopes.statuses(), callCounts: runtime.callCounts, stats: runtime.stats, requestThreads: threads };
 }
 
 const ORGANIZATION_SCOPE = 'AWS Organization';

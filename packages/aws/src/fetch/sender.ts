@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CallWorkerPool } from '@leakproof/core';
 import type { AwsClients, ClientOptions, Credentials } from './clients.js';
 import type { AwsService } from './endpoints.js';
@@ -96,6 +98,14 @@ export function inThreadRequester(settings: Settings): AwsRequester {
 function workerEntry(): URL {
   const here = import.meta.url;
   return here.endsWith('.ts') ? new URL('../../dist/fetch/aws-call-worker.js', here) : new URL('./aws-call-worker.js', here);
+}
+
+/**
+ * Whether the request threads' module is where the collector looks for it. A bundle of the collector
+ * made without it (the Action's bundle ships it) runs its requests on the main thread instead.
+ */
+export function requestThreadsAvailable(): boolean {
+  return existsSync(fileURLToPath(workerEntry()));
 }
 
 /**

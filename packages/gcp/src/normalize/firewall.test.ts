@@ -5,7 +5,10 @@ const NET_A = 'https://www.googleapis.com/compute/v1/projects/p/global/networks/
 const NET_B = 'https://www.googleapis.com/compute/v1/projects/p/global/networks/b';
 const allow: GcpFirewall = { name: 'allow-pg', network: NET_A, priority: 1000, sourceRanges: ['0.0.0.0/0'], allowed: [{ IPProtocol: 'tcp', ports: ['5432'] }] };
 const deny = (network: string, priority: number, disabled = false): GcpFirewall => ({ name: `deny-${priority}`, network, priority, disabled, sourceRanges: ['0.0.0.0/0'], denied: [{ IPProtocol: 'tcp', ports: ['5432'] }] });
-const exposed = (rules: GcpFirewall[]) => normalizeFirewall(allow, 'p', undefined, [allow, ...rules]).facts.internetIngressDatabasePorts?.value;
+const exposed = (rules: GcpFirewall[]) => {
+  const judged = normalizeFirewall(allow, 'p', undefined, [allow, ...rules]).facts.internetIngressDatabasePorts;
+  return judged && 'value' in judged ? judged.value : judged;
+};
 
 describe('GCP firewall DENY precedence', () => {
   it.each([
