@@ -86,7 +86,7 @@ function describeRun(provider, label, estate, r) {
   const ratio = r.wall / bound;
   const met = (ok) => (ok ? 'met' : 'NOT met');
   console.log(
-    `${p.label}, ${estate.buckets.toLocaleString('en-US')} ${p.storage} + ${estate.firewalls.toLocaleString('en-US')} ${p.firewalls}, ${label}: ` +
+    `${p.label}, ${estate.buckets.toLocaleString('en-US')} ${p.storage} + ${estate.firewalls.toLocaleString('en-US')} ${p.firewalls}, ${label}${r.threads ? ` (${r.threads} request threads)` : ''}: ` +
       `${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(1)} s CPU, peak RSS ${r.rssMiB.toFixed(0)} MiB (< 200: ${met(r.rssMiB < 200)}), ` +
       `${calls.toLocaleString('en-US')} calls, at most ${r.maxInFlight} in flight, bound ${bound.toFixed(2)} s, ratio ${ratio.toFixed(2)} (<= ${estate.target}: ${met(ratio <= estate.target)})` +
       `${r.errors.length ? `; ${r.errors.length} error notice(s): ${r.errors[0]}` : ''}\n    calls per operation: ${perOp}`,
