@@ -124,6 +124,8 @@ export function threadedRequester(settings: Settings, threads: number): AwsReque
     let loading = loads.get(key);
     if (!loading) {
       loading = pool.run<null>({ kind: 'load', service }, new AbortController().signal, lane).then(() => undefined);
+      // A thread that died is not asked again: the next call loads the module on one that lives.
+      loading.catch(() => loads.delete(key));
       loads.set(key, loading);
     }
     return loading;
