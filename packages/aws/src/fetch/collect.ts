@@ -194,6 +194,9 @@ function assumeRole(base: Credentials, roleArn: string, externalId: string | und
   };
 }
 
+/** The per-bucket S3 reads. */
+type BucketReadId = Extract<AwsOperationId, 's3:GetBucketAcl' | 's3:GetBucketPolicy' | 's3:GetBucketPolicyStatus' | 's3:GetPublicAccessBlock' | 's3:GetBucketOwnershipControls' | 's3:GetBucketEncryption' | 's3:GetBucketVersioning' | 's3:GetBucketLogging' | 's3:GetObjectLockConfiguration' | 's3:GetBucketTagging'>;
+
 /** One page of a listing: the items of the answer and the token of the next page. */
 type Page<T> = { value: T; next: string | undefined };
 
@@ -349,25 +352,25 @@ class AccountCollector {
     const id = `arn:${this.partition}:s3:::${name}`;
     const scope = this.runtime.scopes.add('region', this.account, region);
     const input = { Bucket: name, ExpectedBucketOwner: this.account };
-    const bucketCall = <T>(callId: AwsCallId, send: (abortSignal: AbortSignal) => Promise<T>) => this.call(callId, scope, id, send);
+    // Every bucket read takes the same input (the bucket and its expected owner).
+    const read = <K extends BucketReadId>(callId: K) => this.call(callId, scope, id, (abortSignal) => this.send(callId, region, input, abortSignal));
     // GetBucketPolicyStatus only has something to say about an existing policy: a bucket without one
     // answers NoSuchBucketPolicy to both, so the status call waits for the policy and is skipped then.
     const policyThenStatus = async () => {
-      const policy = await bucketCall('s3:GetBucketPolicy', (abortSignal) => this.send('s3:GetBucketPolicy', region, input, abortSignal));
-      const policyStatus: RawBucket['policyStatus'] =
-        policy.status === 'not-configured' ? policy : await bucketCall('s3:GetBucketPolicyStatus', (abortSignal) => this.send('s3:GetBucketPolicyStatus', region, input, abortSignal));
+      const policy = await read('s3:GetBucketPolicy');
+      const policyStatus: RawBucket['policyStatus'] = policy.status === 'not-configured' ? policy : await read('s3:GetBucketPolicyStatus');
       return [policy, policyStatus] as const;
     };
     const [acl, [policy, policyStatus], publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging] = await Promise.all([
-      bucketCall('s3:GetBucketAcl', (abortSignal) => this.send('s3:GetBucketAcl', region, input, abortSignal)),
+      read('s3:GetBucketAcl'),
       policyThenStatus(),
-      bucketCall('s3:GetPublicAccessBlock', (abortSignal) => this.send('s3:GetPublicAccessBlock', region, input, abortSignal)),
-      bucketCall('s3:GetBucketOwnershipControls', (abortSignal) => this.send('s3:GetBucketOwnershipControls', region, input, abortSignal)),
-      bucketCall('s3:GetBucketEncryption', (abortSignal) => this.send('s3:GetBucketEncryption', region, input, abortSignal)),
-      bucketCall('s3:GetBucketVersioning', (abortSignal) => this.send('s3:GetBucketVersioning', region, input, abortSignal)),
-      bucketCall('s3:GetBucketLogging', (abortSignal) => this.send('s3:GetBucketLogging', region, input, abortSignal)),
-      bucketCall('s3:GetObjectLockConfiguration', (abortSignal) => this.send('s3:GetObjectLockConfiguration', region, input, abortSignal)),
-      bucketCall('s3:GetBucketTagging', (abortSignal) => this.send('s3:GetBucketTagging', region, input, abortSignal)),
+      read('s3:GetPublicAccessBlock'),
+      read('s3:GetBucketOwnershipControls'),
+      read('s3:GetBucketEncryption'),
+      read('s3:GetBucketVersioning'),
+      read('s3:GetBucketLogging'),
+      read('s3:GetObjectLockConfiguration'),
+      read('s3:GetBucketTagging'),
     ]);
     return { name, region, account: this.account, partition: this.partition, acl, policy, policyStatus, publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging };
   }

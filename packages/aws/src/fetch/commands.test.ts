@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_CALLS } from '../calls.js';
 import { AwsClients, loadService } from './clients.js';
-import { commandOf } from './commands.js';
+import { commandOf } from './operations.js';
 
 describe('the call table names real SDK commands', () => {
   it.each(AWS_CALLS.map((c) => [c.id]))('%s is a command of its service’s SDK client', async (id) => {

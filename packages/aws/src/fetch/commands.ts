@@ -1,14 +1,7 @@
 // The SDK command behind each call id, by name: `s3:GetBucketAcl` is the S3 client's
 // `GetBucketAclCommand`. Each service's SDK module loads on its first request (see `loadService`).
 import { loadService, type AwsClients } from './clients.js';
-import type { AwsService } from './endpoints.js';
-import type { AwsOperationId, AwsOutput, AwsRequest } from './operations.js';
-
-/** The service of a call id (`s3:GetBucketAcl` -> `s3`) and its SDK command's name (`GetBucketAclCommand`). */
-export function commandOf(id: AwsOperationId): { service: AwsService; command: string } {
-  const colon = id.indexOf(':');
-  return { service: id.slice(0, colon) as AwsService, command: `${id.slice(colon + 1)}Command` };
-}
+import { commandOf, type AwsOperationId, type AwsOutput, type AwsRequest } from './operations.js';
 
 /**
  * Sends one request with the clients of one account; the answer loses the SDK's `$metadata`.

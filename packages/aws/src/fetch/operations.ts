@@ -8,6 +8,7 @@ import type * as S3 from '@aws-sdk/client-s3';
 import type * as S3Control from '@aws-sdk/client-s3-control';
 import type * as STS from '@aws-sdk/client-sts';
 import type { AwsCallId } from '../calls.js';
+import type { AwsService } from './endpoints.js';
 
 /** `[input, output]` of each call, as the SDK command of that name types them. */
 export interface AwsOperations {
@@ -58,4 +59,10 @@ export interface AwsRequest<K extends AwsOperationId = AwsOperationId> {
   id: K;
   region: string;
   input: AwsInput<K>;
+}
+
+/** The service of a call id (`s3:GetBucketAcl` -> `s3`) and its SDK command's name (`GetBucketAclCommand`). */
+export function commandOf(id: AwsOperationId): { service: AwsService; command: string } {
+  const colon = id.indexOf(':');
+  return { service: id.slice(0, colon) as AwsService, command: `${id.slice(colon + 1)}Command` };
 }

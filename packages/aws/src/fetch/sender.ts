@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CallWorkerPool } from '@leakproof/core';
+import { AWS_CALLS } from '../calls.js';
 import type { AwsClients, ClientOptions, Credentials } from './clients.js';
 import type { AwsService } from './endpoints.js';
-import type { AwsOperationId, AwsOutput, AwsRequest } from './operations.js';
+import { commandOf, type AwsOperationId, type AwsOutput, type AwsRequest } from './operations.js';
 
 /** Where the requests of one account are made. */
 export interface AwsSender {
@@ -43,21 +44,11 @@ export interface AwsWorkerRelease {
   accessKeyId: string;
 }
 
-/** The calls made once per resource: spread over every request thread. */
-const BULK: ReadonlySet<AwsOperationId> = new Set<AwsOperationId>([
-  's3:GetBucketAcl',
-  's3:GetBucketPolicy',
-  's3:GetBucketPolicyStatus',
-  's3:GetPublicAccessBlock',
-  's3:GetBucketOwnershipControls',
-  's3:GetBucketEncryption',
-  's3:GetBucketVersioning',
-  's3:GetBucketLogging',
-  's3:GetObjectLockConfiguration',
-  's3:GetBucketTagging',
-  'rds:DescribeDBSnapshotAttributes',
-  'rds:DescribeDBClusterSnapshotAttributes',
-]);
+/**
+ * The calls made once per bucket or snapshot, as the call table scopes them: the many, spread over
+ * every request thread.
+ */
+const BULK: ReadonlySet<AwsOperationId> = new Set(AWS_CALLS.filter((c) => c.scope === 'bucket' || c.scope === 'snapshot').map((c) => c.id));
 
 /** Requests on the main thread (`cores: 1`): the SDK loads here, on first use. */
 export function inThreadRequester(settings: Settings): AwsRequester {
@@ -79,7 +70,7 @@ export function inThreadRequester(settings: Settings): AwsRequester {
           void clients.then((c) => c.release(region));
         },
         async ready(id) {
-          const [[{ loadService }, { commandOf }]] = await Promise.all([loaded, clients]);
+          const [{ loadService }] = await loaded;
           await loadService(commandOf(id).service);
         },
       };
@@ -117,14 +108,18 @@ export function threadedRequester(settings: Settings, threads: number): AwsReque
   // V8's default heap limits: a larger young generation or a capped old one measured no better in
   // `pnpm bench` (less memory for much more CPU, or the reverse).
   const pool = new CallWorkerPool<AwsWorkerTask>(workerEntry(), threads, { env: settings.env as Record<string, string>, concurrency: settings.concurrency, timeouts: settings.timeouts } satisfies AwsWorkerData);
-  // `service|lane` (lane "*" for every thread) -> the service's module loaded there.
+  // `service|lanes` -> the service's module loaded on the threads its calls go to: every thread for
+  // the per-bucket reads, the first for the rest (see `send`). Made once, so a call costs a lookup.
   const loads = new Map<string, Promise<void>>();
-  const loadOn = (service: AwsService, lane: number): Promise<void> => {
-    const key = `${service}|${lane}`;
+  const loaded = (id: AwsOperationId): Promise<void> => {
+    const { service } = commandOf(id);
+    const bulk = BULK.has(id);
+    const key = `${service}|${bulk ? 'every' : 'first'}`;
     let loading = loads.get(key);
     if (!loading) {
-      loading = pool.run<null>({ kind: 'load', service }, new AbortController().signal, lane).then(() => undefined);
-      // A thread that died is not asked again: the next call loads the module on one that lives.
+      const load = (lane: number) => pool.run<null>({ kind: 'load', service }, new AbortController().signal, lane);
+      loading = Promise.all(bulk ? Array.from({ length: threads }, (_, lane) => load(lane)) : [load(0)]).then(() => undefined);
+      // A thread that died is not asked again: the next call loads the module on the threads that live.
       loading.catch(() => loads.delete(key));
       loads.set(key, loading);
     }
@@ -145,10 +140,7 @@ export function threadedRequester(settings: Settings, threads: number): AwsReque
           // others load just the S3 client.
           return pool.run({ kind: 'request', request, credentials: resolved }, signal, BULK.has(request.id) ? undefined : 0);
         },
-        async ready(id) {
-          const service = id.slice(0, id.indexOf(':')) as AwsService;
-          await Promise.all(BULK.has(id) ? Array.from({ length: threads }, (_, lane) => loadOn(service, lane)) : [loadOn(service, 0)]);
-        },
+        ready: loaded,
         release(region) {
           if (lastKey) pool.broadcast({ release: region, accessKeyId: lastKey } satisfies AwsWorkerRelease);
         },

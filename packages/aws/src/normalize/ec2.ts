@@ -1,6 +1,6 @@
 import type { Instance, IpPermission, SecurityGroup, Snapshot } from '@aws-sdk/client-ec2';
 import { databaseServicesIn, fact, internetIngressFacts, judgeSourceRange, type Fact, type Resource } from '@leakproof/core';
-import { outcomeReason, type CallOutcome } from '@leakproof/core';
+import { mapOutcome, outcomeReason, type CallOutcome } from '@leakproof/core';
 
 /** One ingress permission that admits an internet source. */
 export interface InternetIngress {
@@ -113,12 +113,11 @@ export type GroupExposure = { known: true; byGroup: Map<string, InternetIngress[
 
 /** Internet ingress of every security group of a DescribeSecurityGroups answer, by group id; unknown when the call failed. */
 export function groupExposure(outcome: CallOutcome<SecurityGroup[]>): GroupExposure {
-  if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((sg) => [sg.GroupId ?? '?', internetIngressOf(sg)])) };
-  return { known: false, reason: outcomeReason(outcome, 'security groups') };
+  return judgedGroupExposure(mapOutcome(outcome, (groups) => groups.map((sg) => ({ groupId: sg.GroupId ?? '?', ingress: internetIngressOf(sg) }))));
 }
 
 /** As `groupExposure`, from groups already judged. */
-export function judgedGroupExposure(outcome: CallOutcome<JudgedGroup[]>): GroupExposure {
+export function judgedGroupExposure(outcome: CallOutcome<ReadonlyArray<Pick<JudgedGroup, 'groupId' | 'ingress'>>>): GroupExposure {
   if (outcome.status === 'ok') return { known: true, byGroup: new Map(outcome.value.map((g) => [g.groupId, g.ingress])) };
   return { known: false, reason: outcomeReason(outcome, 'security groups') };
 }

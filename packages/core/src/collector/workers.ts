@@ -1,4 +1,4 @@
-import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { DescribedCallError, type DescribedError } from './runtime.js';
 
 /** What the main thread sends a worker: a task to run, or the abort of one still running. */
@@ -64,9 +64,9 @@ export class CallWorkerPool<Task> {
    * `entry` is the worker module (it calls `serveWorkerCalls`); `data` reaches it as `workerData`.
    * Workers are started at once: they load their SDKs while the main thread lists.
    */
-  constructor(entry: URL, size: number, data: unknown, resourceLimits?: ResourceLimits) {
+  constructor(entry: URL, size: number, data: unknown) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry, { workerData: data, execArgv: workerExecArgv(process.execArgv), ...(resourceLimits ? { resourceLimits } : {}) });
+      const worker = new Worker(entry, { workerData: data, execArgv: workerExecArgv(process.execArgv) });
       const pooled: PooledWorker = { worker, pending: new Map(), alive: true, send: batched<ToWorker>((batch) => worker.postMessage(batch)) };
       worker.on('message', (replies: FromWorker[]) => {
         for (const reply of replies) {
