@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
-import { audit, auditVerdict, loadPolicies, type Resource } from '@leakproof/core';
+import { audit, auditVerdict, loadPolicies, type CollectionProgress, type Resource } from '@leakproof/core';
 import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
@@ -11,12 +11,13 @@ const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECR
 
 let server: FakeAwsServer;
 let collection: AwsCollection;
+const progress: CollectionProgress[] = [];
 const byName = (name: string, kind?: Resource['kind']): Resource => resourceNamed(collection.resources, name, kind);
 const value = (name: string, fact: string, kind?: Resource['kind']) => factValue(collection.resources, name, fact, kind);
 
 beforeAll(async () => {
   server = await startFakeAws(loadFakeAwsEstate(estateDir));
-  collection = await collectAws({ credentials, env: { AWS_ENDPOINT_URL: server.endpoint }, concurrency: 8, maxAttempts: 4, pageSize: 5, now: new Date('2026-11-25T00:00:00Z') });
+  collection = await collectAws({ credentials, env: { AWS_ENDPOINT_URL: server.endpoint }, concurrency: 8, maxAttempts: 4, pageSize: 5, now: new Date('2026-11-25T00:00:00Z'), onProgress: (p) => progress.push(p) });
 });
 afterAll(() => server.close());
 
@@ -219,6 +220,25 @@ describe('secrets', () => {
     const text = JSON.stringify(collection);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(credentials.accessKeyId);
+  });
+});
+
+describe('progress', () => {
+  it('counts regions, S3 buckets and RDS snapshots to the end, with the calls made', () => {
+    const last = progress.at(-1);
+    const count = (...types: string[]) => collection.resources.filter((r) => types.includes(r.type ?? '')).length;
+    const regions = collection.scopes.filter((s) => s.kind === 'region').length;
+    const snapshots = count('AWS::RDS::DBSnapshot', 'AWS::RDS::DBClusterSnapshot');
+    expect(snapshots).toBeGreaterThan(0);
+    // Phases appear in the order they begin, and the regions' listings race the bucket reads.
+    expect([...(last?.phases ?? [])].sort((a, b) => a.phase.localeCompare(b.phase))).toEqual([
+      { phase: 'RDS snapshots', done: snapshots, total: snapshots },
+      { phase: 'regions', done: regions, total: regions },
+      { phase: 'S3 buckets', done: count('AWS::S3::Bucket'), total: count('AWS::S3::Bucket') },
+    ]);
+    expect(last?.calls).toBe(collection.stats.calls);
+    // The count of calls only grows.
+    for (const [i, p] of progress.entries()) if (i > 0) expect(p.calls).toBeGreaterThanOrEqual(progress[i - 1]?.calls ?? 0);
   });
 });
 

@@ -1,21 +1,36 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { azureCustomRole, collectAzure, type AzureCollection } from '@leakproof/azure';
-import { audit, auditVerdict, loadPolicies, type Resource } from '@leakproof/core';
+import { audit, auditVerdict, loadPolicies, type CollectionProgress, type Resource } from '@leakproof/core';
 import { loadFakeArmEstate, seedAzuriteContainers, startAzurite, startFakeArm, type Azurite, type FakeArmServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/azure/estate/', import.meta.url));
 let arm: FakeArmServer;
 let collection: AzureCollection;
+const progress: CollectionProgress[] = [];
 const byName = (name: string, kind?: Resource['kind']): Resource => resourceNamed(collection.resources, name, kind);
 const value = (name: string, fact: string, kind?: Resource['kind']) => factValue(collection.resources, name, fact, kind);
 
 beforeAll(async () => {
   arm = await startFakeArm(loadFakeArmEstate(estateDir));
-  collection = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint }, concurrency: 8 });
+  collection = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: arm.endpoint }, concurrency: 8, onProgress: (p) => progress.push(p) });
 });
 afterAll(() => arm.close());
+
+describe('progress', () => {
+  it('counts subscriptions, storage accounts and SQL servers to the end, with the calls made', () => {
+    const count = (type: string) => collection.resources.filter((r) => r.type === type).length;
+    const subscriptions = collection.scopes.filter((s) => s.kind === 'subscription').length;
+    const phases = progress.at(-1)?.phases ?? [];
+    expect([...phases].sort((a, b) => a.phase.localeCompare(b.phase))).toEqual([
+      { phase: 'SQL servers', done: count('Microsoft.Sql/servers'), total: count('Microsoft.Sql/servers') },
+      { phase: 'storage accounts', done: count('Microsoft.Storage/storageAccounts'), total: count('Microsoft.Storage/storageAccounts') },
+      { phase: 'subscriptions', done: subscriptions, total: subscriptions },
+    ]);
+    expect(progress.at(-1)?.calls).toBe(collection.stats.calls);
+  });
+});
 
 describe('storage accounts and containers (ARM)', () => {
   it('discovers subscriptions and follows nextLink paging', () => {

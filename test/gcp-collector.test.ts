@@ -1,22 +1,35 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectGcp, gcpCustomRole, type GcpCollection } from '@leakproof/gcp';
-import { audit, auditVerdict, loadPolicies, type Resource } from '@leakproof/core';
+import { audit, auditVerdict, loadPolicies, type CollectionProgress, type Resource } from '@leakproof/core';
 import { loadFakeGcpEstate, startFakeGcp, type FakeGcpServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/gcp/estate/', import.meta.url));
 let server: FakeGcpServer;
 let collection: GcpCollection;
+const progress: CollectionProgress[] = [];
 const env = () => ({ STORAGE_EMULATOR_HOST: server.endpoint, LEAKPROOF_GCP_API_ENDPOINT: server.endpoint });
 const byName = (name: string, kind?: Resource['kind']): Resource => resourceNamed(collection.resources, name, kind);
 const value = (name: string, fact: string, kind?: Resource['kind']) => factValue(collection.resources, name, fact, kind);
 
 beforeAll(async () => {
   server = await startFakeGcp(loadFakeGcpEstate(estateDir));
-  collection = await collectGcp({ env: env(), concurrency: 8 });
+  collection = await collectGcp({ env: env(), concurrency: 8, onProgress: (p) => progress.push(p) });
 });
 afterAll(() => server.close());
+
+describe('progress', () => {
+  it('counts projects and GCS buckets to the end, with the calls made', () => {
+    const buckets = collection.resources.filter((r) => r.kind === 'storage-bucket').length;
+    const projects = collection.scopes.filter((s) => s.kind === 'project').length;
+    expect(progress.at(-1)?.phases).toEqual([
+      { phase: 'projects', done: projects, total: projects },
+      { phase: 'GCS buckets', done: buckets, total: buckets },
+    ]);
+    expect(progress.at(-1)?.calls).toBe(collection.stats.calls);
+  });
+});
 
 describe('Cloud Storage buckets', () => {
   it('discovers every visible project and lists buckets across pages with their ACLs', () => {

@@ -114,11 +114,13 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport & 
     }
     scopes.push(...unreachedScopes(input.declared ?? [], input.providers, scopes));
   } else if (input.kind === 'terraform') {
+    options.progress?.(`Reading the Terraform plan ${input.plan}`);
     const { readTerraformPlan } = await import('@leakproof/terraform');
     const planned = readTerraformPlan(input.plan, { cwd: options.cwd, ...(input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}), ...(input.repositoryRoot ? { repositoryRoot: input.repositoryRoot } : {}) });
     resources = planned.resources;
     notices = planned.notices;
   } else {
+    options.progress?.(input.kind === 'demo' ? 'Reading the demo estate' : `Reading the snapshot ${input.file}`);
     const snapshot = input.kind === 'demo' ? readSnapshot(demoSnapshotPath(), 'demo/medical-imaging-estate.json') : readSnapshot(resolve(options.cwd, input.file), input.file);
     resources = snapshot.resources;
     notices = snapshot.notices ?? [];

@@ -61,5 +61,7 @@ export { AdaptiveBucket, RateBudget } from './collector/rate.js';
 export { CallWorkerPool, serveWorkerCalls } from './collector/workers.js';
 export type { RateLimit } from './collector/rate.js';
 export { ScopeTracker } from './collector/scope.js';
+export { PhaseProgress } from './collector/progress.js';
+export type { CollectionProgress, PhaseCount } from './collector/progress.js';
 export { connectTimeoutAgent } from './collector/agents.js';
 export type { AgentForUrl } from './collector/agents.js';

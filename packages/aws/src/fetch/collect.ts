@@ -9,7 +9,9 @@ import {
   mapOutcome as mapOk,
   type CallOutcome,
   type CollectionNotice,
+  type CollectionProgress,
   type Logger,
+  PhaseProgress,
   type Resource,
   type RuntimeOptions,
   type RuntimeStats,
@@ -24,12 +26,11 @@ import { endpointEnv } from './endpoints.js';
 import type { AwsInput, AwsOperationId, AwsOutput } from './operations.js';
 import { inThreadRequester, requestThreadsAvailable, threadedRequester, type AwsRequester, type AwsSender } from './sender.js';
 
-/** Progress of an AWS collection: the phase and how many of its items are done. */
-export interface AwsProgress {
-  phase: string;
-  done: number;
-  total: number;
-}
+/**
+ * Progress of an AWS collection: the phase that moved (accounts, regions, S3 buckets, RDS
+ * snapshots), counted over every account, with every phase so far and the calls made.
+ */
+export type AwsProgress = CollectionProgress;
 
 /** AWS collection options; timeouts, retries, the deadline and the rate budget are the shared runtime's. */
 export interface CollectAwsOptions extends RuntimeOptions {
@@ -89,6 +90,7 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
   const threads = runtime.cores > 1 && requestThreadsAvailable() ? runtime.cores : 0;
   if (runtime.cores > 1 && !threads) runtime.notice('note', 'AWS: the request threads module (aws-call-worker.js) is not beside the collector, so every request is made on the main thread');
   const requester: AwsRequester = threads ? threadedRequester(settings, threads) : inThreadRequester(settings);
+  const progress = new PhaseProgress(options.onProgress, () => runtime.stats.calls);
   if (options.organization) {
     const members = await organizationAccounts(requester.sender(base), runtime, options);
     for (const m of members) {
@@ -102,8 +104,14 @@ export async function collectAws(options: CollectAwsOptions = {}): Promise<AwsCo
     label: roleArn ?? 'default credentials',
     credentials: roleArn ? assumeRole(base, roleArn, options.externalId, options.homeRegion ?? 'us-east-1', runtime.timeouts.response) : base,
   }));
+  if (targets.length > 1) progress.expect('accounts', targets.length);
   try {
-    await Promise.all(targets.map((target) => new AccountCollector(requester.sender(target.credentials), runtime, options, resources).run(target.label)));
+    await Promise.all(
+      targets.map(async (target) => {
+        await new AccountCollector(requester.sender(target.credentials), runtime, options, resources, progress).run(target.label);
+        if (targets.length > 1) progress.done('accounts');
+      }),
+    );
   } finally {
     await requester.close();
   }
@@ -209,6 +217,7 @@ class AccountCollector {
     private readonly runtime: CollectorRuntime,
     private readonly options: CollectAwsOptions,
     private readonly out: Resource[],
+    private readonly progress: PhaseProgress,
   ) {}
 
   private get home(): string {
@@ -246,10 +255,6 @@ class AccountCollector {
     this.runtime.notice(level, message, { ...(this.account ? { account: this.account } : {}), ...extra });
   }
 
-  private progress(phase: string, done: number, total: number): void {
-    this.options.onProgress?.({ phase, done, total });
-  }
-
   async run(label: string): Promise<void> {
     // Until the account is known, the scope is named by the role (or "default credentials").
     const pending = /^arn:[^:]+:iam::(\d{12}):/.exec(label)?.[1] ?? label;
@@ -270,6 +275,7 @@ class AccountCollector {
     this.partition = /^arn:([^:]+):/.exec(identity.value.Arn ?? '')?.[1] ?? 'aws';
     const regions = await this.resolveRegions();
     for (const r of regions) this.runtime.scopes.add('region', this.account, r);
+    this.progress.expect('regions', regions.length);
     // A region is done when its own listings and its buckets are: its clients and sockets go then.
     for (const r of regions) this.partsLeft.set(r, 2);
     await Promise.all([this.collectS3(regions), ...regions.map((r) => this.collectRegion(r).finally(() => this.partDone(r)))]);
@@ -279,8 +285,11 @@ class AccountCollector {
   private readonly partsLeft = new Map<string, number>();
 
   private partDone(region: string): void {
+    // A bucket can live in a region that is not audited for its listings: only audited regions count.
+    const audited = this.partsLeft.has(region);
     const left = (this.partsLeft.get(region) ?? 1) - 1;
     this.partsLeft.set(region, left);
+    if (left === 0 && audited) this.progress.done('regions');
     // The home region also serves the account-wide calls; it goes last.
     if (left <= 0 && region !== this.home) this.sender.release(region);
   }
@@ -330,15 +339,14 @@ class AccountCollector {
     const bucketsLeft = new Map<string, number>();
     for (const b of buckets) bucketsLeft.set(b.region, (bucketsLeft.get(b.region) ?? 0) + 1);
     for (const r of regions) if (!bucketsLeft.has(r)) this.partDone(r);
-    let done = 0;
-    this.progress('S3 buckets', 0, buckets.length);
+    this.progress.expect('S3 buckets', buckets.length);
     // As many buckets at once as requests may be in flight: each has several calls, so the limit stays
     // full, and the calls of the rest are not all queued (memory stays flat however many buckets).
     const window = pLimit(this.runtime.concurrency);
     await Promise.all(
       buckets.map(({ name, region }) => window(async () => {
         const raw = await this.fetchBucket(name, region);
-        this.progress('S3 buckets', ++done, buckets.length);
+        this.progress.done('S3 buckets');
         // Normalized at once, so the raw answers are garbage as soon as each bucket is read.
         this.out.push(normalizeBucket(raw, accountBpa.status === 'skipped' ? { status: 'not-configured', code: 'not read' } : accountBpa));
         const left = (bucketsLeft.get(region) ?? 1) - 1;
@@ -478,8 +486,10 @@ class AccountCollector {
   private async collectDbSnapshots(region: string, listed: CallOutcome<Array<{ DBSnapshots?: DBSnapshot[] }>>, now: Date): Promise<void> {
     if (listed.status !== 'ok') return;
     const scope = `${this.account}/${region}`;
+    const snapshots = listed.value.flatMap((p) => p.DBSnapshots ?? []);
+    this.progress.expect('RDS snapshots', snapshots.length);
     const resources = await Promise.all(
-      listed.value.flatMap((p) => p.DBSnapshots ?? []).map(async (s) => {
+      snapshots.map(async (s) => {
         // Only manual snapshots can be shared; automated ones need no attribute call.
         const restore: CallOutcome<string[]> =
           s.SnapshotType === 'automated'
@@ -490,6 +500,7 @@ class AccountCollector {
                 ),
                 (v) => v.DBSnapshotAttributesResult?.DBSnapshotAttributes?.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [],
               );
+        this.progress.done('RDS snapshots');
         return normalizeDbSnapshot(s, restore, region, this.account, now);
       }),
     );
@@ -499,8 +510,10 @@ class AccountCollector {
   private async collectClusterSnapshots(region: string, listed: CallOutcome<Array<{ DBClusterSnapshots?: DBClusterSnapshot[] }>>, now: Date): Promise<void> {
     if (listed.status !== 'ok') return;
     const scope = `${this.account}/${region}`;
+    const snapshots = listed.value.flatMap((p) => p.DBClusterSnapshots ?? []);
+    this.progress.expect('RDS snapshots', snapshots.length);
     const resources = await Promise.all(
-      listed.value.flatMap((p) => p.DBClusterSnapshots ?? []).map(async (s) => {
+      snapshots.map(async (s) => {
         const restore: CallOutcome<string[]> =
           s.SnapshotType === 'automated'
             ? { status: 'ok', value: [] }
@@ -510,6 +523,7 @@ class AccountCollector {
                 ),
                 (v) => v.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === 'restore')?.AttributeValues ?? [],
               );
+        this.progress.done('RDS snapshots');
         return normalizeDbClusterSnapshot(s, restore, region, this.account, now);
       }),
     );

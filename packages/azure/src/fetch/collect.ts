@@ -6,7 +6,7 @@ import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type Logger, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
+import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type CollectionProgress, type Logger, PhaseProgress, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
@@ -30,7 +30,8 @@ export interface CollectAzureOptions extends RuntimeOptions {
    */
   env?: Record<string, string | undefined>;
   logger?: Logger;
-  onProgress?: (progress: { phase: string; done: number; total: number }) => void;
+  /** Each step of the collection: subscriptions, storage accounts and SQL servers, counted over every subscription, with the calls made. */
+  onProgress?: (progress: CollectionProgress) => void;
 }
 
 /** What an Azure collection gathered, and how far it got in each subscription it was asked to audit. */
@@ -87,6 +88,7 @@ function checkConnectionString(value: string | undefined): void {
 
 class AzureCollector {
   private readonly runtime: CollectorRuntime;
+  private readonly progress: PhaseProgress;
   private readonly agentFor: AgentForUrl;
   private readonly resources: Resource[] = [];
 
@@ -97,6 +99,7 @@ class AzureCollector {
     private readonly endpoint: string | undefined,
   ) {
     this.runtime = createCollectorRuntime(AZURE_RUNTIME, options);
+    this.progress = new PhaseProgress(options.onProgress, () => this.runtime.stats.calls);
     this.agentFor = connectTimeoutAgent(this.runtime.timeouts.connect, { maxSockets: this.runtime.concurrency });
   }
 
@@ -164,7 +167,11 @@ class AzureCollector {
       }
     }
     for (const s of subscriptions) this.runtime.scopes.add('subscription', s);
-    await Promise.all(subscriptions.map((s) => this.collectSubscription(s)));
+    this.progress.expect('subscriptions', subscriptions.length);
+    await Promise.all(subscriptions.map(async (s) => {
+      await this.collectSubscription(s);
+      this.progress.done('subscriptions');
+    }));
     return this.finish();
   }
 
@@ -215,7 +222,7 @@ class AzureCollector {
       return list;
     });
     if (accounts.status !== 'ok') return;
-    let done = 0;
+    this.progress.expect('storage accounts', accounts.value.length);
     await Promise.all(
       accounts.value.map(async (a) => {
         const rg = /\/resourceGroups\/([^/]+)/i.exec(a.id ?? '')?.[1] ?? '';
@@ -226,7 +233,7 @@ class AzureCollector {
         const containers = await this.listContainers(subscription, client, a, rg);
         const account = { resource: accountResource, allowPublic: allowPublicVerdict(a), networkOpen: networkOpenVerdict(a) };
         if (containers.status === 'ok') for (const c of containers.value.items) this.resources.push(normalizeContainer(c, account, {}, containers.value.how));
-        this.options.onProgress?.({ phase: `storage accounts (${subscription})`, done: ++done, total: accounts.value.length });
+        this.progress.done('storage accounts');
       }),
     );
   }
@@ -263,6 +270,7 @@ class AzureCollector {
       return list;
     });
     if (servers.status !== 'ok') return;
+    this.progress.expect('SQL servers', servers.value.length);
     const resources = await Promise.all(
       servers.value.map(async (s) => {
         const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
@@ -277,7 +285,9 @@ class AzureCollector {
           this.call('serverBlobAuditingPolicies.get', subscription, id, async (abortSignal) => (await client.serverBlobAuditingPolicies.get(rg, s.name ?? '', { abortSignal })) as { state?: string }),
         ]);
         const server = normalizeSqlServer(s, rules, protector, {}, auditing);
-        return [server, ...(await this.collectDatabases(subscription, client, rg, s, server))];
+        const databases = await this.collectDatabases(subscription, client, rg, s, server);
+        this.progress.done('SQL servers');
+        return [server, ...databases];
       }),
     );
     this.resources.push(...resources.flat());

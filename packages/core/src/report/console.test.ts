@@ -49,6 +49,15 @@ describe('console for a person at a terminal', () => {
     expect(wide).toContain(`aws:${long.slice(0, 20)}`);
   });
 
+  it('puts the finding under its rule and resource on 80 columns, so the finding keeps the width; at 200 it is one row', () => {
+    const narrow = toConsoleTable(result, { color: false, width: 80 }).split('\n');
+    const at = narrow.findIndex((l) => l.startsWith('critical  storage-public-read  aws:'));
+    expect(narrow[at + 1]).toMatch(/^ {10}\[PHI\] \S/);
+    expect(narrow[at + 1]?.length).toBeGreaterThan(60);
+    const wide = toConsoleTable(result, { color: false, width: 200 }).split('\n');
+    expect(wide.find((l) => l.startsWith('critical'))).toMatch(/^critical {2}storage-public-read +aws:\S+ +\[PHI\] /);
+  });
+
   it('shows evidence under critical and high failures, and under every one with verbose', () => {
     const text = toConsoleTable(result, { color: false });
     expect(text).toMatch(/^critical {2}storage-public-read .*\n {10}↳ ACL grant to AllUsers: READ\n {10}↳ bucket IgnorePublicAcls=false$/m);

@@ -66,31 +66,7 @@ function* rawLines(result: AuditReport, options: ConsoleOptions): Generator<stri
   const shown = (severity: Severity) => !options.severities || options.severities.includes(severity);
   const failures = result.findings.filter((f): f is FailFinding => f.status === 'fail' && shown(f.severity)).sort(byUrgency);
   if (failures.length > 0) {
-    // Widths in a first pass and rows in a second, so no row is held: a large estate has many.
-    // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
-    let ruleWidth = 0;
-    let resourceWidth = 0;
-    for (const f of failures) {
-      ruleWidth = Math.max(ruleWidth, f.rule.id.length);
-      resourceWidth = Math.max(resourceWidth, resourceCell(f).length);
-    }
-    // On a narrow terminal the rule and resource columns give way before the message does.
-    const room = Number.isFinite(width) ? Math.max(20, width - 8 - 6 - 30) : Number.POSITIVE_INFINITY;
-    const ruleCol = Math.min(ruleWidth, Math.max(12, Math.floor(room / 2)));
-    const resourceCol = Math.min(48, resourceWidth, Math.max(12, room - ruleCol));
-    const widths = [8, ruleCol, resourceCol] as const;
-    const head = ['SEVERITY', 'RULE', 'RESOURCE', 'FINDING'];
-    yield paint('bold', head.map((h, i) => (i < 3 ? h.padEnd(widths[i as 0 | 1 | 2]) : h)).join('  '));
-    const used = widths[0] + widths[1] + widths[2] + 6;
-    for (const f of failures) {
-      const sev = (f.waiver ? 'waived' : f.severity).padEnd(widths[0]);
-      const data = f.classification ? `[${f.classification.toUpperCase()}] ` : f.potentialSeverity ? '[DATA?] ' : '';
-      const message = truncate(`${data}${f.message}`, Math.max(30, width - used));
-      yield [f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.severity], sev), truncate(f.rule.id, widths[1]).padEnd(widths[1]), truncate(resourceCell(f), widths[2]).padEnd(widths[2]), message].join('  ');
-      if (options.verbose || (!f.waiver && (f.severity === 'critical' || f.severity === 'high'))) {
-        for (const e of f.evidence) yield paint('dim', `${' '.repeat(widths[0] + 2)}↳ ${e}`);
-      }
-    }
+    yield* failureLines(failures, options, width, paint);
     yield '';
   }
   const notEvaluated = result.findings.filter((f): f is NotEvaluatedFinding => f.status === 'not-evaluated' && shown(f.severity)).sort(byUrgency);
@@ -120,6 +96,58 @@ function* rawLines(result: AuditReport, options: ConsoleOptions): Generator<stri
     yield* verdictLines(v).map((l, i) => (i === 0 ? paint(v.verdict === 'pass' && !v.incompleteAccepted ? 'green' : v.verdict === 'fail' ? 'red' : 'yellow', paint('bold', l)) : l));
   }
   yield '';
+}
+
+/** The least room a table row may leave for the finding; with less, each failure takes two lines instead. */
+const MESSAGE_ROOM = 50;
+
+const INDENT = ' '.repeat(10);
+
+type Paint = (style: Style, text: string) => string;
+
+/**
+ * The failures as a table (severity, rule, resource, finding) when the terminal leaves the finding
+ * room; otherwise each on two lines, the severity, rule and resource, then the finding under them.
+ * Evidence follows, indented, under critical and high ones (every one with `verbose`).
+ */
+function* failureLines(failures: readonly FailFinding[], options: ConsoleOptions, width: number, paint: Paint): Generator<string> {
+  // Widths in a first pass and rows in a second, so no row is held: a large estate has many.
+  // A loop, not Math.max(...rows): spreading a large estate's rows into one call overflows the stack.
+  let ruleWidth = 0;
+  let resourceWidth = 0;
+  for (const f of failures) {
+    ruleWidth = Math.max(ruleWidth, f.rule.id.length);
+    resourceWidth = Math.max(resourceWidth, resourceCell(f).length);
+  }
+  // On a narrower terminal the rule and resource columns give way first, down to 12 characters.
+  const room = Number.isFinite(width) ? Math.max(24, width - 8 - 6 - MESSAGE_ROOM) : Number.POSITIVE_INFINITY;
+  const ruleCol = Math.min(ruleWidth, Math.max(12, Math.floor(room / 2)));
+  const resourceCol = Math.min(48, resourceWidth, Math.max(12, room - ruleCol));
+  const used = 8 + ruleCol + resourceCol + 6;
+  const stacked = width - used < MESSAGE_ROOM;
+  const severityCell = (f: FailFinding) => {
+    const sev = (f.waiver ? 'waived' : f.severity).padEnd(8);
+    return f.waiver ? paint('dim', sev) : paint(SEVERITY_STYLE[f.severity], sev);
+  };
+  const finding = (f: FailFinding) => `${f.classification ? `[${f.classification.toUpperCase()}] ` : f.potentialSeverity ? '[DATA?] ' : ''}${f.message}`;
+  if (stacked) {
+    yield paint('bold', 'SEVERITY  RULE  RESOURCE');
+    yield paint('bold', `${INDENT}FINDING`);
+  } else {
+    yield paint('bold', `${'SEVERITY'.padEnd(8)}  ${'RULE'.padEnd(ruleCol)}  ${'RESOURCE'.padEnd(resourceCol)}  FINDING`);
+  }
+  for (const f of failures) {
+    if (stacked) {
+      // Whole here: the line is cut to the width as it is written.
+      yield `${severityCell(f)}  ${f.rule.id}  ${resourceCell(f)}`;
+      yield `${INDENT}${finding(f)}`;
+    } else {
+      yield [severityCell(f), truncate(f.rule.id, ruleCol).padEnd(ruleCol), truncate(resourceCell(f), resourceCol).padEnd(resourceCol), finding(f)].join('  ');
+    }
+    if (options.verbose || (!f.waiver && (f.severity === 'critical' || f.severity === 'high'))) {
+      for (const e of f.evidence) yield paint('dim', `${INDENT}↳ ${e}`);
+    }
+  }
 }
 
 /** A line cut to `width` visible characters, ending in `…`; escape codes are kept whole and closed. */

@@ -8,7 +8,9 @@ import {
   type CollectorRuntime,
   type CallOutcome,
   type CollectionNotice,
+  type CollectionProgress,
   type Logger,
+  PhaseProgress,
   type Resource,
   type RuntimeOptions,
   type RuntimeStats,
@@ -36,7 +38,8 @@ export interface CollectGcpOptions extends RuntimeOptions {
    */
   env?: Record<string, string | undefined>;
   logger?: Logger;
-  onProgress?: (progress: { phase: string; done: number; total: number }) => void;
+  /** Each step of the collection: projects and GCS buckets, counted over every project, with the calls made. */
+  onProgress?: (progress: CollectionProgress) => void;
 }
 
 /** What a GCP collection gathered, and how far it got in each project it was asked to audit. */
@@ -67,10 +70,12 @@ class GcpCollector {
   private readonly compute: ReturnType<typeof compute>;
   private readonly crm: cloudresourcemanager_v3.Cloudresourcemanager;
   private readonly crmV1: cloudresourcemanager_v1.Cloudresourcemanager;
+  private readonly progress: PhaseProgress;
 
   constructor(private readonly options: CollectGcpOptions) {
     this.env = options.env ?? process.env;
     this.runtime = createCollectorRuntime(GCP_RUNTIME, options);
+    this.progress = new PhaseProgress(options.onProgress, () => this.runtime.stats.calls);
     const timeout = this.runtime.timeouts.response;
     const storageHost = this.env.STORAGE_EMULATOR_HOST;
     const apiRoot = this.env.LEAKPROOF_GCP_API_ENDPOINT;
@@ -116,7 +121,11 @@ class GcpCollector {
 
   async run(): Promise<GcpCollection> {
     const projects = await this.resolveProjects();
-    await Promise.all(projects.map((p) => this.collectProject(p)));
+    this.progress.expect('projects', projects.length);
+    await Promise.all(projects.map(async (p) => {
+      await this.collectProject(p);
+      this.progress.done('projects');
+    }));
     this.runtime.flushFailures();
     return { resources: this.resources, notices: this.runtime.notices, scopes: this.runtime.scopes.statuses(), callCounts: this.runtime.callCounts, stats: this.runtime.stats };
   }
@@ -215,7 +224,7 @@ class GcpCollector {
     });
     if (listed.status !== 'ok') return;
     const orgEnforced = listed.value.length ? await this.orgPreventsPublicAccess(project) : ({ status: 'skipped' } as const);
-    let done = 0;
+    this.progress.expect('GCS buckets', listed.value.length);
     const resources = await Promise.all(
       listed.value.map(async (bucket) => {
         const resourceId = `//storage.googleapis.com/projects/_/buckets/${bucket.name}`;
@@ -223,7 +232,7 @@ class GcpCollector {
           const [policy] = await this.storage.bucket(bucket.name).iam.getPolicy({ requestedPolicyVersion: 3 });
           return policy;
         });
-        this.options.onProgress?.({ phase: `GCS buckets (${project})`, done: ++done, total: listed.value.length });
+        this.progress.done('GCS buckets');
         return normalizeGcsBucket({ project, bucket, iam, orgEnforced });
       }),
     );
