@@ -28,7 +28,7 @@ const ENGINES: Array<[RegExp, string, number]> = [
  * a public IPv4 address is enabled AND an authorized network is a broad public range; sslMode
  * supersedes the older requireSsl.
  */
-export function normalizeSqlInstance(i: SqlInstance, project: string, unknown: Partial<Record<'ipConfiguration', string>> = {}): Resource {
+export function normalizeSqlInstance(i: SqlInstance, project: string, unknown: Partial<Record<'ipConfiguration' | 'sslMode', string>> = {}): Resource {
   const version = i.databaseVersion ?? '';
   const [, engine, port] = ENGINES.find(([re]) => re.test(version)) ?? [/./, version.toLowerCase() || 'unknown', undefined];
   const ip = i.settings?.ipConfiguration ?? {};
@@ -64,10 +64,23 @@ export function normalizeSqlInstance(i: SqlInstance, project: string, unknown: P
       internetReachable: reachable,
       internetExposedPorts: fact(ipv4 ? open.map((n) => `${service} from ${n}`) : [], ...(open.length ? open.map((n) => `authorized network ${n}`) : ['no broad public authorized network'])),
       encryptionAtRest: key ? fact('customer-managed', `diskEncryptionConfiguration.kmsKeyName=${key}`) : fact('provider-managed', 'Cloud SQL encrypts data at rest with Google-managed keys'),
-      tlsRequired: fact(tls, sslMode ? `sslMode=${sslMode} (supersedes requireSsl)` : `requireSsl=${ip.requireSsl === true}`),
+      tlsRequired: tlsFact(ip, tls, unknown.sslMode ?? unknown.ipConfiguration),
       backupsEnabled: fact(backup?.enabled === true, `backupConfiguration.enabled=${backup?.enabled === true}`),
       backupRetentionDays: fact(retained, `backupRetentionSettings.retainedBackups=${retained} (daily backups)`),
       deletionProtection: fact(deletion, i.terraformDeletionProtection !== undefined ? `deletion_protection=${i.terraformDeletionProtection}` : `settings.deletionProtectionEnabled=${i.settings?.deletionProtectionEnabled === true}`),
     },
   };
+}
+
+/**
+ * Whether connections must use TLS. sslMode supersedes requireSsl; with sslMode unknown (a plan's value
+ * known only after apply), requireSsl=true still decides it, since every sslMode the API pairs with it
+ * (TRUSTED_CLIENT_CERTIFICATE_REQUIRED, or ENCRYPTED_ONLY on SQL Server) enforces TLS.
+ */
+function tlsFact(ip: NonNullable<NonNullable<SqlInstance['settings']>['ipConfiguration']>, tls: boolean, unknownReason: string | undefined): Fact {
+  if (ip.sslMode) return fact(tls, `sslMode=${ip.sslMode} (supersedes requireSsl)`);
+  if (ip.requireSsl === true) return fact(true, 'requireSsl=true');
+  if (unknownReason) return { unknown: unknownReason };
+  if (ip.requireSsl === false) return fact(false, 'requireSsl=false and no sslMode: Cloud SQL accepts unencrypted connections');
+  return fact(false, 'neither sslMode nor requireSsl is set: Cloud SQL accepts unencrypted connections (ALLOW_UNENCRYPTED_AND_ENCRYPTED)');
 }

@@ -144,7 +144,8 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
         ipConfiguration: {
           ipv4Enabled: ip.ipv4_enabled !== false,
           authorizedNetworks: ((ip.authorized_networks as Array<{ value?: string; name?: string }> | undefined) ?? []).map((n) => ({ value: n.value ?? '', name: n.name ?? '' })),
-          requireSsl: ip.require_ssl === true,
+          // google provider 6 removed require_ssl; older plans may still carry it.
+          ...(typeof ip.require_ssl === 'boolean' ? { requireSsl: ip.require_ssl } : {}),
           ...(typeof ip.ssl_mode === 'string' && ip.ssl_mode ? { sslMode: ip.ssl_mode } : {}),
         },
         backupConfiguration: { enabled: backup?.enabled === true, backupRetentionSettings: { retainedBackups: backup?.backup_retention_settings?.[0]?.retained_backups ?? 7 } },
@@ -153,7 +154,10 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
       terraformDeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') !== false,
     },
     project,
-    ctx.isPending(rc, 'settings', 0, 'ip_configuration') ? { ipConfiguration: ctx.unknownReason(rc, 'settings.ip_configuration') } : {},
+    {
+      ...(ctx.isPending(rc, 'settings', 0, 'ip_configuration') ? { ipConfiguration: ctx.unknownReason(rc, 'settings.ip_configuration') } : {}),
+      ...(ctx.isPending(rc, 'settings', 0, 'ip_configuration', 0, 'ssl_mode') ? { sslMode: ctx.unknownReason(rc, 'settings.ip_configuration.ssl_mode') } : {}),
+    },
   );
   ctx.place(rc, resource);
   return resource;
