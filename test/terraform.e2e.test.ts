@@ -10,7 +10,7 @@ import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const cases = ['aws-split', 'aws-account', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3'];
+const cases = ['aws-split', 'aws-account', 'aws-inline-policy', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3'];
 const policies = loadPolicies();
 const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
@@ -290,11 +290,34 @@ describe('locations are relative to the repository root', () => {
 
 describe('values known only after apply', () => {
   it('make the facts that depend on them unknown, so the rules are not evaluated, saying why', () => {
-    const f = outcome(auditCase('aws-split').result.findings, 'storage-public-read', 'clinic-reports')!;
+    const f = outcome(auditCase('aws-inline-policy').result.findings, 'storage-public-read', 'clinic-inline-shared')!;
     expect(f.status).toBe('not-evaluated');
-    expect(f.status === 'not-evaluated' && f.reasons).toEqual(['publicRead: aws_s3_bucket_policy.reports.policy is known only after apply']);
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(["publicRead: aws_s3_bucket_policy.shared.policy: statement 1's Principal is known only after apply"]);
     const db = outcome(auditCase('aws-network').result.findings, 'database-publicly-accessible', 'pending')!;
     expect(db.status === 'not-evaluated' && db.reasons).toEqual(['publiclyAccessible: aws_db_instance.pending.publicly_accessible is known only after apply']);
+  });
+
+  it.each([
+    ['jsonencode interpolating the new bucket’s ARN', 'aws-split', 'clinic-reports', 'reports'],
+    ['jsonencode over several lines, with comments', 'aws-inline-policy', 'clinic-inline-photos', 'photos'],
+    ['a heredoc of JSON text interpolating the ARN', 'aws-inline-policy', 'clinic-inline-invoices', 'invoices'],
+  ])('an inline policy whose text waits only for the bucket’s own ARN is judged from its .tf block: %s', (_how, fixture, bucket, block) => {
+    const f = outcome(auditCase(fixture).result.findings, 'storage-public-read', bucket)!;
+    expect(f.status).toBe('fail');
+    expect(f.evidence[0]).toMatch(/^bucket policy statement/);
+    expect(anchorOf(f)).toMatchObject({ uri: `test/fixtures/terraform/${fixture}/main.tf`, line: grepLine(`${fixture}/main.tf`, `resource "aws_s3_bucket_policy" "${block}"`) });
+  });
+
+  it('an inline policy that denies plain HTTP and grants one role enforces TLS and is not public', () => {
+    const findings = auditCase('aws-inline-policy').result.findings;
+    expect(outcome(findings, 'storage-public-read', 'clinic-inline-records')?.status).toBe('pass');
+    expect(outcome(findings, 'storage-tls-enforced', 'clinic-inline-records')?.status).toBe('pass');
+  });
+
+  it('without the .tf sources, an inline policy known only after apply stays not evaluated', () => {
+    const planned = readTerraformPlan(join('aws-inline-policy', 'plan.json'), { cwd: fixtures, sourceRoot: 'missing-sources' });
+    const f = outcome(audit({ resources: planned.resources, notices: planned.notices, policies }).findings, 'storage-public-read', 'clinic-inline-photos')!;
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(['publicRead: aws_s3_bucket_policy.photos.policy is known only after apply']);
   });
 
   it('a policy document read at apply only for its resources still says who it allows', () => {

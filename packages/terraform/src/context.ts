@@ -30,6 +30,7 @@ export class PlanContext {
     private readonly locator: (rc: ResourceChange) => SourceLocation | undefined,
     readonly notices: CollectionNotice[],
     private readonly dataReads: ResourceChange[] = [],
+    private readonly blockTexts: (rc: ResourceChange) => string | undefined = () => undefined,
   ) {
     for (const rc of changes) {
       const list = this.byType.get(rc.type) ?? [];
@@ -42,6 +43,11 @@ export class PlanContext {
     const list = this.byType.get(type) ?? [];
     for (const rc of list) this.handled.add(rc);
     return list;
+  }
+
+  /** The `.tf` text of `rc`'s block, from its first line, when its module's sources are at hand. */
+  blockText(rc: ResourceChange): string | undefined {
+    return this.blockTexts(rc);
   }
 
   source(rc: ResourceChange | undefined): SourceLocation | undefined {

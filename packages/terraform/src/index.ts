@@ -51,7 +51,7 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
   // Data sources Terraform reads only at apply (their arguments depend on unknown values) are in resource_changes
   // with their known arguments; an aws_iam_policy_document there still says who its statements allow.
   const dataReads = plan.resource_changes.filter((rc) => rc.mode === 'data');
-  const ctx = new PlanContext(kept, new PlanConfiguration(plan), (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address), notices, dataReads);
+  const ctx = new PlanContext(kept, new PlanConfiguration(plan), (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address), notices, dataReads, (rc) => sources.blockText(rc.module_address, rc.type, rc.name));
   const resources = [...normalizeAwsPlan(ctx), ...normalizeGcpPlan(ctx), ...normalizeAzurePlan(ctx)];
   const unjudged = new Map<string, number>();
   for (const rc of kept) if (!ctx.handled.has(rc)) unjudged.set(rc.type, (unjudged.get(rc.type) ?? 0) + 1);

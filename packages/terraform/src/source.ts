@@ -13,6 +13,9 @@ const BLOCK = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/;
  */
 export class SourceIndex {
   private readonly blocks = new Map<string, Map<string, SourceLocation>>();
+  /** Every declared block's file (absolute) and line, inside the repository or not: for reading its text. */
+  private readonly declared = new Map<string, Map<string, { path: string; line: number }>>();
+  private readonly texts = new Map<string, string[]>();
   /** `.tf` files that declare blocks but lie outside the repository root. */
   readonly outside = new Set<string>();
 
@@ -28,6 +31,25 @@ export class SourceIndex {
     if (!dir) return undefined;
     const found = this.blocksIn(dir).get(`${type}.${name}`);
     return found ? { ...found, address } : undefined;
+  }
+
+  /** The text of a resource block from its `resource` line to the end of its file (the reader stops at its closing brace). */
+  blockText(moduleAddress: string | undefined, type: string, name: string): string | undefined {
+    const dir = this.moduleDir(modulePath(moduleAddress));
+    if (!dir) return undefined;
+    this.blocksIn(dir);
+    const at = this.declared.get(dir)?.get(`${type}.${name}`);
+    if (!at) return undefined;
+    return this.lines(at.path).slice(at.line - 1).join('\n');
+  }
+
+  private lines(path: string): string[] {
+    let lines = this.texts.get(path);
+    if (!lines) {
+      lines = readFileSync(path, 'utf8').split('\n');
+      this.texts.set(path, lines);
+    }
+    return lines;
   }
 
   private moduleDir(path: string[]): string | undefined {
@@ -46,14 +68,15 @@ export class SourceIndex {
     const cached = this.blocks.get(dir);
     if (cached) return cached;
     const found = new Map<string, SourceLocation>();
+    const declared = new Map<string, { path: string; line: number }>();
     if (existsSync(dir) && statSync(dir).isDirectory()) {
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
         const path = join(dir, file);
-        readFileSync(path, 'utf8')
-          .split('\n')
+        this.lines(path)
           .forEach((line, i) => {
             const m = BLOCK.exec(line);
-            if (!m || found.has(`${m[1]}.${m[2]}`)) return;
+            if (!m || declared.has(`${m[1]}.${m[2]}`)) return;
+            declared.set(`${m[1]}.${m[2]}`, { path, line: i + 1 });
             // A file outside the repository cannot be a code-scanning location; such blocks fall back to rule anchoring.
             const file = relative(this.displayRoot, path);
             if (file.startsWith('..') || isAbsolute(file)) this.outside.add(path);
@@ -62,6 +85,7 @@ export class SourceIndex {
       }
     }
     this.blocks.set(dir, found);
+    this.declared.set(dir, declared);
     return found;
   }
 }

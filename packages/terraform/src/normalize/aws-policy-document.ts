@@ -1,4 +1,5 @@
 import type { PlanContext } from '../context.js';
+import { blockAttribute, JsonEncoded, Pending, type HclValue } from '../hcl.js';
 import { anyUnknown, type ResourceChange } from '../plan.js';
 
 interface DocumentStatement {
@@ -65,4 +66,69 @@ export function documentPolicy(ctx: PlanContext, doc: ResourceChange): { text: s
     });
   }
   return { text: JSON.stringify({ Version: ctx.value<string>(doc, 'version') ?? '2012-10-17', Statement }) };
+}
+
+/** Stands for an interpolation (`${…}`) inside a heredoc policy's JSON text. */
+const INTERPOLATION = '@@leakproof:known-after-apply@@';
+
+/** Whether a value read from HCL holds anything only Terraform knows. */
+function holdsPending(v: unknown): boolean {
+  if (v instanceof Pending) return true;
+  if (typeof v === 'string') return v.includes(INTERPOLATION);
+  if (Array.isArray(v)) return v.some(holdsPending);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(holdsPending);
+  return false;
+}
+
+/** The policy document an attribute's HCL expression writes: `jsonencode({…})`, or a heredoc of JSON text with interpolations. */
+function documentIn(v: HclValue | undefined): unknown {
+  if (v instanceof JsonEncoded) return v.value;
+  if (typeof v === 'string') return parseJson(v);
+  if (v instanceof Pending && v.text.startsWith('<<')) {
+    if (/(^|[^%])%\{/.test(v.text)) return undefined;
+    const lines = v.text.split('\n');
+    const marker = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)/.exec(lines[0] ?? '')?.[1];
+    const end = lines.findIndex((l, i) => i > 0 && l.trim() === marker);
+    const body = lines.slice(1, end < 0 ? undefined : end).join('\n');
+    return parseJson(body.replace(/\$\{[^}]*\}/g, INTERPOLATION));
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The statement keys that decide who is let in; `Resource` only says which objects (a bucket policy can only name its own bucket). */
+const DECIDING_KEYS = ['Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Condition', 'NotResource'] as const;
+
+/**
+ * The policy JSON a planned resource's own `policy` argument will have, read from its `.tf` block, when
+ * Terraform knows it only after apply because a statement names the bucket being created
+ * (`Resource = "${aws_s3_bucket.x.arn}/*"`): everything that decides who is allowed is literal, so the
+ * policy can be judged now. Undefined when the block is not at hand or does not write a literal document;
+ * the reason when something that decides access is itself known only after apply.
+ */
+export function inlinePolicy(ctx: PlanContext, rc: ResourceChange): { text: string } | { unknown: string } | undefined {
+  const text = ctx.blockText(rc);
+  if (!text) return undefined;
+  const doc = documentIn(blockAttribute(text, 'policy'));
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || doc instanceof Pending) return undefined;
+  const { Version, Statement } = doc as { Version?: unknown; Statement?: unknown };
+  if (Statement instanceof Pending || typeof Statement === 'string') return { unknown: `${rc.address}.policy: its statements are known only after apply` };
+  const statements = Array.isArray(Statement) ? (Statement as unknown[]) : Statement === undefined ? [] : [Statement];
+  const out: Array<Record<string, unknown>> = [];
+  for (const [i, s] of statements.entries()) {
+    if (s === null || typeof s !== 'object' || s instanceof Pending) return { unknown: `${rc.address}.policy: statement ${i + 1} is known only after apply` };
+    const given = s as Record<string, unknown>;
+    const pending = DECIDING_KEYS.find((k) => holdsPending(given[k]));
+    if (pending) return { unknown: `${rc.address}.policy: statement ${i + 1}'s ${pending} is known only after apply` };
+    // What still waits (the Resource naming the new bucket, a Sid) does not decide who is let in: left out.
+    out.push(Object.fromEntries(Object.entries(given).filter(([, v]) => !holdsPending(v))));
+  }
+  return { text: JSON.stringify({ Version: typeof Version === 'string' ? Version : '2012-10-17', Statement: out }) };
 }

@@ -3,7 +3,7 @@ import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws/normalize';
 import { isUnknownFact, type CallOutcome, type Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
-import { documentPolicy } from './aws-policy-document.js';
+import { documentPolicy, inlinePolicy } from './aws-policy-document.js';
 import { AWS_SNAPSHOT_TYPES, PLAN_ACCOUNT, PLAN_REGION, awsEbsDefaultEncryption, awsSnapshots } from './aws-snapshots.js';
 import type { ResourceChange } from '../plan.js';
 
@@ -91,7 +91,8 @@ function policyOutcome(ctx: Ctx, bucket: ResourceChange, policy: ResourceChange 
   const holder = policy ?? bucket;
   if (ctx.isPending(holder, 'policy')) {
     const doc = ctx.dataSourceOf(holder, 'policy', 'aws_iam_policy_document');
-    const rendered = doc ? documentPolicy(ctx, doc) : undefined;
+    // A data source's statements, or the block's own jsonencode/heredoc document read from its .tf source.
+    const rendered = doc ? documentPolicy(ctx, doc) : inlinePolicy(ctx, holder);
     return rendered && 'text' in rendered ? ok({ Policy: rendered.text }) : { status: 'unknown', reason: rendered?.unknown ?? ctx.unknownReason(holder, 'policy') };
   }
   const text = ctx.value<string>(holder, 'policy');
