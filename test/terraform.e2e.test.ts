@@ -303,8 +303,7 @@ describe('values known only after apply', () => {
     ['a heredoc of JSON text interpolating the ARN', 'aws-inline-policy', 'clinic-inline-invoices', 'invoices'],
   ])('an inline policy whose text waits only for the bucket’s own ARN is judged from its .tf block: %s', (_how, fixture, bucket, block) => {
     const f = outcome(auditCase(fixture).result.findings, 'storage-public-read', bucket)!;
-    expect(f.status).toBe('fail');
-    expect(f.evidence[0]).toMatch(/^bucket policy statement/);
+    expect(f.status === 'fail' && f.evidence[0]).toMatch(/^bucket policy statement/);
     expect(anchorOf(f)).toMatchObject({ uri: `test/fixtures/terraform/${fixture}/main.tf`, line: grepLine(`${fixture}/main.tf`, `resource "aws_s3_bucket_policy" "${block}"`) });
   });
 
