@@ -4,6 +4,13 @@ import type { SourceLocation } from '@leakproof/core';
 import { modulePath } from './config.js';
 import type { ConfigModule } from './plan.js';
 
+/** A declared resource block: where its text is, and where reports point when it is inside the repository. */
+interface DeclaredBlock {
+  path: string;
+  line: number;
+  location?: SourceLocation;
+}
+
 const BLOCK = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/;
 
 /**
@@ -12,9 +19,8 @@ const BLOCK = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/;
  * Registry and git modules have no local source, so their resources fall back to rule anchoring.
  */
 export class SourceIndex {
-  private readonly blocks = new Map<string, Map<string, SourceLocation>>();
-  /** Every declared block's file (absolute) and line, inside the repository or not: for reading its text. */
-  private readonly declared = new Map<string, Map<string, { path: string; line: number }>>();
+  /** Per module directory, every declared block: its file (absolute) and line, and its location in reports when it is inside the repository. */
+  private readonly blocks = new Map<string, Map<string, DeclaredBlock>>();
   private readonly texts = new Map<string, string[]>();
   /** `.tf` files that declare blocks but lie outside the repository root. */
   readonly outside = new Set<string>();
@@ -29,7 +35,7 @@ export class SourceIndex {
   locate(moduleAddress: string | undefined, type: string, name: string, address: string): SourceLocation | undefined {
     const dir = this.moduleDir(modulePath(moduleAddress));
     if (!dir) return undefined;
-    const found = this.blocksIn(dir).get(`${type}.${name}`);
+    const found = this.blocksIn(dir).get(`${type}.${name}`)?.location;
     return found ? { ...found, address } : undefined;
   }
 
@@ -37,8 +43,7 @@ export class SourceIndex {
   blockText(moduleAddress: string | undefined, type: string, name: string): string | undefined {
     const dir = this.moduleDir(modulePath(moduleAddress));
     if (!dir) return undefined;
-    this.blocksIn(dir);
-    const at = this.declared.get(dir)?.get(`${type}.${name}`);
+    const at = this.blocksIn(dir).get(`${type}.${name}`);
     if (!at) return undefined;
     return this.lines(at.path).slice(at.line - 1).join('\n');
   }
@@ -64,28 +69,26 @@ export class SourceIndex {
     return dir;
   }
 
-  private blocksIn(dir: string): Map<string, SourceLocation> {
+  private blocksIn(dir: string): Map<string, DeclaredBlock> {
     const cached = this.blocks.get(dir);
     if (cached) return cached;
-    const found = new Map<string, SourceLocation>();
-    const declared = new Map<string, { path: string; line: number }>();
+    const found = new Map<string, DeclaredBlock>();
     if (existsSync(dir) && statSync(dir).isDirectory()) {
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
         const path = join(dir, file);
         this.lines(path)
           .forEach((line, i) => {
             const m = BLOCK.exec(line);
-            if (!m || declared.has(`${m[1]}.${m[2]}`)) return;
-            declared.set(`${m[1]}.${m[2]}`, { path, line: i + 1 });
+            if (!m || found.has(`${m[1]}.${m[2]}`)) return;
             // A file outside the repository cannot be a code-scanning location; such blocks fall back to rule anchoring.
             const file = relative(this.displayRoot, path);
-            if (file.startsWith('..') || isAbsolute(file)) this.outside.add(path);
-            else found.set(`${m[1]}.${m[2]}`, { file: file.split(sep).join('/'), line: i + 1 });
+            const inside = !(file.startsWith('..') || isAbsolute(file));
+            if (!inside) this.outside.add(path);
+            found.set(`${m[1]}.${m[2]}`, { path, line: i + 1, ...(inside ? { location: { file: file.split(sep).join('/'), line: i + 1 } } : {}) });
           });
       }
     }
     this.blocks.set(dir, found);
-    this.declared.set(dir, declared);
     return found;
   }
 }
