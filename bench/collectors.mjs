@@ -50,7 +50,9 @@ const PROVIDERS = {
 /** One collection in this process, printed as one JSON line. */
 async function runOnce({ provider, buckets, firewalls, cores }) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { factsNeededBy, loadPolicies } = await import('@leakproof/core');
+  const { factsNeededBy, limitHeapGrowth, loadPolicies } = await import('@leakproof/core');
+  // As the CLI and the Action run a collection: with each heap's growth bounded.
+  limitHeapGrowth();
   const { startSyntheticProcess } = await import('@leakproof/testkit');
   const server = await startSyntheticProcess(provider, buckets, LATENCY, { firewalls });
   try {

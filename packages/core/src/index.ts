@@ -55,10 +55,11 @@ export { GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from './report/sarif-mer
 export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
 export type { CallFailure, CallOutcome, ErrorCategory, NeededFacts } from './outcome.js';
 export { readInputFile } from './util/read-file.js';
+export { HEAP_GROWING_PERCENT, limitHeapGrowth } from './util/heap.js';
 export { CollectorRuntime, DescribedCallError, NETWORK_ERROR_CLASSES, RUNTIME_DEFAULTS, createCollectorRuntime, retryAfterMs, runtimeOptionsOf } from './collector/runtime.js';
 export type { CallTarget, CollectorRuntimeConfig, ProviderRuntimeProfile, DescribedError, ErrorClass, RuntimeCall, RuntimeOptions, RuntimeStats } from './collector/runtime.js';
 export { AdaptiveBucket, RateBudget } from './collector/rate.js';
-export { CallWorkerPool, serveWorkerCalls } from './collector/workers.js';
+export { CallWorkerPool, serveWorkerCalls, type CallWorkerPoolOptions } from './collector/workers.js';
 export type { RateLimit } from './collector/rate.js';
 export { ScopeTracker } from './collector/scope.js';
 export { PhaseProgress } from './collector/progress.js';

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallWorkerPool, workerExecArgv } from './workers.js';
 import { DescribedCallError } from './runtime.js';
 
-type Task = { op: 'echo'; value: number } | { op: 'fail' | 'hang' | 'die' | 'clone' };
+type Task = { op: 'echo'; value: number } | { op: 'fail' | 'hang' | 'die' | 'clone' | 'limits' };
 
 const entry = new URL('../test-helpers/echo-worker.mjs', import.meta.url);
 let pool: CallWorkerPool<Task> | undefined;
@@ -49,6 +50,22 @@ describe('CallWorkerPool', () => {
     const lost = await described(pool.run({ op: 'die' }, new AbortController().signal, 0));
     expect(lost.code).toBe('WorkerFailed');
     expect(await pool.run({ op: 'echo', value: 1 }, new AbortController().signal, 0)).toMatchObject({ value: 1 });
+  });
+
+  it('starts its threads with the heap limits it is given', async () => {
+    pool = new CallWorkerPool<Task>(entry, 1, {}, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    expect(await pool.run({ op: 'limits' }, new AbortController().signal)).toMatchObject({ maxYoungGenerationSizeMb: 16 });
+  });
+
+  it('starts its threads when the process was given V8 options on its command line, which a thread refuses', () => {
+    // Plain Node and the built module: the options are the parent's own command line.
+    const script = `import { CallWorkerPool } from '@leakproof/core';
+      const pool = new CallWorkerPool(new URL(${JSON.stringify(entry.href)}), 1, { tag: 'v8-flags' });
+      const answer = await pool.run({ op: 'echo', value: 1 }, new AbortController().signal);
+      await pool.close();
+      console.log(JSON.stringify(answer));`;
+    const out = execFileSync(process.execPath, ['--stack-trace-limit=50', '--max-old-space-size=512', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../..', import.meta.url) });
+    expect(JSON.parse(out)).toEqual({ value: 1, tag: 'v8-flags' });
   });
 
   it('fails at once when no thread is left', async () => {

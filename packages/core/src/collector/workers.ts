@@ -1,4 +1,4 @@
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker_threads';
 import { DescribedCallError, type DescribedError } from './runtime.js';
 
 /** What the main thread sends a worker: a task to run, or the abort of one still running. */
@@ -50,6 +50,32 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
 }
 
 /**
+ * Starts a worker with the parent's Node options (less the source condition). Options that act on the
+ * whole process (V8 flags such as `--max-old-space-size`, given on the command line) are refused in a
+ * worker's `execArgv`, though they already apply to it: the worker then starts without the parent's
+ * options, which it does not need (it runs the built modules).
+ */
+function startWorker(entry: URL, data: unknown, resourceLimits: ResourceLimits | undefined): Worker {
+  const options = { workerData: data, ...(resourceLimits ? { resourceLimits } : {}) };
+  try {
+    return new Worker(entry, { ...options, execArgv: workerExecArgv(process.execArgv) });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(entry, { ...options, execArgv: [] });
+  }
+}
+
+/** How a `CallWorkerPool`'s threads are started. */
+export interface CallWorkerPoolOptions {
+  /**
+   * V8 heap limits of each thread. A request thread's live data is its SDK clients and the requests
+   * in flight, whatever the estate's size, so a bounded young generation saves memory without
+   * promoting requests still in flight.
+   */
+  resourceLimits?: ResourceLimits;
+}
+
+/**
  * Worker threads that run a collector's requests, so the SDKs' per-request CPU spreads over every
  * core. The main thread keeps the call gate (needed facts, concurrency, rate budget, retries,
  * timeouts): a worker only runs one attempt when told, so the budget and the limit hold for all
@@ -64,9 +90,9 @@ export class CallWorkerPool<Task> {
    * `entry` is the worker module (it calls `serveWorkerCalls`); `data` reaches it as `workerData`.
    * Workers are started at once: they load their SDKs while the main thread lists.
    */
-  constructor(entry: URL, size: number, data: unknown) {
+  constructor(entry: URL, size: number, data: unknown, options: CallWorkerPoolOptions = {}) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry, { workerData: data, execArgv: workerExecArgv(process.execArgv) });
+      const worker = startWorker(entry, data, options.resourceLimits);
       const pooled: PooledWorker = { worker, pending: new Map(), alive: true, send: batched<ToWorker>((batch) => worker.postMessage(batch)) };
       worker.on('message', (replies: FromWorker[]) => {
         for (const reply of replies) {

@@ -1,5 +1,6 @@
 // A request thread for the CallWorkerPool tests: `echo` answers its value, `fail` throws, `hang` never
-// answers until aborted, `die` ends the thread.
+// answers until aborted, `limits` answers the thread's heap limits, `die` ends the thread.
+import { resourceLimits } from 'node:worker_threads';
 import { serveWorkerCalls } from '@leakproof/core';
 
 serveWorkerCalls(
@@ -7,6 +8,7 @@ serveWorkerCalls(
     if (task.op === 'echo') return Promise.resolve({ value: task.value, tag: data.tag });
     if (task.op === 'fail') return Promise.reject(Object.assign(new Error('denied'), { code: 'AccessDenied' }));
     if (task.op === 'hang') return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'Aborted' }))));
+    if (task.op === 'limits') return Promise.resolve(resourceLimits);
     if (task.op === 'clone') return Promise.resolve({ fn: () => 1 });
     process.exit(3);
   },
