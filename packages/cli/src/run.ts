@@ -106,11 +106,25 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport & 
     const needed = factsNeededBy(selectRules(policies, frameworks));
     resources = [];
     notices = [];
-    for (const collector of collectors) {
-      const collected = await collector.collect(input.options, needed, options.env, logger, options.progress ?? (() => {}));
-      resources.push(...collected.resources);
-      notices.push(...collected.notices);
-      scopes.push(...collected.scopes);
+    // The providers are collected at once: each waits on its own API and has its own rate budget. The
+    // progress line shows every provider still collecting; results keep the order the providers were given.
+    const running = new Map<number, string>();
+    const progressOf = (index: number) => (line: string) => {
+      running.set(index, line);
+      options.progress?.([...running.entries()].sort(([a], [b]) => a - b).map(([, l]) => l).join(' | '));
+    };
+    const settled = await Promise.allSettled(
+      collectors.map((collector, index) =>
+        collector.collect(input.options, needed, options.env, logger, progressOf(index)).finally(() => running.delete(index)),
+      ),
+    );
+    // An internal failure of one collector is the audit's, raised once every other collector has stopped.
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+    for (const outcome of settled) {
+      if (outcome.status !== 'fulfilled') continue;
+      resources.push(...outcome.value.resources);
+      notices.push(...outcome.value.notices);
+      scopes.push(...outcome.value.scopes);
     }
     scopes.push(...unreachedScopes(input.declared ?? [], input.providers, scopes));
   } else if (input.kind === 'terraform') {
