@@ -108,20 +108,21 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport & 
     notices = [];
     // The providers are collected at once: each waits on its own API and has its own rate budget. The
     // progress line shows every provider still collecting; results keep the order the providers were given.
-    const running = new Map<number, string>();
-    const progressOf = (index: number) => (line: string) => {
-      running.set(index, line);
-      options.progress?.([...running.entries()].sort(([a], [b]) => a - b).map(([, l]) => l).join(' | '));
-    };
+    const lines: Array<string | undefined> = collectors.map(() => undefined);
+    const show = () => options.progress?.(lines.filter((l) => l !== undefined).join(' | '));
     const settled = await Promise.allSettled(
       collectors.map((collector, index) =>
-        collector.collect(input.options, needed, options.env, logger, progressOf(index)).finally(() => running.delete(index)),
+        collector
+          .collect(input.options, needed, options.env, logger, (line) => {
+            lines[index] = line;
+            show();
+          })
+          .finally(() => (lines[index] = undefined)),
       ),
     );
-    // An internal failure of one collector is the audit's, raised once every other collector has stopped.
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
     for (const outcome of settled) {
-      if (outcome.status !== 'fulfilled') continue;
+      // An internal failure of one collector is the audit's, raised once every other collector has stopped.
+      if (outcome.status === 'rejected') throw outcome.reason;
       resources.push(...outcome.value.resources);
       notices.push(...outcome.value.notices);
       scopes.push(...outcome.value.scopes);
