@@ -48,13 +48,13 @@ const PROVIDERS = {
 };
 
 /** One collection in this process, printed as one JSON line. */
-async function runOnce({ provider, buckets, firewalls, cores }) {
+async function runOnce({ provider, buckets, firewalls, cores, accountBpa }) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { factsNeededBy, limitHeapGrowth, loadPolicies } = await import('@leakproof/core');
   // As the CLI and the Action run a collection: with each heap's growth bounded.
   limitHeapGrowth();
   const { startSyntheticProcess } = await import('@leakproof/testkit');
-  const server = await startSyntheticProcess(provider, buckets, LATENCY, { firewalls });
+  const server = await startSyntheticProcess(provider, buckets, LATENCY, { firewalls, accountBlockPublicAccess: accountBpa === true });
   try {
     // What the CLI collects: only the facts the built-in rules read.
     const needed = factsNeededBy(loadPolicies().rules);
@@ -95,14 +95,18 @@ function describeRun(provider, label, estate, r) {
   );
 }
 
-/** Every estate of every provider; AWS also with `--cores 1`, to show what the request threads bring. */
+/**
+ * Every estate of every provider; AWS also with `--cores 1`, to show what the request threads bring,
+ * and the small estate in an account whose S3 Block Public Access is on (no bucket's own is read).
+ */
 export async function benchCollectors(providers = Object.keys(PROVIDERS)) {
   const self = fileURLToPath(import.meta.url);
   for (const provider of providers) {
     for (const estate of ESTATES) {
       const runs = provider === 'aws' ? [[undefined, 'every core (default)'], [1, '--cores 1']] : [[undefined, 'main thread']];
-      for (const [cores, label] of runs) {
-        const args = [self, '--child', JSON.stringify({ provider, buckets: estate.buckets, firewalls: estate.firewalls, ...(cores ? { cores } : {}) })];
+      if (provider === 'aws' && estate === ESTATES[0]) runs.push([undefined, 'account Block Public Access on, every core', true]);
+      for (const [cores, label, accountBpa] of runs) {
+        const args = [self, '--child', JSON.stringify({ provider, buckets: estate.buckets, firewalls: estate.firewalls, ...(cores ? { cores } : {}), ...(accountBpa ? { accountBpa } : {}) })];
         const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, env: process.env });
         describeRun(provider, label, estate, JSON.parse(out.trim().split('\n').pop()));
       }

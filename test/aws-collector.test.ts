@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
 import { audit, auditVerdict, loadPolicies, type CollectionProgress, type Resource } from '@leakproof/core';
-import { loadFakeAwsEstate, startFakeAws, type FakeAwsServer } from '@leakproof/testkit';
+import { loadFakeAwsEstate, startFakeAws, xml, type FakeAwsServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
@@ -191,6 +191,25 @@ describe('calls follow the enabled rules', () => {
       expect(kinds.has('s3 versioning')).toBe(false);
       expect(kinds.has('s3 logging')).toBe(false);
       expect(kinds.has('rds DescribeDBInstances')).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("does not read a bucket's Block Public Access when the account's blocks all public access", async () => {
+    const estate = loadFakeAwsEstate(estateDir);
+    estate.accountPublicAccessBlock = xml(
+      '<PublicAccessBlockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>',
+    );
+    const s = await startFakeAws(estate);
+    try {
+      const blocked = await collectAws({ credentials, env: { AWS_ENDPOINT_URL: s.endpoint }, regions: ['eu-west-1'] });
+      expect(s.requests.filter((r) => r.startsWith('s3 publicAccessBlock '))).toEqual([]);
+      expect(s.requests.some((r) => r.startsWith('s3 acl '))).toBe(true);
+      const photos = resourceNamed(blocked.resources, 'clinic-photos-acl');
+      expect(photos.facts.publicList).toEqual({ value: false, evidence: ['account IgnorePublicAcls=true', 'bucket policy: none', 'account RestrictPublicBuckets=true'] });
+      expect(photos.facts.publicAccessPrevention).toMatchObject({ value: true });
+      expect(photos.facts.aclPublic).toMatchObject({ value: true });
     } finally {
       await s.close();
     }

@@ -17,7 +17,7 @@ const server =
     ? await startFakeGcp(syntheticGcpEstate({ buckets, firewalls }), { latencyMs })
     : provider === 'azure'
       ? await startFakeArm(syntheticArmEstate({ accounts: buckets, networkSecurityGroups: firewalls }), { latencyMs })
-      : await startFakeAws(syntheticAwsEstate({ buckets, securityGroups: firewalls }), { latencyMs });
+      : await startFakeAws(syntheticAwsEstate({ buckets, securityGroups: firewalls, accountBlockPublicAccess: process.argv[6] === 'account-bpa' }), { latencyMs });
 process.stdout.write(`${server.endpoint}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {

@@ -1,6 +1,7 @@
 import { xml, type FakeAwsEstate, type FakeResponse } from './fake-aws-server.js';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const S3_CONTROL_NS = 'http://awss3control.amazonaws.com/doc/2018-08-20/';
 
 /** Seventeen commercial regions, as an account with every default region enabled has them. */
 export const SYNTHETIC_AWS_REGIONS = [
@@ -16,9 +17,10 @@ const SG_PAGE = 1000;
  * A generated estate for benchmarks over 17 regions: `buckets` buckets (a fifth with a public ACL, a
  * seventh with a public policy, a third with Block Public Access, the rest private) and
  * `securityGroups` security groups (a tenth open to the internet on PostgreSQL, the rest admitting
- * HTTPS from a private range), paged as EC2 pages them.
+ * HTTPS from a private range), paged as EC2 pages them. With `accountBlockPublicAccess`, the account's
+ * S3 Block Public Access has all four flags on, as AWS's recommended setting for accounts has them.
  */
-export function syntheticAwsEstate(options: { buckets: number; securityGroups?: number; account?: string }): FakeAwsEstate {
+export function syntheticAwsEstate(options: { buckets: number; securityGroups?: number; account?: string; accountBlockPublicAccess?: boolean }): FakeAwsEstate {
   const account = options.account ?? '111122223333';
   const regions = SYNTHETIC_AWS_REGIONS;
   const buckets = Array.from({ length: options.buckets }, (_, i) => {
@@ -49,6 +51,9 @@ export function syntheticAwsEstate(options: { buckets: number; securityGroups?: 
     buckets,
     bucketPageSize: 1000,
     query: securityGroupPages(account, options.securityGroups ?? 0),
+    ...(options.accountBlockPublicAccess
+      ? { accountPublicAccessBlock: xml(`<PublicAccessBlockConfiguration xmlns="${S3_CONTROL_NS}"><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>`) }
+      : {}),
   };
 }
 

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 /**
  * Starts a synthetic estate server (aws, gcp or azure) in its own process; resolves with its endpoint
  * and a stop function. `firewalls` adds that many firewalls: security groups (AWS), firewall rules
- * (GCP) or network security groups (Azure).
+ * (GCP) or network security groups (Azure); `accountBlockPublicAccess` turns on the AWS account's S3
+ * Block Public Access.
  */
-export async function startSyntheticProcess(provider: 'aws' | 'gcp' | 'azure', buckets: number, latencyMs: number, options: { firewalls?: number } = {}): Promise<{ endpoint: string; stop: () => void }> {
+export async function startSyntheticProcess(provider: 'aws' | 'gcp' | 'azure', buckets: number, latencyMs: number, options: { firewalls?: number; accountBlockPublicAccess?: boolean } = {}): Promise<{ endpoint: string; stop: () => void }> {
   const entry = fileURLToPath(new URL('./serve-synthetic.js', import.meta.url));
-  const child = spawn(process.execPath, [entry, provider, String(buckets), String(latencyMs), String(options.firewalls ?? 0)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [entry, provider, String(buckets), String(latencyMs), String(options.firewalls ?? 0), ...(options.accountBlockPublicAccess ? ['account-bpa'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {

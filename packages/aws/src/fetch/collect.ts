@@ -20,7 +20,7 @@ import {
 import { AWS_RUNTIME, awsCall, type AwsCallId, type NeededFacts } from '../calls.js';
 import { judgedGroupExposure, judgeSecurityGroup, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, withAttachments, type JudgedGroup } from '../normalize/ec2.js';
 import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, type TlsParameters } from '../normalize/rds.js';
-import { normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
+import { accountBlocksAllPublicAccess, normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
 import type { Credentials } from './clients.js';
 import { endpointEnv } from './endpoints.js';
 import type { AwsInput, AwsOperationId, AwsOutput } from './operations.js';
@@ -340,12 +340,13 @@ class AccountCollector {
     for (const b of buckets) bucketsLeft.set(b.region, (bucketsLeft.get(b.region) ?? 0) + 1);
     for (const r of regions) if (!bucketsLeft.has(r)) this.partDone(r);
     this.progress.expect('S3 buckets', buckets.length);
+    const bucketBpaImplied = accountBlocksAllPublicAccess(accountBpa);
     // As many buckets at once as requests may be in flight: each has several calls, so the limit stays
     // full, and the calls of the rest are not all queued (memory stays flat however many buckets).
     const window = pLimit(this.runtime.concurrency);
     await Promise.all(
       buckets.map(({ name, region }) => window(async () => {
-        const raw = await this.fetchBucket(name, region);
+        const raw = await this.fetchBucket(name, region, bucketBpaImplied);
         this.progress.done('S3 buckets');
         // Normalized at once, so the raw answers are garbage as soon as each bucket is read.
         this.out.push(normalizeBucket(raw, accountBpa.status === 'skipped' ? { status: 'not-configured', code: 'not read' } : accountBpa));
@@ -356,7 +357,8 @@ class AccountCollector {
     );
   }
 
-  private async fetchBucket(name: string, region: string): Promise<RawBucket> {
+  /** The reads of one bucket; with `bpaImplied`, the account's Block Public Access decides every flag, so the bucket's is not read. */
+  private async fetchBucket(name: string, region: string, bpaImplied: boolean): Promise<RawBucket> {
     const id = `arn:${this.partition}:s3:::${name}`;
     const scope = this.runtime.scopes.add('region', this.account, region);
     const input = { Bucket: name, ExpectedBucketOwner: this.account };
@@ -372,7 +374,7 @@ class AccountCollector {
     const [acl, [policy, policyStatus], publicAccessBlock, ownership, encryption, versioning, logging, objectLock, tagging] = await Promise.all([
       read('s3:GetBucketAcl'),
       policyThenStatus(),
-      read('s3:GetPublicAccessBlock'),
+      bpaImplied ? Promise.resolve({ status: 'skipped' } as const) : read('s3:GetPublicAccessBlock'),
       read('s3:GetBucketOwnershipControls'),
       read('s3:GetBucketEncryption'),
       read('s3:GetBucketVersioning'),

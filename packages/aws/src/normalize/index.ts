@@ -5,7 +5,7 @@ export { AWS_CALLS, AWS_ERROR_CLASSES, AWS_RATE_LIMITS, AWS_RUNTIME, awsPermissi
 export type { AwsCall, AwsCallId, NeededFacts } from '../calls.js';
 export { analyzeBucketPolicy, RESTRICTING_KEYS } from './s3-policy.js';
 export type { BucketPolicyAnalysis, Capability, PublicGrant } from './s3-policy.js';
-export { normalizeAccountPublicAccessBlock, normalizeBucket } from './s3-bucket.js';
+export { accountBlocksAllPublicAccess, normalizeAccountPublicAccessBlock, normalizeBucket } from './s3-bucket.js';
 export type { RawAccountPublicAccessBlock, RawBucket } from './s3-bucket.js';
 export { groupExposure, internetIngressOf, judgedGroupExposure, judgeSecurityGroup, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, normalizeSecurityGroup, withAttachments } from './ec2.js';
 export type { GroupExposure, InternetIngress, JudgedGroup } from './ec2.js';

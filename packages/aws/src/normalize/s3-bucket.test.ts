@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallOutcome } from '@leakproof/core';
-import { normalizeBucket, type RawAccountPublicAccessBlock, type RawBucket } from './s3-bucket.js';
+import { accountBlocksAllPublicAccess, normalizeBucket, type RawAccountPublicAccessBlock, type RawBucket } from './s3-bucket.js';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -66,6 +66,31 @@ describe('S3 ACL grants', () => {
     const f = facts(bucket({ acl: ok({ Grants: [grant(AUTH_USERS, 'READ')] }) }));
     expect(f.authenticatedUsersAccess).toMatchObject({ value: true, evidence: ['ACL grant to AuthenticatedUsers: READ', expect.any(String), expect.any(String)] });
     expect(f.publicList).toMatchObject({ value: false });
+  });
+});
+
+describe("the account's Block Public Access implying the bucket's", () => {
+  const allOn = bpa({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+
+  it.each([
+    ['all four flags on', allOn, true],
+    ['one flag off', bpa({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false }), false],
+    ['one flag absent', bpa({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true }), false],
+    ['no configuration', noAccountBpa, false],
+    ['a denied read', denied('s3control:GetPublicAccessBlock', 's3:GetAccountPublicAccessBlock'), false],
+  ] as const)('implies every bucket flag with %s: %s', (_, account, implied) => {
+    expect(accountBlocksAllPublicAccess(account)).toBe(implied);
+  });
+
+  it("decides every access verdict without the bucket's own configuration, on the account's evidence", () => {
+    const f = facts(bucket({ acl: ok({ Grants: [grant(ALL_USERS, 'FULL_CONTROL')] }), policy: ok({ Policy: publicReadPolicy }), publicAccessBlock: { status: 'skipped' } }), allOn);
+    expect(f.publicList).toEqual({ value: false, evidence: ['account IgnorePublicAcls=true', 'bucket policy grants no public list', 'account RestrictPublicBuckets=true'] });
+    expect(f.publicRead).toMatchObject({ value: false });
+    expect(f.publicWrite).toMatchObject({ value: false });
+    expect(f.publicAccessPrevention).toEqual({ value: true, evidence: ['account BlockPublicAcls=true', 'account IgnorePublicAcls=true', 'account BlockPublicPolicy=true', 'account RestrictPublicBuckets=true'] });
+    // What the bucket's own ACL and policy grant is still reported, for a rule that judges them.
+    expect(f.aclPublic).toMatchObject({ value: true });
+    expect(f.policyPublic).toMatchObject({ value: true });
   });
 });
 

@@ -17,7 +17,10 @@ import { analyzeBucketPolicy, type Capability } from './s3-policy.js';
 
 type Payload<T> = Omit<T, '$metadata'>;
 
-/** Everything fetched for one bucket; a call the rules do not need is `skipped`. */
+/**
+ * Everything fetched for one bucket. A call the rules do not need is `skipped`, and so is the bucket's
+ * Block Public Access when the account's blocks everything (see `accountBlocksAllPublicAccess`).
+ */
 export interface RawBucket {
   name: string;
   region: string;
@@ -56,6 +59,15 @@ function bpaFlag(level: 'bucket' | 'account', outcome: CallOutcome<{ PublicAcces
     default:
       return verdict.unknown(outcomeReason(outcome, `${level} Block Public Access`));
   }
+}
+
+/**
+ * Whether the account-level Block Public Access has all four flags on. S3 applies the most restrictive
+ * combination of the bucket's and the account's settings, so a bucket's own configuration then changes
+ * no effective flag: its read is implied and can be skipped.
+ */
+export function accountBlocksAllPublicAccess(account: RawAccountPublicAccessBlock): boolean {
+  return account.status === 'ok' && BPA_FLAGS.every((flag) => account.value.PublicAccessBlockConfiguration?.[flag] === true);
 }
 
 /** The effective flag: on at either the bucket or the account level (the most restrictive wins). */
