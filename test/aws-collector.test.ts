@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { collectAws, awsPermissionPolicy, type AwsCollection } from '@leakproof/aws';
 import { audit, auditVerdict, loadPolicies, type CollectionProgress, type Resource } from '@leakproof/core';
-import { loadFakeAwsEstate, startFakeAws, xml, type FakeAwsServer } from '@leakproof/testkit';
+import { loadFakeAwsEstate, startFakeAws, startFaultProxy, xml, type FakeAwsServer } from '@leakproof/testkit';
 import { factValue, resourceNamed } from './helpers/resources.js';
 
 const estateDir = fileURLToPath(new URL('./fixtures/aws/estate/', import.meta.url));
@@ -229,6 +229,31 @@ describe('calls follow the enabled rules', () => {
       expect(c.resources.some((r) => r.region === 'ap-east-1')).toBe(false);
       expect(c.resources.some((r) => r.region === 'eu-west-1')).toBe(true);
     } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('order of calls', () => {
+  it('lists the buckets while the regions are still being described', async () => {
+    const s = await startFakeAws(loadFakeAwsEstate(estateDir));
+    // STS and EC2 speak the query protocol (POST /): the first is GetCallerIdentity, the second
+    // DescribeRegions, which never answers; the regions' own listings follow its timeout.
+    const proxy = await startFaultProxy(s.endpoint, [
+      { match: /^POST /, fault: { kind: 'delay', ms: 0 }, times: 1 },
+      { match: /^POST /, fault: { kind: 'hang' }, times: 1 },
+    ]);
+    try {
+      const c = await collectAws({ credentials, env: { AWS_ENDPOINT_URL: proxy.endpoint }, timeouts: { connect: 1000, response: 2000 }, maxAttempts: 1 });
+      const posts = proxy.requests.flatMap((r, i) => (r.startsWith('POST ') ? [i] : []));
+      const listingPages = proxy.requests.flatMap((r, i) => (r.includes('x-id=ListBuckets') ? [i] : []));
+      // Three pages, each asked for once the one before answered: all before the first region call.
+      expect(listingPages).toHaveLength(3);
+      expect(Math.max(...listingPages)).toBeLessThan(posts[2]!);
+      expect(c.resources.filter((r) => r.kind === 'storage-bucket')).toHaveLength(12);
+      expect(c.notices.some((n) => n.call === 'ec2:DescribeRegions')).toBe(true);
+    } finally {
+      await proxy.close();
       await s.close();
     }
   });

@@ -20,7 +20,7 @@ import {
 import { AWS_RUNTIME, awsCall, type AwsCallId, type NeededFacts } from '../calls.js';
 import { judgedGroupExposure, judgeSecurityGroup, normalizeEbsDefaultEncryption, normalizeEbsSnapshot, normalizeInstance, withAttachments, type JudgedGroup } from '../normalize/ec2.js';
 import { normalizeDbCluster, normalizeDbClusterSnapshot, normalizeDbInstance, normalizeDbSnapshot, type TlsParameters } from '../normalize/rds.js';
-import { accountBlocksAllPublicAccess, normalizeAccountPublicAccessBlock, normalizeBucket, type RawBucket } from '../normalize/s3-bucket.js';
+import { accountBlocksAllPublicAccess, normalizeAccountPublicAccessBlock, normalizeBucket, type RawAccountPublicAccessBlock, type RawBucket } from '../normalize/s3-bucket.js';
 import type { Credentials } from './clients.js';
 import { endpointEnv } from './endpoints.js';
 import type { AwsInput, AwsOperationId, AwsOutput } from './operations.js';
@@ -273,12 +273,14 @@ class AccountCollector {
       this.runtime.scopes.succeeded(this.account);
     }
     this.partition = /^arn:([^:]+):/.exec(identity.value.Arn ?? '')?.[1] ?? 'aws';
+    // The bucket listing needs no region list: it runs while the regions are described.
+    const s3Listing = this.listS3();
     const regions = await this.resolveRegions();
     for (const r of regions) this.runtime.scopes.add('region', this.account, r);
     this.progress.expect('regions', regions.length);
     // A region is done when its own listings and its buckets are: its clients and sockets go then.
     for (const r of regions) this.partsLeft.set(r, 2);
-    await Promise.all([this.collectS3(regions), ...regions.map((r) => this.collectRegion(r).finally(() => this.partDone(r)))]);
+    await Promise.all([this.collectS3(regions, s3Listing), ...regions.map((r) => this.collectRegion(r).finally(() => this.partDone(r)))]);
     this.sender.release(this.home);
   }
 
@@ -315,15 +317,22 @@ class AccountCollector {
     return chosen;
   }
 
-  private async collectS3(regions: string[]): Promise<void> {
+  /** The account's buckets and its Block Public Access, read at once. */
+  private listS3(): Promise<[CallOutcome<Array<AwsOutput<'s3:ListBuckets'>>>, RawAccountPublicAccessBlock]> {
     const pageSize = this.options.pageSize ?? 1000;
-    const listed = await this.pages('s3:ListBuckets', this.account, 'account', async (token, abortSignal): Promise<Page<AwsOutput<'s3:ListBuckets'>>> => {
-      const page = await this.send('s3:ListBuckets', this.home, { MaxBuckets: pageSize, ...(token ? { ContinuationToken: token } : {}) }, abortSignal);
-      return { value: page, next: page.ContinuationToken };
-    });
-    const accountBpa = await this.call('s3control:GetPublicAccessBlock', this.account, `arn:${this.partition}::${this.account}:account`, (abortSignal) =>
-      this.send('s3control:GetPublicAccessBlock', this.home, { AccountId: this.account }, abortSignal),
-    );
+    return Promise.all([
+      this.pages('s3:ListBuckets', this.account, 'account', async (token, abortSignal): Promise<Page<AwsOutput<'s3:ListBuckets'>>> => {
+        const page = await this.send('s3:ListBuckets', this.home, { MaxBuckets: pageSize, ...(token ? { ContinuationToken: token } : {}) }, abortSignal);
+        return { value: page, next: page.ContinuationToken };
+      }),
+      this.call('s3control:GetPublicAccessBlock', this.account, `arn:${this.partition}::${this.account}:account`, (abortSignal) =>
+        this.send('s3control:GetPublicAccessBlock', this.home, { AccountId: this.account }, abortSignal),
+      ),
+    ]);
+  }
+
+  private async collectS3(regions: string[], listing: ReturnType<AccountCollector['listS3']>): Promise<void> {
+    const [listed, accountBpa] = await listing;
     if (this.runtime.isNeeded(awsCall('s3control:GetPublicAccessBlock'))) this.out.push(normalizeAccountPublicAccessBlock(this.account, accountBpa, this.partition));
     if (listed.status !== 'ok') {
       this.notice('error', `S3 buckets were not listed: ${listed.status === 'failed' ? failureReason(listed.failure) : 'skipped'}`, { call: 's3:ListBuckets', permission: 's3:ListAllMyBuckets' });

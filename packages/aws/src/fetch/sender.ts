@@ -50,6 +50,9 @@ export interface AwsWorkerRelease {
  */
 const BULK: ReadonlySet<AwsOperationId> = new Set(AWS_CALLS.filter((c) => c.scope === 'bucket' || c.scope === 'snapshot').map((c) => c.id));
 
+/** The services whose calls other than the per-bucket reads go to the last request thread (see `threadedRequester`). */
+const S3_SERVICES: ReadonlySet<AwsService> = new Set(['s3', 's3control']);
+
 /** Young generation of each request thread, in MiB (see `threadedRequester`). */
 const REQUEST_THREAD_YOUNG_MB = 16;
 
@@ -117,17 +120,22 @@ export function threadedRequester(settings: Settings, threads: number): AwsReque
     { env: settings.env as Record<string, string>, concurrency: settings.concurrency, timeouts: settings.timeouts } satisfies AwsWorkerData,
     { resourceLimits: { maxYoungGenerationSizeMb: REQUEST_THREAD_YOUNG_MB } },
   );
-  // `service|lanes` -> the service's module loaded on the threads its calls go to: every thread for
-  // the per-bucket reads, the first for the rest (see `send`). Made once, so a call costs a lookup.
+  // Only the per-bucket reads are many: they go to whichever thread has the fewest in flight. The
+  // other calls of S3 go to the last thread, which loads S3 for the bucket reads anyway, and the rest
+  // to the first: the bucket listing then runs beside EC2's module loading and the regions' listings.
+  // Only the first thread loads EC2, RDS and STS; the last also loads S3 Control.
+  const laneOf = (id: AwsOperationId): number | undefined => (BULK.has(id) ? undefined : S3_SERVICES.has(commandOf(id).service) ? threads - 1 : 0);
+  // `service|lane` -> the service's module loaded on the threads its calls go to. Made once, so a
+  // call costs a lookup.
   const loads = new Map<string, Promise<void>>();
   const loaded = (id: AwsOperationId): Promise<void> => {
     const { service } = commandOf(id);
-    const bulk = BULK.has(id);
-    const key = `${service}|${bulk ? 'every' : 'first'}`;
+    const lane = laneOf(id);
+    const key = `${service}|${lane ?? 'every'}`;
     let loading = loads.get(key);
     if (!loading) {
-      const load = (lane: number) => pool.run<null>({ kind: 'load', service }, new AbortController().signal, lane);
-      loading = Promise.all(bulk ? Array.from({ length: threads }, (_, lane) => load(lane)) : [load(0)]).then(() => undefined);
+      const load = (on: number) => pool.run<null>({ kind: 'load', service }, new AbortController().signal, on);
+      loading = Promise.all(lane === undefined ? Array.from({ length: threads }, (_, on) => load(on)) : [load(lane)]).then(() => undefined);
       // A thread that died is not asked again: the next call loads the module on the threads that live.
       loading.catch(() => loads.delete(key));
       loads.set(key, loading);
@@ -145,9 +153,7 @@ export function threadedRequester(settings: Settings, threads: number): AwsReque
         async send(request, signal) {
           const resolved = await identity();
           lastKey = resolved.accessKeyId;
-          // Only the per-bucket reads are many; every other call goes to the first thread, so the
-          // others load just the S3 client.
-          return pool.run({ kind: 'request', request, credentials: resolved }, signal, BULK.has(request.id) ? undefined : 0);
+          return pool.run({ kind: 'request', request, credentials: resolved }, signal, laneOf(request.id));
         },
         ready: loaded,
         release(region) {
