@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadFakeAwsEstate, startFakeAws } from '@leakproof/testkit';
+import { loadFakeAwsEstate, startFakeAws, syntheticAwsEstate } from '@leakproof/testkit';
 import { repoRoot } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
@@ -173,6 +173,26 @@ describe('the committed Action bundle', () => {
       expect(r.summary).toContain(`${Number(r.outputs.findings) - levels.length} failure(s) were not annotated`);
       const everything = [r.stdout, r.summary, JSON.stringify(r.outputs), readFileSync(join(r.workspace, 'leakproof.sarif'), 'utf8')].join('\n');
       for (const s of [secret, 'AKIAACTIONEXAMPLE', 'ACTIONSESSIONTOKEN']) expect(everything).not.toContain(s);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the Action on a large AWS estate', () => {
+  it("reads 300 buckets' settings on the request threads its bundle ships", async () => {
+    // Past 250 buckets and snapshots, the per-bucket reads move to request threads (aws-call-worker.js beside the bundle).
+    const server = await startFakeAws(syntheticAwsEstate({ buckets: 300 }));
+    try {
+      const r = await runBundle(
+        { providers: 'aws', 'fail-on': 'critical' },
+        { AWS_ENDPOINT_URL: server.endpoint, AWS_ACCESS_KEY_ID: 'AKIAACTIONEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+      );
+      expect(r.outputs.verdict).toBe('fail');
+      expect(r.code).toBe(1);
+      expect(server.requests.filter((q) => q.startsWith('s3 acl '))).toHaveLength(300);
+      const everything = [r.stdout, r.summary].join('\n');
+      expect(everything).not.toMatch(/request threads module|WorkerFailed|request thread stopped/);
     } finally {
       await server.close();
     }

@@ -287,10 +287,10 @@ describe('progress', () => {
 });
 
 describe('request threads', () => {
-  const collectWith = async (cores: number): Promise<AwsCollection> => {
+  const collectWith = async (cores: number, requestThreadsFrom?: number): Promise<AwsCollection> => {
     const fresh = await startFakeAws(loadFakeAwsEstate(estateDir));
     try {
-      return await collectAws({ credentials, env: { AWS_ENDPOINT_URL: fresh.endpoint }, concurrency: 8, maxAttempts: 4, pageSize: 5, now: new Date('2026-11-25T00:00:00Z'), cores });
+      return await collectAws({ credentials, env: { AWS_ENDPOINT_URL: fresh.endpoint }, concurrency: 8, maxAttempts: 4, pageSize: 5, now: new Date('2026-11-25T00:00:00Z'), cores, ...(requestThreadsFrom === undefined ? {} : { requestThreadsFrom }) });
     } finally {
       await fresh.close();
     }
@@ -301,7 +301,7 @@ describe('request threads', () => {
 
   it('gives the same resources, notices, calls and verdicts with one core as with request threads, throttled calls included', async () => {
     const one = await collectWith(1);
-    const threaded = await collectWith(2);
+    const threaded = await collectWith(2, 0);
     expect(one.requestThreads).toBe(0);
     expect(threaded.requestThreads).toBe(2);
     expect(byId(threaded)).toEqual(byId(one));
@@ -311,5 +311,12 @@ describe('request threads', () => {
     const policies = loadPolicies();
     const verdicts = (c: AwsCollection) => audit({ resources: byId(c), policies }).findings.map((f) => `${f.rule.id} ${f.resource.id} ${f.status} ${f.severity}`).sort();
     expect(verdicts(threaded)).toEqual(verdicts(one));
+  });
+
+  it('starts no request thread for an estate with fewer buckets and snapshots than the threshold', async () => {
+    // The fixture estate has 12 buckets and 2 manual RDS snapshots (automated ones take no read of their own).
+    expect((await collectWith(2)).requestThreads).toBe(0);
+    expect((await collectWith(2, 14)).requestThreads).toBe(2);
+    expect((await collectWith(2, 15)).requestThreads).toBe(0);
   });
 });

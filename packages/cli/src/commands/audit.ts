@@ -87,7 +87,7 @@ Calls (every provider; see the README's "Timeouts, retries and the rate budget")
       --deadline DURATION   Bound on the whole collection; calls not made by then are unknown
       --max-rps N           Requests per second per service and account/project/subscription,
                             instead of the documented defaults (which sit under each cloud's limits)
-      --cores N             AWS: threads that make requests (default: every core; 1: one thread)
+      --cores N             AWS: threads for the per-bucket reads of large accounts (default: every core; 1: one thread)
 
 Policies:
       --policies PATH       Extra policy pack file or directory (repeatable); it may add,

@@ -80,7 +80,8 @@ export interface RuntimeOptions {
   /**
    * Threads that make requests (default: every core the process may use; 1 keeps every request on
    * the main thread). The call gate stays on the main thread, so the limits above hold for all.
-   * Today the AWS collector uses it; GCP and Azure make their requests on the main thread.
+   * Today the AWS collector uses it, for the per-bucket reads of large accounts; GCP and Azure make their
+   * requests on the main thread.
    */
   cores?: number;
 }
