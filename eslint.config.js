@@ -42,6 +42,18 @@ export default tseslint.config(
     },
   },
   {
+    // The scripts, benchmarks and test helpers written in JavaScript: ESLint's recommended rules, in
+    // Node's ES modules.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'Buffer', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'AbortController', 'AbortSignal', 'performance', 'structuredClone', 'fetch'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Each package's src/index.ts is its whole public surface: every name it exports is documented
     // where it is declared (the rule follows re-exports to the declaration).
     files: ['packages/*/src/index.ts'],
