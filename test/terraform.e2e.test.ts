@@ -474,6 +474,11 @@ describe('bad plan files exit 2 with one line', () => {
     ['future-format.json', 'leakproof: bad/future-format.json#/format_version: plan format "2.0" is not supported (this release reads 1.x)'],
     ['truncated.json', 'leakproof: bad/truncated.json:5:1: the plan JSON is truncated'],
     ['not-a-plan.json', 'leakproof: bad/not-a-plan.json#/format_version: not a Terraform plan (no "format_version"; use "terraform show -json plan.out")'],
+    ['no-change.json', 'leakproof: bad/no-change.json#/resource_changes/0/change: expected an object with the planned actions and values (use the unedited output of "terraform show -json plan.out")'],
+    [
+      'wrong-type.json',
+      'leakproof: bad/wrong-type.json#/resource_changes/0/change/after/ingress: expected a list for aws_security_group.db.ingress, found string "0.0.0.0/0:5432" (the plan does not match the aws provider\'s schema; use the unedited output of "terraform show -json")',
+    ],
   ])('%s', async (file, message) => {
     const r = await runCli(['audit', '--terraform-plan', `bad/${file}`], { cwd: fixtures });
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import type { CollectionNotice, Resource, SourceLocation } from '@leakproof/core';
+import { ConfigurationError, type CollectionNotice, type Resource, type SourceLocation } from '@leakproof/core';
 import { blockAddress, type PlanConfiguration } from './config.js';
 import { anyUnknown, planned, type ResourceChange } from './plan.js';
 
@@ -31,6 +31,8 @@ export class PlanContext {
     readonly notices: CollectionNotice[],
     private readonly dataReads: ResourceChange[] = [],
     private readonly blockTexts: (rc: ResourceChange) => string | undefined = () => undefined,
+    /** Where `rc` is in the plan file, as `plan.json#/resource_changes/3`, for errors. */
+    private readonly pointerOf: (rc: ResourceChange) => string = (rc) => rc.address,
   ) {
     for (const rc of changes) {
       const list = this.byType.get(rc.type) ?? [];
@@ -92,6 +94,65 @@ export class PlanContext {
   value<T>(rc: ResourceChange, ...path: Array<string | number>): T | undefined {
     const p = planned<T>(rc, ...path);
     return p.known ? (p.value ?? undefined) : undefined;
+  }
+
+  /** A string attribute; a value of another type is a plan that does not match its provider's schema. */
+  text(rc: ResourceChange, ...path: Array<string | number>): string | undefined {
+    return this.typed(rc, path, 'a string', (v): v is string => typeof v === 'string');
+  }
+
+  /** A boolean attribute (see `text`). */
+  flag(rc: ResourceChange, ...path: Array<string | number>): boolean | undefined {
+    return this.typed(rc, path, 'true or false', (v): v is boolean => typeof v === 'boolean');
+  }
+
+  /** A number attribute (see `text`). */
+  count(rc: ResourceChange, ...path: Array<string | number>): number | undefined {
+    return this.typed(rc, path, 'a number', (v): v is number => typeof v === 'number');
+  }
+
+  /**
+   * A list of strings (see `text`). An element known only after apply is the null Terraform writes
+   * for it: callers count it, so that an unknown element is never taken for an absent one.
+   */
+  texts(rc: ResourceChange, ...path: Array<string | number>): Array<string | null> | undefined {
+    return this.typed(rc, path, 'a list of strings', (v): v is Array<string | null> => Array.isArray(v) && v.every((e) => e === null || typeof e === 'string'));
+  }
+
+  /** A list (see `text`), whatever its elements. */
+  list(rc: ResourceChange, ...path: Array<string | number>): unknown[] | undefined {
+    return this.typed(rc, path, 'a list', (v): v is unknown[] => Array.isArray(v));
+  }
+
+  /**
+   * Nested blocks: in plan JSON, a list of objects (see `text`). The fields inside are read as the
+   * provider's schema documents them.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the block's fields as the provider's schema documents them
+  blocks<T extends object>(rc: ResourceChange, ...path: Array<string | number>): T[] | undefined {
+    return this.typed(rc, path, 'a list of blocks', (v): v is T[] => Array.isArray(v) && v.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)));
+  }
+
+  /** The first of nested blocks that Terraform allows once (`max_items = 1`), e.g. `versioning { … }`. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- as for `blocks`
+  block<T extends object>(rc: ResourceChange, ...path: Array<string | number>): T | undefined {
+    return this.blocks<T>(rc, ...path)?.[0];
+  }
+
+  private typed<T>(rc: ResourceChange, path: Array<string | number>, expected: string, is: (v: unknown) => v is T): T | undefined {
+    const v = this.value<unknown>(rc, ...path);
+    if (v === undefined || v === null) return undefined;
+    if (is(v)) return v;
+    const found = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v).slice(0, 40)}`;
+    throw this.invalid(rc, path, `expected ${expected} for ${rc.address}.${path.join('.')}, found ${found}`);
+  }
+
+  /** The one-line error for a planned value that its provider's schema does not allow, pointing at it in the plan file. */
+  invalid(rc: ResourceChange, path: Array<string | number>, what: string): ConfigurationError {
+    return new ConfigurationError(
+      'LP_PLAN_INVALID',
+      `${this.pointerOf(rc)}/change/after/${path.join('/')}: ${what} (the plan does not match the ${rc.type.split('_')[0] ?? ''} provider's schema; use the unedited output of "terraform show -json")`,
+    );
   }
 
   isUnknown(rc: ResourceChange, ...path: Array<string | number>): boolean {

@@ -5,7 +5,7 @@ import { PlanContext } from './context.js';
 import { AWS_TYPES, normalizeAwsPlan } from './normalize/aws.js';
 import { AZURE_TYPES, normalizeAzurePlan } from './normalize/azure.js';
 import { GCP_TYPES, normalizeGcpPlan } from './normalize/gcp.js';
-import { parsePlan, readPlan, type Plan } from './plan.js';
+import { parsePlan, planFileOf, readPlan, type Plan, type ResourceChange } from './plan.js';
 import { SourceIndex, repositoryRootOf } from './source.js';
 
 export { parsePlan, readPlan, SUPPORTED_FORMAT } from './plan.js';
@@ -51,7 +51,17 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
   // Data sources Terraform reads only at apply (their arguments depend on unknown values) are in resource_changes
   // with their known arguments; an aws_iam_policy_document there still says who its statements allow.
   const dataReads = plan.resource_changes.filter((rc) => rc.mode === 'data');
-  const ctx = new PlanContext(kept, new PlanConfiguration(plan), (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address), notices, dataReads, (rc) => sources.blockText(rc.module_address, rc.type, rc.name));
+  const file = planFileOf(plan);
+  const indexOf = new Map<ResourceChange, number>(plan.resource_changes.map((rc, i) => [rc, i]));
+  const ctx = new PlanContext(
+    kept,
+    new PlanConfiguration(plan),
+    (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address),
+    notices,
+    dataReads,
+    (rc) => sources.blockText(rc.module_address, rc.type, rc.name),
+    (rc) => `${file}#/resource_changes/${String(indexOf.get(rc) ?? '?')}`,
+  );
   const resources = [...normalizeAwsPlan(ctx), ...normalizeGcpPlan(ctx), ...normalizeAzurePlan(ctx)];
   const unjudged = new Map<string, number>();
   for (const rc of kept) if (!ctx.handled.has(rc)) unjudged.set(rc.type, (unjudged.get(rc.type) ?? 0) + 1);

@@ -47,7 +47,7 @@ export function documentPolicy(ctx: PlanContext, doc: ResourceChange): { text: s
     const v = ctx.value<unknown>(doc, m);
     if (anyUnknown(doc, m) || (Array.isArray(v) ? v.length > 0 : Boolean(v))) return { unknown: `${doc.address} merges other documents (${m}); leakproof judges it after apply` };
   }
-  const statements = ctx.value<DocumentStatement[]>(doc, 'statement') ?? [];
+  const statements = ctx.blocks<DocumentStatement>(doc, 'statement') ?? [];
   const Statement = [];
   for (const [i, s] of statements.entries()) {
     const pending = DECIDING.find((k) => anyUnknown(doc, 'statement', i, k));
@@ -65,7 +65,7 @@ export function documentPolicy(ctx: PlanContext, doc: ResourceChange): { text: s
       ...(s.condition?.length ? { Condition: conditionOf(s.condition) } : {}),
     });
   }
-  return { text: JSON.stringify({ Version: ctx.value<string>(doc, 'version') ?? '2012-10-17', Statement }) };
+  return { text: JSON.stringify({ Version: ctx.text(doc, 'version') ?? '2012-10-17', Statement }) };
 }
 
 /** Stands for an interpolation (`${…}`) inside a heredoc policy's JSON text. */

@@ -26,7 +26,10 @@ const tagList = (ctx: PlanContext, rc: ResourceChange) => Object.entries(ctx.tag
 /** `shared_accounts` as the RDS restore attribute: `all` makes the snapshot public. */
 function restoreOf(ctx: PlanContext, rc: ResourceChange): RestoreAttribute {
   if (ctx.isPending(rc, 'shared_accounts')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'shared_accounts') };
-  return { status: 'ok', value: ctx.value<string[]>(rc, 'shared_accounts') ?? [] };
+  const accounts = ctx.texts(rc, 'shared_accounts') ?? [];
+  // An account known only after apply could be "all".
+  if (accounts.includes(null)) return { status: 'unknown', reason: ctx.unknownReason(rc, 'shared_accounts') };
+  return { status: 'ok', value: accounts.filter((a): a is string => a !== null) };
 }
 
 /**
@@ -35,11 +38,11 @@ function restoreOf(ctx: PlanContext, rc: ResourceChange): RestoreAttribute {
  * copy with `kms_key_id` is encrypted. Anything else is known only after apply.
  */
 function encryptedFrom(ctx: PlanContext, rc: ResourceChange, attribute: string, sources: SourceLink[], seen = new Set<ResourceChange>()): Fact {
-  const planned = ctx.isUnknown(rc, attribute) ? undefined : ctx.value<boolean>(rc, attribute);
+  const planned = ctx.isUnknown(rc, attribute) ? undefined : ctx.flag(rc, attribute);
   if (planned === true) return fact(true, `${attribute}=true`);
   // A copy of an encrypted snapshot is encrypted whatever its own flag says, so only the source decides.
   if (planned === false && !rc.type.endsWith('_copy')) return fact(false, `${attribute}=false`);
-  if (ctx.value<string>(rc, 'kms_key_id')) return fact(true, `kms_key_id=${ctx.value<string>(rc, 'kms_key_id')} (the copy is encrypted with it)`);
+  if (ctx.text(rc, 'kms_key_id')) return fact(true, `kms_key_id=${ctx.text(rc, 'kms_key_id')} (the copy is encrypted with it)`);
   seen.add(rc);
   for (const s of sources) {
     const [parent] = ctx.joinTo(rc, s.via, s.types);
@@ -49,7 +52,7 @@ function encryptedFrom(ctx: PlanContext, rc: ResourceChange, attribute: string, 
     // With EBS encryption by default on, AWS creates every new volume encrypted, whatever `encrypted` says.
     if (parent.type === 'aws_ebs_volume' && parent.change.actions.includes('create') && ebsDefaultOn(ctx)) return fact(true, `taken from ${parent.address}, created while aws_ebs_encryption_by_default enabled=true`);
     if (ctx.isUnknown(parent, s.attribute)) return { unknown: ctx.unknownReason(parent, s.attribute) };
-    const v = ctx.value<boolean>(parent, s.attribute) === true;
+    const v = ctx.flag(parent, s.attribute) === true;
     return fact(v, `taken from ${parent.address}, ${s.attribute}=${v}`);
   }
   if (planned === false) return { unknown: `${rc.address} is encrypted when its source is, and the source is not in this plan` };
@@ -75,7 +78,7 @@ const SOURCES = {
 
 /** Whether the plan turns EBS encryption by default on (it defaults to enabled). */
 function ebsDefaultOn(ctx: PlanContext): boolean {
-  return (ctx.byType.get('aws_ebs_encryption_by_default') ?? []).some((d) => !ctx.isUnknown(d, 'enabled') && ctx.value<boolean>(d, 'enabled') !== false);
+  return (ctx.byType.get('aws_ebs_encryption_by_default') ?? []).some((d) => !ctx.isUnknown(d, 'enabled') && ctx.flag(d, 'enabled') !== false);
 }
 
 function withEncryption(resource: Resource, encrypted: Fact): Resource {
@@ -103,26 +106,26 @@ export function awsSnapshots(ctx: PlanContext, place: (rc: ResourceChange, r: Re
     out.push(r);
   };
   for (const rc of ctx.of('aws_db_snapshot')) {
-    const s: DBSnapshot = { DBSnapshotIdentifier: ctx.value<string>(rc, 'db_snapshot_identifier') ?? rc.address, DBInstanceIdentifier: ctx.value<string>(rc, 'db_instance_identifier'), SnapshotType: 'manual', TagList: tagList(ctx, rc) };
-    const arn = ctx.value<string>(rc, 'db_snapshot_arn');
+    const s: DBSnapshot = { DBSnapshotIdentifier: ctx.text(rc, 'db_snapshot_identifier') ?? rc.address, DBInstanceIdentifier: ctx.text(rc, 'db_instance_identifier'), SnapshotType: 'manual', TagList: tagList(ctx, rc) };
+    const arn = ctx.text(rc, 'db_snapshot_arn');
     if (arn) s.DBSnapshotArn = arn;
     add(rc, withEncryption(normalizeDbSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'encrypted', SOURCES.aws_db_snapshot)));
   }
   for (const rc of ctx.of('aws_db_snapshot_copy')) {
-    const s: DBSnapshot = { DBSnapshotIdentifier: ctx.value<string>(rc, 'target_db_snapshot_identifier') ?? rc.address, DBInstanceIdentifier: ctx.value<string>(rc, 'db_instance_identifier') ?? `copy of ${ctx.value<string>(rc, 'source_db_snapshot_identifier') ?? 'a snapshot'}`, SnapshotType: 'manual', TagList: tagList(ctx, rc) };
-    const arn = ctx.value<string>(rc, 'db_snapshot_arn');
+    const s: DBSnapshot = { DBSnapshotIdentifier: ctx.text(rc, 'target_db_snapshot_identifier') ?? rc.address, DBInstanceIdentifier: ctx.text(rc, 'db_instance_identifier') ?? `copy of ${ctx.text(rc, 'source_db_snapshot_identifier') ?? 'a snapshot'}`, SnapshotType: 'manual', TagList: tagList(ctx, rc) };
+    const arn = ctx.text(rc, 'db_snapshot_arn');
     if (arn) s.DBSnapshotArn = arn;
     add(rc, withEncryption(normalizeDbSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'encrypted', SOURCES.aws_db_snapshot_copy)));
   }
   for (const rc of ctx.of('aws_db_cluster_snapshot')) {
-    const s: DBClusterSnapshot = { DBClusterSnapshotIdentifier: ctx.value<string>(rc, 'db_cluster_snapshot_identifier') ?? rc.address, DBClusterIdentifier: ctx.value<string>(rc, 'db_cluster_identifier'), SnapshotType: 'manual' };
-    const arn = ctx.value<string>(rc, 'db_cluster_snapshot_arn');
+    const s: DBClusterSnapshot = { DBClusterSnapshotIdentifier: ctx.text(rc, 'db_cluster_snapshot_identifier') ?? rc.address, DBClusterIdentifier: ctx.text(rc, 'db_cluster_identifier'), SnapshotType: 'manual' };
+    const arn = ctx.text(rc, 'db_cluster_snapshot_arn');
     if (arn) s.DBClusterSnapshotArn = arn;
     add(rc, withEncryption(normalizeDbClusterSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'storage_encrypted', SOURCES.aws_db_cluster_snapshot)));
   }
   for (const rc of ctx.of('aws_rds_cluster_snapshot_copy')) {
-    const s: DBClusterSnapshot = { DBClusterSnapshotIdentifier: ctx.value<string>(rc, 'target_db_cluster_snapshot_identifier') ?? rc.address, DBClusterIdentifier: `copy of ${ctx.value<string>(rc, 'source_db_cluster_snapshot_identifier') ?? 'a snapshot'}`, SnapshotType: 'manual' };
-    const arn = ctx.value<string>(rc, 'db_cluster_snapshot_arn');
+    const s: DBClusterSnapshot = { DBClusterSnapshotIdentifier: ctx.text(rc, 'target_db_cluster_snapshot_identifier') ?? rc.address, DBClusterIdentifier: `copy of ${ctx.text(rc, 'source_db_cluster_snapshot_identifier') ?? 'a snapshot'}`, SnapshotType: 'manual' };
+    const arn = ctx.text(rc, 'db_cluster_snapshot_arn');
     if (arn) s.DBClusterSnapshotArn = arn;
     add(rc, withEncryption(normalizeDbClusterSnapshot(s, restoreOf(ctx, rc), PLAN_REGION, PLAN_ACCOUNT, now), encryptedFrom(ctx, rc, 'storage_encrypted', SOURCES.aws_rds_cluster_snapshot_copy)));
   }
@@ -130,14 +133,14 @@ export function awsSnapshots(ctx: PlanContext, place: (rc: ResourceChange, r: Re
   ctx.of('aws_ebs_volume'); // judged through the snapshots taken of it
   for (const type of ['aws_ebs_snapshot', 'aws_ebs_snapshot_copy'] as const) {
     for (const rc of ctx.of(type)) {
-      const id = ctx.value<string>(rc, 'id') ?? rc.address;
-      const s: Snapshot = { SnapshotId: id, VolumeId: ctx.value<string>(rc, 'volume_id') ?? (type === 'aws_ebs_snapshot_copy' ? `a copy of ${ctx.value<string>(rc, 'source_snapshot_id') ?? 'a snapshot'}` : undefined), Tags: tagList(ctx, rc) };
+      const id = ctx.text(rc, 'id') ?? rc.address;
+      const s: Snapshot = { SnapshotId: id, VolumeId: ctx.text(rc, 'volume_id') ?? (type === 'aws_ebs_snapshot_copy' ? `a copy of ${ctx.text(rc, 'source_snapshot_id') ?? 'a snapshot'}` : undefined), Tags: tagList(ctx, rc) };
       const resource = normalizeEbsSnapshot(s, PLAN_REGION, PLAN_ACCOUNT, { status: 'ok', value: new Set() }, now);
       resource.facts.public = fact(false, 'Terraform shares EBS snapshots only with named accounts (aws_snapshot_create_volume_permission), never with group all');
       let encrypted = encryptedFrom(ctx, rc, 'encrypted', SOURCES[type]);
       // With EBS encryption by default on, a copy of an unencrypted snapshot is encrypted.
       if (type === 'aws_ebs_snapshot_copy' && ebsDefaultOn(ctx) && !(!isUnknownFact(encrypted) && encrypted.value === true)) encrypted = fact(true, 'copied while aws_ebs_encryption_by_default enabled=true');
-      if (!ctx.value<string>(rc, 'id')) resource.id = `terraform:${rc.address}`;
+      if (!ctx.text(rc, 'id')) resource.id = `terraform:${rc.address}`;
       add(rc, withEncryption(resource, encrypted));
     }
   }
@@ -147,7 +150,7 @@ export function awsSnapshots(ctx: PlanContext, place: (rc: ResourceChange, r: Re
 /** `aws_ebs_encryption_by_default` as the regional account setting the live collector reads. */
 export function awsEbsDefaultEncryption(ctx: PlanContext, place: (rc: ResourceChange, r: Resource) => void): Resource[] {
   return ctx.of('aws_ebs_encryption_by_default').map((rc) => {
-    const outcome = ctx.isUnknown(rc, 'enabled') ? ({ status: 'unknown', reason: ctx.unknownReason(rc, 'enabled') } as const) : ({ status: 'ok', value: ctx.value<boolean>(rc, 'enabled') !== false } as const);
+    const outcome = ctx.isUnknown(rc, 'enabled') ? ({ status: 'unknown', reason: ctx.unknownReason(rc, 'enabled') } as const) : ({ status: 'ok', value: ctx.flag(rc, 'enabled') !== false } as const);
     const resource = normalizeEbsDefaultEncryption(outcome, PLAN_REGION, PLAN_ACCOUNT);
     place(rc, resource);
     return resource;

@@ -65,21 +65,27 @@ function splitFor(ctx: Ctx, type: string, bucket: ResourceChange, joined: Map<Re
 function aclOutcome(ctx: Ctx, bucket: ResourceChange, acl: ResourceChange | undefined): RawBucket['acl'] {
   const holder = acl ?? bucket;
   if (ctx.isPending(holder, 'acl')) return unknownOf(ctx, holder, 'acl');
-  const canned = ctx.value<string>(holder, 'acl');
+  const canned = ctx.text(holder, 'acl');
   // With a canned ACL, Terraform computes access_control_policy after apply; the canned ACL decides.
   if (acl && canned === undefined && ctx.isPending(acl, 'access_control_policy')) return unknownOf(ctx, acl, 'access_control_policy');
-  const policy = acl && canned === undefined ? first<{ grant?: Array<{ permission?: string; grantee?: Array<{ type?: string; uri?: string }> }> }>(ctx.value(acl, 'access_control_policy')) : undefined;
-  if (policy?.grant) {
-    const Grants = policy.grant.map((g) => {
-      const grantee = first<{ type?: string; uri?: string }>(g.grantee);
-      return { Grantee: { Type: (grantee?.type ?? 'CanonicalUser') as 'Group', ...(grantee?.uri ? { URI: grantee.uri } : {}) }, Permission: g.permission as 'READ' };
+  const policyGrants = acl && canned === undefined ? ctx.blocks<object>(acl, 'access_control_policy', 0, 'grant') : undefined;
+  if (acl && policyGrants) {
+    const Grants = policyGrants.map((_, i) => {
+      const at = ['access_control_policy', 0, 'grant', i] as const;
+      const uri = ctx.text(acl, ...at, 'grantee', 0, 'uri');
+      return { Grantee: { Type: (ctx.text(acl, ...at, 'grantee', 0, 'type') ?? 'CanonicalUser') as 'Group', ...(uri ? { URI: uri } : {}) }, Permission: ctx.text(acl, ...at, 'permission') as 'READ' };
     });
     return ok({ Grants });
   }
   // The legacy inline `grant` blocks of aws_s3_bucket (provider v3), when no split ACL resource replaces them.
-  const inline = !acl && !ctx.isPending(bucket, 'grant') ? (ctx.value<Array<{ type?: string; uri?: string; permissions?: string[] }>>(bucket, 'grant') ?? []) : [];
+  const inline = !acl && !ctx.isPending(bucket, 'grant') ? (ctx.blocks<object>(bucket, 'grant') ?? []) : [];
   if (canned === undefined && inline.length) {
-    return ok({ Grants: inline.flatMap((g) => (g.permissions ?? []).map((p) => ({ Grantee: { Type: (g.type === 'Group' ? 'Group' : 'CanonicalUser') as 'Group', ...(g.uri ? { URI: g.uri } : {}) }, Permission: p as 'READ' }))) });
+    const Grants = inline.flatMap((_, i) => {
+      const uri = ctx.text(bucket, 'grant', i, 'uri');
+      const Type = (ctx.text(bucket, 'grant', i, 'type') === 'Group' ? 'Group' : 'CanonicalUser') as 'Group';
+      return (ctx.texts(bucket, 'grant', i, 'permissions') ?? []).flatMap((p) => (p === null ? [] : [{ Grantee: { Type, ...(uri ? { URI: uri } : {}) }, Permission: p as 'READ' }]));
+    });
+    return ok({ Grants });
   }
   if (canned === undefined) return ok({ Grants: [] });
   const grants = CANNED[canned];
@@ -95,7 +101,7 @@ function policyOutcome(ctx: Ctx, bucket: ResourceChange, policy: ResourceChange 
     const rendered = doc ? documentPolicy(ctx, doc) : inlinePolicy(ctx, holder);
     return rendered && 'text' in rendered ? ok({ Policy: rendered.text }) : { status: 'unknown', reason: rendered?.unknown ?? ctx.unknownReason(holder, 'policy') };
   }
-  const text = ctx.value<string>(holder, 'policy');
+  const text = ctx.text(holder, 'policy');
   return text ? ok({ Policy: text }) : { status: 'not-configured', code: 'NoSuchBucketPolicy' };
 }
 
@@ -111,10 +117,10 @@ function bpaOutcome(ctx: Ctx, rc: ResourceChange | undefined, creating: boolean)
   if (unknown) return unknownOf(ctx, rc, unknown);
   return ok({
     PublicAccessBlockConfiguration: {
-      BlockPublicAcls: ctx.value<boolean>(rc, 'block_public_acls') === true,
-      IgnorePublicAcls: ctx.value<boolean>(rc, 'ignore_public_acls') === true,
-      BlockPublicPolicy: ctx.value<boolean>(rc, 'block_public_policy') === true,
-      RestrictPublicBuckets: ctx.value<boolean>(rc, 'restrict_public_buckets') === true,
+      BlockPublicAcls: ctx.flag(rc, 'block_public_acls') === true,
+      IgnorePublicAcls: ctx.flag(rc, 'ignore_public_acls') === true,
+      BlockPublicPolicy: ctx.flag(rc, 'block_public_policy') === true,
+      RestrictPublicBuckets: ctx.flag(rc, 'restrict_public_buckets') === true,
     },
   });
 }
@@ -125,13 +131,13 @@ function bpaOutcome(ctx: Ctx, rc: ResourceChange | undefined, creating: boolean)
  * from `aws_s3_bucket_object_lock_configuration`, which can also enable it on an existing bucket.
  */
 function objectLockOutcome(ctx: Ctx, bucket: ResourceChange, split: ResourceChange | undefined): RawBucket['objectLock'] {
-  const legacy = first<{ object_lock_enabled?: string; rule?: unknown }>(ctx.value(bucket, 'object_lock_configuration'));
+  const legacy = ctx.block<{ object_lock_enabled?: string; rule?: unknown }>(bucket, 'object_lock_configuration');
   const holder = split ?? (legacy ? bucket : undefined);
   if (ctx.isPending(bucket, 'object_lock_enabled') && !split) return unknownOf(ctx, bucket, 'object_lock_enabled');
-  const enabled = ctx.value<boolean>(bucket, 'object_lock_enabled') === true || legacy?.object_lock_enabled === 'Enabled' || (split !== undefined && (ctx.value<string>(split, 'object_lock_enabled') ?? 'Enabled') === 'Enabled');
+  const enabled = ctx.flag(bucket, 'object_lock_enabled') === true || legacy?.object_lock_enabled === 'Enabled' || (split !== undefined && (ctx.text(split, 'object_lock_enabled') ?? 'Enabled') === 'Enabled');
   if (!enabled) return { status: 'not-configured', code: 'ObjectLockConfigurationNotFoundError' };
   const rulePath = split ? ['rule'] : ['object_lock_configuration', 0, 'rule'];
-  const retention = holder ? first<{ default_retention?: Array<{ mode?: string; days?: number; years?: number }> }>(ctx.value(holder, ...rulePath))?.default_retention?.[0] : undefined;
+  const retention = holder ? ctx.block<{ default_retention?: Array<{ mode?: string; days?: number; years?: number }> }>(holder, ...rulePath)?.default_retention?.[0] : undefined;
   return ok({
     ObjectLockConfiguration: {
       ObjectLockEnabled: 'Enabled',
@@ -150,16 +156,16 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
   const logging = splitFor(ctx, 'aws_s3_bucket_logging', bucket, joined);
   const ownership = splitFor(ctx, 'aws_s3_bucket_ownership_controls', bucket, joined);
   const objectLock = splitFor(ctx, 'aws_s3_bucket_object_lock_configuration', bucket, joined);
-  const name = ctx.value<string>(bucket, 'bucket') ?? bucket.address;
+  const name = ctx.text(bucket, 'bucket') ?? bucket.address;
 
   const sseRule = (rc: ResourceChange, path: Array<string | number>): RawBucket['encryption'] => {
     if (ctx.isUnknown(rc, ...path)) return unknownOf(ctx, rc, 'server side encryption');
-    const rule = first<{ apply_server_side_encryption_by_default?: Array<{ sse_algorithm?: string; kms_master_key_id?: string }> }>(ctx.value(rc, ...path));
+    const rule = ctx.block<{ apply_server_side_encryption_by_default?: Array<{ sse_algorithm?: string; kms_master_key_id?: string }> }>(rc, ...path);
     const byDefault = first<{ sse_algorithm?: string; kms_master_key_id?: string }>(rule?.apply_server_side_encryption_by_default);
     if (!byDefault?.sse_algorithm) return { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
     return ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: byDefault.sse_algorithm as 'AES256', ...(byDefault.kms_master_key_id ? { KMSMasterKeyID: byDefault.kms_master_key_id } : {}) } }] } });
   };
-  const legacySse = first<{ rule?: unknown }>(ctx.value(bucket, 'server_side_encryption_configuration'));
+  const legacySse = ctx.block<{ rule?: unknown }>(bucket, 'server_side_encryption_configuration');
   const encryption: RawBucket['encryption'] = sse ? sseRule(sse, ['rule']) : legacySse ? sseRule(bucket, ['server_side_encryption_configuration', 0, 'rule']) : { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
 
   const lock = objectLockOutcome(ctx, bucket, objectLock);
@@ -167,11 +173,11 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
   if (versioning) {
     if (ctx.isUnknown(versioning, 'versioning_configuration')) versioningOutcome = unknownOf(ctx, versioning, 'versioning_configuration');
     else {
-      const conf = first<{ status?: string; mfa_delete?: string }>(ctx.value(versioning, 'versioning_configuration'));
+      const conf = ctx.block<{ status?: string; mfa_delete?: string }>(versioning, 'versioning_configuration');
       versioningOutcome = ok({ ...(conf?.status && conf.status !== 'Disabled' ? { Status: conf.status as 'Enabled' } : {}), ...(conf?.mfa_delete ? { MFADelete: conf.mfa_delete as 'Enabled' } : {}) });
     }
   } else {
-    const legacy = first<{ enabled?: boolean; mfa_delete?: boolean }>(ctx.value(bucket, 'versioning'));
+    const legacy = ctx.block<{ enabled?: boolean; mfa_delete?: boolean }>(bucket, 'versioning');
     // S3 turns versioning on for every bucket with Object Lock, and it cannot be suspended.
     const locked = lock.status === 'ok';
     versioningOutcome = ok({ ...(legacy?.enabled || locked ? { Status: 'Enabled' as const } : {}), ...(legacy?.mfa_delete ? { MFADelete: 'Enabled' as const } : {}) });
@@ -181,15 +187,15 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
   if (logging) {
     loggingOutcome = ctx.isUnknown(logging, 'target_bucket')
       ? unknownOf(ctx, logging, 'target_bucket')
-      : ok({ LoggingEnabled: { TargetBucket: ctx.value<string>(logging, 'target_bucket') ?? '?', TargetPrefix: ctx.value<string>(logging, 'target_prefix') ?? '' } });
+      : ok({ LoggingEnabled: { TargetBucket: ctx.text(logging, 'target_bucket') ?? '?', TargetPrefix: ctx.text(logging, 'target_prefix') ?? '' } });
   } else {
-    const legacy = first<{ target_bucket?: string; target_prefix?: string }>(ctx.value(bucket, 'logging'));
+    const legacy = ctx.block<{ target_bucket?: string; target_prefix?: string }>(bucket, 'logging');
     loggingOutcome = ok(legacy?.target_bucket ? { LoggingEnabled: { TargetBucket: legacy.target_bucket, TargetPrefix: legacy.target_prefix ?? '' } } : {});
   }
 
   let ownershipOutcome: RawBucket['ownership'];
   if (ownership) {
-    const rule = first<{ object_ownership?: string }>(ctx.value(ownership, 'rule'));
+    const rule = ctx.block<{ object_ownership?: string }>(ownership, 'rule');
     ownershipOutcome = ctx.isUnknown(ownership, 'rule') ? unknownOf(ctx, ownership, 'rule') : ok({ OwnershipControls: { Rules: [{ ObjectOwnership: (rule?.object_ownership ?? 'ObjectWriter') as 'BucketOwnerEnforced' }] } });
   } else {
     // New buckets have ACLs disabled (BucketOwnerEnforced) by default since April 2023.
@@ -280,17 +286,22 @@ function permission(rule: PlannedRule): IpPermission {
 
 function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, names: { protocol: string; from: string; to: string; cidrs: string; ipv6: string }, single = false): PlannedRule {
   const at = (n: string) => [...path, n];
-  const unknown = Object.values(names).find((n) => ctx.isUnknown(rc, ...at(n)));
+  const unknown =
+    Object.values(names).find((n) => ctx.isUnknown(rc, ...at(n))) ??
+    // A CIDR known only after apply (null in its list) could be the internet.
+    (single ? undefined : [names.cidrs, names.ipv6].find((n) => ctx.texts(rc, ...at(n))?.includes(null)));
   const list = (n: string): string[] => {
-    const v = ctx.value<unknown>(rc, ...at(n));
-    if (v === undefined || v === null) return [];
-    return single ? [typeof v === 'string' ? v : JSON.stringify(v)] : (v as string[]);
+    if (single) {
+      const v = ctx.value<unknown>(rc, ...at(n));
+      return v === undefined || v === null ? [] : [typeof v === 'string' ? v : JSON.stringify(v)];
+    }
+    return (ctx.texts(rc, ...at(n)) ?? []).filter((e): e is string => e !== null);
   };
   return {
     rc,
-    protocol: ctx.value<string>(rc, ...at(names.protocol)),
-    from: ctx.value<number>(rc, ...at(names.from)),
-    to: ctx.value<number>(rc, ...at(names.to)),
+    protocol: ctx.text(rc, ...at(names.protocol)),
+    from: ctx.count(rc, ...at(names.from)),
+    to: ctx.count(rc, ...at(names.to)),
     cidrs: list(names.cidrs),
     ipv6: list(names.ipv6),
     ...(unknown ? { unknown: ctx.unknownReason(rc, `${path.join('.')}${path.length ? '.' : ''}${unknown}`) } : {}),
@@ -317,10 +328,10 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
   };
   for (const g of groups) {
     if (ctx.isPending(g, 'ingress')) rulesOf(g).push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
-    else (ctx.value<unknown[]>(g, 'ingress') ?? []).forEach((_, i) => rulesOf(g).push(ruleFields(ctx, g, ['ingress', i], INLINE)));
+    else (ctx.list(g, 'ingress') ?? []).forEach((_, i) => rulesOf(g).push(ruleFields(ctx, g, ['ingress', i], INLINE)));
   }
   for (const rc of ctx.of('aws_security_group_rule')) {
-    if (ctx.value<string>(rc, 'type') !== 'ingress') continue;
+    if (ctx.text(rc, 'type') !== 'ingress') continue;
     const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
     if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
     for (const g of targets) rulesOf(g).push(ruleFields(ctx, rc, [], INLINE));
@@ -335,9 +346,9 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
   for (const g of groups) {
     const list = rulesOf(g);
     const key = g.address;
-    const sg: SecurityGroup = { GroupId: ctx.value<string>(g, 'id') ?? key, GroupName: ctx.value<string>(g, 'name') ?? (g.type === 'aws_default_security_group' ? 'default' : g.name), IpPermissions: list.filter((r) => !r.unknown).map(permission) };
+    const sg: SecurityGroup = { GroupId: ctx.text(g, 'id') ?? key, GroupName: ctx.text(g, 'name') ?? (g.type === 'aws_default_security_group' ? 'default' : g.name), IpPermissions: list.filter((r) => !r.unknown).map(permission) };
     const resource = normalizeSecurityGroup(sg, PLAN_REGION, PLAN_ACCOUNT, undefined);
-    resource.id = ctx.value<string>(g, 'arn') ?? `terraform:${g.address}`;
+    resource.id = ctx.text(g, 'arn') ?? `terraform:${g.address}`;
     const unknown = list.find((r) => r.unknown)?.unknown;
     if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown };
     ctx.place(g, resource);
@@ -369,7 +380,7 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
 /** Exposure of the groups a database refers to, or unknown when one is not in the plan. */
 function exposureFor(ctx: Ctx, rc: ResourceChange, index: Map<string, GroupExposure>): { groups: string[]; exposure: GroupExposure } {
   const targets = ctx.joinTo(rc, 'vpc_security_group_ids', SECURITY_GROUP_TYPES).map((g) => g.address);
-  const literal = (ctx.value<string[]>(rc, 'vpc_security_group_ids') ?? []).length;
+  const literal = (ctx.texts(rc, 'vpc_security_group_ids') ?? []).length;
   if (ctx.isUnknown(rc, 'vpc_security_group_ids') && targets.length === 0) return { groups: [], exposure: { known: false, reason: ctx.unknownReason(rc, 'vpc_security_group_ids') } };
   if (literal > targets.length) return { groups: targets, exposure: { known: false, reason: `${rc.address} uses security groups that are not in this plan` } };
   const byGroup = new Map<string, ReturnType<typeof internetIngressOf>>();
@@ -389,11 +400,11 @@ function tlsParameters(ctx: Ctx, rc: ResourceChange, attribute = 'parameter_grou
   const [group] = ctx.joinTo(rc, attribute, [groupType]);
   if (group) {
     if (ctx.isPending(group, 'parameter')) return { status: 'unknown', reason: ctx.unknownReason(group, 'parameter') };
-    const values = Object.fromEntries((ctx.value<Array<{ name?: string; value?: string }>>(group, 'parameter') ?? []).map((p) => [p.name ?? '', p.value]));
-    return { status: 'ok', value: { group: ctx.value<string>(group, 'name') ?? group.address, values } };
+    const values = Object.fromEntries((ctx.blocks<object>(group, 'parameter') ?? []).map((_, i) => [ctx.text(group, 'parameter', i, 'name') ?? '', ctx.text(group, 'parameter', i, 'value')]));
+    return { status: 'ok', value: { group: ctx.text(group, 'name') ?? group.address, values } };
   }
   if (ctx.isPending(rc, attribute)) return { status: 'unknown', reason: ctx.unknownReason(rc, attribute) };
-  const name = ctx.value<string>(rc, attribute);
+  const name = ctx.text(rc, attribute);
   if (!name || name.startsWith('default.')) return { status: 'ok', value: { group: name ?? 'the default parameter group', values: {} } };
   return { status: 'unknown', reason: `parameter group ${name} of ${rc.address} is not in this plan` };
 }
@@ -405,18 +416,18 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
   for (const rc of ctx.of('aws_db_instance')) {
     const { groups, exposure } = exposureFor(ctx, rc, index);
     const db: DBInstance = {
-      DBInstanceIdentifier: ctx.value<string>(rc, 'identifier') ?? rc.address,
-      DBInstanceArn: ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`,
-      Engine: ctx.value<string>(rc, 'engine'),
-      EngineVersion: ctx.value<string>(rc, 'engine_version'),
-      ...(ctx.value<number>(rc, 'port') ? { Endpoint: { Port: ctx.value<number>(rc, 'port') } } : {}),
-      PubliclyAccessible: ctx.value<boolean>(rc, 'publicly_accessible') === true,
+      DBInstanceIdentifier: ctx.text(rc, 'identifier') ?? rc.address,
+      DBInstanceArn: ctx.text(rc, 'arn') ?? `terraform:${rc.address}`,
+      Engine: ctx.text(rc, 'engine'),
+      EngineVersion: ctx.text(rc, 'engine_version'),
+      ...(ctx.count(rc, 'port') ? { Endpoint: { Port: ctx.count(rc, 'port') } } : {}),
+      PubliclyAccessible: ctx.flag(rc, 'publicly_accessible') === true,
       VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
-      StorageEncrypted: ctx.value<boolean>(rc, 'storage_encrypted') === true,
-      KmsKeyId: ctx.value<string>(rc, 'kms_key_id'),
+      StorageEncrypted: ctx.flag(rc, 'storage_encrypted') === true,
+      KmsKeyId: ctx.text(rc, 'kms_key_id'),
       // Unset, RDS keeps automated backups for one day.
-      BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 1,
-      DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
+      BackupRetentionPeriod: ctx.count(rc, 'backup_retention_period') ?? 1,
+      DeletionProtection: ctx.flag(rc, 'deletion_protection') === true,
       TagList: Object.entries(ctx.tags(rc).tags).map(([Key, Value]) => ({ Key, Value })),
     };
     const resource = normalizeDbInstance(db, PLAN_REGION, PLAN_ACCOUNT, exposure, 'aws', tlsParameters(ctx, rc));
@@ -429,18 +440,18 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
     const { groups, exposure } = exposureFor(ctx, rc, index);
     const mine = members.filter((m) => ctx.joinTo(m, 'cluster_identifier', ['aws_rds_cluster']).includes(rc));
     const cluster: DBCluster = {
-      DBClusterIdentifier: ctx.value<string>(rc, 'cluster_identifier') ?? rc.address,
-      DBClusterArn: ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`,
-      Engine: ctx.value<string>(rc, 'engine'),
-      EngineVersion: ctx.value<string>(rc, 'engine_version'),
-      ...(ctx.value<number>(rc, 'port') ? { Port: ctx.value<number>(rc, 'port') } : {}),
+      DBClusterIdentifier: ctx.text(rc, 'cluster_identifier') ?? rc.address,
+      DBClusterArn: ctx.text(rc, 'arn') ?? `terraform:${rc.address}`,
+      Engine: ctx.text(rc, 'engine'),
+      EngineVersion: ctx.text(rc, 'engine_version'),
+      ...(ctx.count(rc, 'port') ? { Port: ctx.count(rc, 'port') } : {}),
       VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
-      StorageEncrypted: ctx.value<boolean>(rc, 'storage_encrypted') === true,
-      KmsKeyId: ctx.value<string>(rc, 'kms_key_id'),
-      BackupRetentionPeriod: ctx.value<number>(rc, 'backup_retention_period') ?? 1,
-      DeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') === true,
+      StorageEncrypted: ctx.flag(rc, 'storage_encrypted') === true,
+      KmsKeyId: ctx.text(rc, 'kms_key_id'),
+      BackupRetentionPeriod: ctx.count(rc, 'backup_retention_period') ?? 1,
+      DeletionProtection: ctx.flag(rc, 'deletion_protection') === true,
     };
-    const memberInstances: DBInstance[] = mine.map((m) => ({ DBInstanceIdentifier: ctx.value<string>(m, 'identifier') ?? m.address, PubliclyAccessible: ctx.value<boolean>(m, 'publicly_accessible') === true }));
+    const memberInstances: DBInstance[] = mine.map((m) => ({ DBInstanceIdentifier: ctx.text(m, 'identifier') ?? m.address, PubliclyAccessible: ctx.flag(m, 'publicly_accessible') === true }));
     const resource = normalizeDbCluster(cluster, memberInstances, PLAN_REGION, PLAN_ACCOUNT, exposure, 'aws', tlsParameters(ctx, rc, 'db_cluster_parameter_group_name', 'aws_rds_cluster_parameter_group'));
     markUnknown(ctx, rc, resource, { storage_encrypted: ['encryptionAtRest'] });
     ctx.place(rc, resource);
@@ -457,10 +468,10 @@ function databases(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
 function instances(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
   return ctx.of('aws_instance').map((rc) => {
     const { groups, exposure } = exposureFor(ctx, rc, index);
-    const associate = ctx.isUnknown(rc, 'associate_public_ip_address') ? undefined : ctx.value<boolean>(rc, 'associate_public_ip_address');
-    const ipv6 = (ctx.value<number>(rc, 'ipv6_address_count') ?? 0) > 0 || (ctx.value<string[]>(rc, 'ipv6_addresses') ?? []).length > 0;
+    const associate = ctx.isUnknown(rc, 'associate_public_ip_address') ? undefined : ctx.flag(rc, 'associate_public_ip_address');
+    const ipv6 = (ctx.count(rc, 'ipv6_address_count') ?? 0) > 0 || (ctx.texts(rc, 'ipv6_addresses') ?? []).length > 0;
     const instance: Instance = {
-      InstanceId: ctx.value<string>(rc, 'id') ?? rc.address,
+      InstanceId: ctx.text(rc, 'id') ?? rc.address,
       ...(associate ? { PublicIpAddress: 'assigned at launch (associate_public_ip_address = true)' } : {}),
       ...(ipv6 ? { NetworkInterfaces: [{ Ipv6Addresses: [{ Ipv6Address: 'assigned at launch' }] }] } : {}),
       SecurityGroups: groups.map((GroupId) => ({ GroupId })),
@@ -473,7 +484,7 @@ function instances(ctx: Ctx, index: Map<string, GroupExposure>): Resource[] {
       const db = resource.facts.internetExposedDatabasePorts;
       if (db && (isUnknownFact(db) || (Array.isArray(db.value) && db.value.length > 0))) resource.facts.internetReachableDatabase = { unknown: reason };
     }
-    resource.id = ctx.value<string>(rc, 'arn') ?? `terraform:${rc.address}`;
+    resource.id = ctx.text(rc, 'arn') ?? `terraform:${rc.address}`;
     ctx.place(rc, resource);
     return resource;
   });

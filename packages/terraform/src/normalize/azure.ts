@@ -25,21 +25,17 @@ export const AZURE_TYPES = [
 const SQL_SERVER_TYPES = ['azurerm_mssql_server', 'azurerm_sql_server'];
 
 /** azurerm v4 renamed some arguments; read whichever the plan carries. */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
-function either<T>(ctx: PlanContext, rc: ResourceChange, ...names: string[]): T | undefined {
+function eitherFlag(ctx: PlanContext, rc: ResourceChange, ...names: string[]): boolean | undefined {
   for (const n of names) {
-    const v = ctx.value<T>(rc, n);
-    if (v !== undefined && v !== null) return v;
+    const v = ctx.flag(rc, n);
+    if (v !== undefined) return v;
   }
   return undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
-const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
-
 function located(ctx: PlanContext, rc: ResourceChange, resource: Resource): Resource {
   ctx.place(rc, resource);
-  if (!ctx.value<string>(rc, 'id')) resource.id = `terraform:${rc.address}`;
+  if (!ctx.text(rc, 'id')) resource.id = `terraform:${rc.address}`;
   return resource;
 }
 
@@ -52,24 +48,24 @@ interface StorageSplits {
 
 function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSplits): { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } {
   const network = splits.networkRules
-    ? { default_action: ctx.value<string>(splits.networkRules, 'default_action'), ip_rules: ctx.value<string[]>(splits.networkRules, 'ip_rules') }
-    : first<{ default_action?: string; ip_rules?: string[] }>(ctx.value(rc, 'network_rules'));
+    ? { default_action: ctx.text(splits.networkRules, 'default_action'), ip_rules: ctx.texts(splits.networkRules, 'ip_rules') }
+    : ctx.block(rc, 'network_rules') && { default_action: ctx.text(rc, 'network_rules', 0, 'default_action'), ip_rules: ctx.texts(rc, 'network_rules', 0, 'ip_rules') };
   const networkPending = splits.networkRules ? ctx.isPending(splits.networkRules, 'default_action') || ctx.isPending(splits.networkRules, 'ip_rules') : ctx.isPending(rc, 'network_rules');
-  const blob = first<{ versioning_enabled?: boolean; delete_retention_policy?: Array<{ days?: number }> }>(ctx.value(rc, 'blob_properties'));
-  const allow = either<boolean>(ctx, rc, 'allow_nested_items_to_be_public', 'allow_blob_public_access');
+  const blob = ctx.block<{ versioning_enabled?: boolean; delete_retention_policy?: Array<{ days?: number }> }>(rc, 'blob_properties');
+  const allow = eitherFlag(ctx, rc, 'allow_nested_items_to_be_public', 'allow_blob_public_access');
   const a: AzureStorageAccount = {
-    ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}),
-    name: ctx.value<string>(rc, 'name') ?? rc.address,
-    location: ctx.value<string>(rc, 'location') ?? 'planned',
+    ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
+    name: ctx.text(rc, 'name') ?? rc.address,
+    location: ctx.text(rc, 'location') ?? 'planned',
     tags: ctx.tags(rc).tags,
     ...(allow !== undefined ? { allowBlobPublicAccess: allow } : {}),
-    publicNetworkAccess: ctx.value<boolean>(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
-    networkRuleSet: { defaultAction: network?.default_action ?? 'Allow', ipRules: (network?.ip_rules ?? []).map((ip) => ({ iPAddressOrRange: ip, action: 'Allow' })) },
-    enableHttpsTrafficOnly: either<boolean>(ctx, rc, 'https_traffic_only_enabled', 'enable_https_traffic_only') !== false,
+    publicNetworkAccess: ctx.flag(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
+    networkRuleSet: { defaultAction: network?.default_action ?? 'Allow', ipRules: (network?.ip_rules ?? []).map((ip) => ({ ...(ip !== null ? { iPAddressOrRange: ip } : {}), action: 'Allow' })) },
+    enableHttpsTrafficOnly: eitherFlag(ctx, rc, 'https_traffic_only_enabled', 'enable_https_traffic_only') !== false,
     // azurerm defaults min_tls_version to TLS1_2.
-    minimumTlsVersion: ctx.value<string>(rc, 'min_tls_version') ?? 'TLS1_2',
-    allowSharedKeyAccess: ctx.value<boolean>(rc, 'shared_access_key_enabled') !== false,
-    encryption: { keySource: (ctx.value<unknown[]>(rc, 'customer_managed_key') ?? []).length || splits.customerKey ? 'Microsoft.Keyvault' : 'Microsoft.Storage' },
+    minimumTlsVersion: ctx.text(rc, 'min_tls_version') ?? 'TLS1_2',
+    allowSharedKeyAccess: ctx.flag(rc, 'shared_access_key_enabled') !== false,
+    encryption: { keySource: (ctx.list(rc, 'customer_managed_key') ?? []).length || splits.customerKey ? 'Microsoft.Keyvault' : 'Microsoft.Storage' },
   };
   const unknown = ctx.isPending(rc, 'allow_nested_items_to_be_public') ? { allowBlobPublicAccess: ctx.unknownReason(rc, 'allow_nested_items_to_be_public') } : {};
   const resource = located(ctx, rc, normalizeStorageAccount(a, { status: 'ok', value: { deleteRetentionPolicy: { enabled: (blob?.delete_retention_policy?.[0]?.days ?? 0) > 0, days: blob?.delete_retention_policy?.[0]?.days ?? 0 }, isVersioningEnabled: blob?.versioning_enabled === true } }, unknown));
@@ -102,11 +98,11 @@ function sqlTls(planned: string | undefined): string {
  */
 function sqlAuditing(ctx: PlanContext, rc: ResourceChange, auditing: ResourceChange | undefined): CallOutcome<{ state?: string }> {
   if (auditing) {
-    return ctx.isPending(auditing, 'enabled') ? { status: 'unknown', reason: ctx.unknownReason(auditing, 'enabled') } : { status: 'ok', value: { state: ctx.value<boolean>(auditing, 'enabled') === false ? 'Disabled' : 'Enabled' } };
+    return ctx.isPending(auditing, 'enabled') ? { status: 'unknown', reason: ctx.unknownReason(auditing, 'enabled') } : { status: 'ok', value: { state: ctx.flag(auditing, 'enabled') === false ? 'Disabled' : 'Enabled' } };
   }
   if (rc.type === 'azurerm_sql_server') {
     if (ctx.isPending(rc, 'extended_auditing_policy')) return { status: 'unknown', reason: ctx.unknownReason(rc, 'extended_auditing_policy') };
-    const inline = ctx.value<unknown[]>(rc, 'extended_auditing_policy') ?? [];
+    const inline = ctx.list(rc, 'extended_auditing_policy') ?? [];
     if (inline.length) return { status: 'ok', value: { state: 'Enabled' } };
   }
   return { status: 'ok', value: { state: 'Disabled' } };
@@ -116,30 +112,30 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
   const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
   const resource = normalizeSqlServer(
     {
-      ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}),
-      name: ctx.value<string>(rc, 'name') ?? rc.address,
-      location: ctx.value<string>(rc, 'location') ?? 'planned',
+      ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
+      name: ctx.text(rc, 'name') ?? rc.address,
+      location: ctx.text(rc, 'location') ?? 'planned',
       tags: ctx.tags(rc).tags,
-      publicNetworkAccess: ctx.value<boolean>(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
+      publicNetworkAccess: ctx.flag(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
       // azurerm_mssql_server defaults minimum_tls_version to 1.2; "Disabled" is ARM's "None" (no minimum).
       // azurerm_sql_server sends none when unset, and Azure SQL has refused TLS below 1.2 since August 2025.
-      minimalTlsVersion: sqlTls(ctx.value<string>(rc, 'minimum_tls_version')),
+      minimalTlsVersion: sqlTls(ctx.text(rc, 'minimum_tls_version')),
     },
     unknownRule
       ? { status: 'unknown', reason: ctx.unknownReason(unknownRule, 'start_ip_address') }
-      : { status: 'ok', value: rules.map((r) => ({ name: ctx.value<string>(r, 'name') ?? r.address, startIpAddress: ctx.value<string>(r, 'start_ip_address') ?? '', endIpAddress: ctx.value<string>(r, 'end_ip_address') ?? '' })) },
+      : { status: 'ok', value: rules.map((r) => ({ name: ctx.text(r, 'name') ?? r.address, startIpAddress: ctx.text(r, 'start_ip_address') ?? '', endIpAddress: ctx.text(r, 'end_ip_address') ?? '' })) },
     // TDE with a service-managed key is the default; azurerm_mssql_server_transparent_data_encryption with a
     // key_vault_key_id (or managed_hsm_key_id) makes the protector a customer key.
     // A key id known only after apply is still a configured key.
-    { status: 'ok', value: { serverKeyType: tde && ['key_vault_key_id', 'managed_hsm_key_id'].some((k) => ctx.value<string>(tde, k) || ctx.isPending(tde, k)) ? 'AzureKeyVault' : 'ServiceManaged' } },
+    { status: 'ok', value: { serverKeyType: tde && ['key_vault_key_id', 'managed_hsm_key_id'].some((k) => ctx.text(tde, k) || ctx.isPending(tde, k)) ? 'AzureKeyVault' : 'ServiceManaged' } },
     ctx.isPending(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {},
     sqlAuditing(ctx, rc, auditing),
   );
   located(ctx, rc, resource);
   // Point at the rule that opens the server: a broad public range, or "Allow Azure services".
   const opening = rules.find((r) => {
-    const start = ctx.value<string>(r, 'start_ip_address') ?? '';
-    const end = ctx.value<string>(r, 'end_ip_address') ?? '';
+    const start = ctx.text(r, 'start_ip_address') ?? '';
+    const end = ctx.text(r, 'end_ip_address') ?? '';
     return judgeAddressRange(start, end).internet || (start === '0.0.0.0' && end === '0.0.0.0');
   });
   const source = ctx.source(opening);
@@ -148,23 +144,29 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
 }
 
 /** azurerm security rule arguments in ARM's shape. */
-function ruleOf(r: Record<string, unknown>): AzureSecurityRule {
-  return {
-    name: r.name as string,
-    direction: r.direction as string,
-    access: r.access as string,
-    ...(typeof r.priority === 'number' ? { priority: r.priority } : {}),
-    protocol: r.protocol as string,
-    sourceAddressPrefix: (r.source_address_prefix as string) || undefined,
-    sourceAddressPrefixes: (r.source_address_prefixes as string[] | undefined) ?? [],
-    destinationPortRange: (r.destination_port_range as string) || undefined,
-    destinationPortRanges: (r.destination_port_ranges as string[] | undefined) ?? [],
-  };
+/** A security rule at `path` of `rc` (an inline `security_rule` block, or a separate rule resource at []). */
+function ruleOf(ctx: PlanContext, rc: ResourceChange, path: Array<string | number>): AzureSecurityRule {
+  const at = (n: string) => [...path, n];
+  const text = (n: string) => ctx.text(rc, ...at(n));
+  const strings = (n: string) => (ctx.texts(rc, ...at(n)) ?? []).filter((e): e is string => e !== null);
+  const rule: AzureSecurityRule = { sourceAddressPrefixes: strings('source_address_prefixes'), destinationPortRanges: strings('destination_port_ranges') };
+  for (const [key, attribute] of [['name', 'name'], ['direction', 'direction'], ['access', 'access'], ['protocol', 'protocol']] as const) {
+    const v = text(attribute);
+    if (v !== undefined) rule[key] = v;
+  }
+  const priority = ctx.count(rc, ...at('priority'));
+  if (priority !== undefined) rule.priority = priority;
+  // An empty prefix or range is no prefix or range.
+  const prefix = text('source_address_prefix');
+  if (prefix) rule.sourceAddressPrefix = prefix;
+  const range = text('destination_port_range');
+  if (range) rule.destinationPortRange = range;
+  return rule;
 }
 
 function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Resource {
-  const inline = (ctx.value<Array<Record<string, unknown>>>(rc, 'security_rule') ?? []).map(ruleOf);
-  const separate = extra.map((r) => ({ rc: r, rule: ruleOf((r.change.after ?? {})) }));
+  const inline = (ctx.blocks<object>(rc, 'security_rule') ?? []).map((_, i) => ruleOf(ctx, rc, ['security_rule', i]));
+  const separate = extra.map((r) => ({ rc: r, rule: ruleOf(ctx, r, []) }));
   const ruleAttributes = ['source_address_prefix', 'source_address_prefixes', 'destination_port_range', 'destination_port_ranges', 'access', 'direction', 'priority', 'protocol'];
   const unknownRule = extra.flatMap((r) => {
     const attribute = ruleAttributes.find((a) => ctx.isPending(r, a));
@@ -174,7 +176,7 @@ function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Res
   const resource = located(
     ctx,
     rc,
-    normalizeNsg({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, location: ctx.value<string>(rc, 'location') ?? 'planned', tags: ctx.tags(rc).tags, securityRules: [...inline, ...separate.map((s) => s.rule)] }, unknown),
+    normalizeNsg({ ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}), name: ctx.text(rc, 'name') ?? rc.address, location: ctx.text(rc, 'location') ?? 'planned', tags: ctx.tags(rc).tags, securityRules: [...inline, ...separate.map((s) => s.rule)] }, unknown),
   );
   // The plan does not say what the NSG guards (associations are separate resources).
   delete resource.facts.appliesTo;
@@ -206,7 +208,7 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     if (!targets.length) ctx.note('could not join to an azurerm_storage_account of this plan; its public exposure is unknown', rc);
     const account = targets[0] ? accounts.get(targets[0]) : undefined;
     const unknown = ctx.isPending(rc, 'container_access_type') ? { publicAccess: ctx.unknownReason(rc, 'container_access_type') } : {};
-    const container = normalizeContainer({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, publicAccess: ctx.value<string>(rc, 'container_access_type') ?? 'private' }, account, unknown, 'plan');
+    const container = normalizeContainer({ ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}), name: ctx.text(rc, 'name') ?? rc.address, publicAccess: ctx.text(rc, 'container_access_type') ?? 'private' }, account, unknown, 'plan');
     out.push(located(ctx, rc, container));
   }
   const rulesByServer = new Map<ResourceChange, ResourceChange[]>();
@@ -246,8 +248,8 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     }
     const tde = ctx.isPending(rc, 'transparent_data_encryption_enabled')
       ? ({ status: 'unknown', reason: ctx.unknownReason(rc, 'transparent_data_encryption_enabled') } as const)
-      : ({ status: 'ok', value: { state: ctx.value<boolean>(rc, 'transparent_data_encryption_enabled') === false ? 'Disabled' : 'Enabled' } } as const);
-    const db = normalizeSqlDatabase({ ...(ctx.value<string>(rc, 'id') ? { id: ctx.value<string>(rc, 'id') } : {}), name: ctx.value<string>(rc, 'name') ?? rc.address, tags: ctx.tags(rc).tags }, server, tde);
+      : ({ status: 'ok', value: { state: ctx.flag(rc, 'transparent_data_encryption_enabled') === false ? 'Disabled' : 'Enabled' } } as const);
+    const db = normalizeSqlDatabase({ ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}), name: ctx.text(rc, 'name') ?? rc.address, tags: ctx.tags(rc).tags }, server, tde);
     out.push(located(ctx, rc, db));
   }
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();

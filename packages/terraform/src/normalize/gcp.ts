@@ -36,15 +36,33 @@ function knownMembers(members: Array<string | null> | undefined): string[] | und
 /** The bindings a planned data "google_iam_policy" read at apply will render, or why they stay unknown. */
 function documentBindings(ctx: PlanContext, doc: ResourceChange): { bindings: NonNullable<GcsIamPolicy['bindings']> } | { unknown: string } {
   if (ctx.isUnknown(doc, 'binding')) return { unknown: ctx.unknownReason(doc, 'binding') };
-  const blocks = ctx.value<Array<{ role?: string; members?: Array<string | null> }>>(doc, 'binding') ?? [];
+  const blocks = ctx.blocks<{ role?: string; members?: Array<string | null> }>(doc, 'binding') ?? [];
   const pending = blocks.findIndex((b, i) => ctx.isUnknown(doc, 'binding', i, 'role') || ctx.isUnknown(doc, 'binding', i, 'members') || !knownMembers(b.members));
   if (pending >= 0) return { unknown: ctx.unknownReason(doc, `binding[${pending}].members`) };
   return { bindings: blocks.map((b) => ({ role: b.role, members: knownMembers(b.members) ?? [] })) };
 }
 
+/** A google_storage_bucket_iam_policy's `policy_data`: the policy as JSON text (from a google_iam_policy data source). */
+function policyData(ctx: PlanContext, rc: ResourceChange): GcsIamPolicy {
+  const text = ctx.text(rc, 'policy_data') ?? '{}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ctx.invalid(rc, ['policy_data'], `expected a policy as JSON text for ${rc.address}.policy_data, found ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isBinding = (b: unknown) => isObject(b) && (b.role === undefined || typeof b.role === 'string') && (b.members === undefined || (Array.isArray(b.members) && b.members.every((m) => typeof m === 'string')));
+  if (!isObject(parsed) || (parsed.bindings !== undefined && !(Array.isArray(parsed.bindings) && parsed.bindings.every(isBinding)))) {
+    throw ctx.invalid(rc, ['policy_data'], `expected a policy with a list of bindings (role, members) for ${rc.address}.policy_data`);
+  }
+  return parsed;
+}
+
 /** `role_entity` entries ("READER:allUsers") as ACL entries. */
-function roleEntities(list: string[] | undefined): Array<{ entity: string; role: string }> {
+function roleEntities(list: Array<string | null> | undefined): Array<{ entity: string; role: string }> {
   return (list ?? []).flatMap((e) => {
+    if (e === null) return [];
     const [role, entity] = e.split(':');
     return role && entity ? [{ entity, role }] : [];
   });
@@ -68,16 +86,16 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
   for (const g of joined) {
     if (g.type === 'google_storage_bucket_iam_member') {
       if (ctx.isUnknown(g, 'member') || ctx.isUnknown(g, 'role')) iamUnknown = ctx.unknownReason(g, 'member');
-      else bindings.push({ role: ctx.value<string>(g, 'role'), members: [ctx.value<string>(g, 'member') ?? ''] });
+      else bindings.push({ role: ctx.text(g, 'role'), members: [ctx.text(g, 'member') ?? ''] });
     } else if (g.type === 'google_storage_bucket_iam_binding') {
       if (ctx.isUnknown(g, 'members') || ctx.isUnknown(g, 'role')) iamUnknown = ctx.unknownReason(g, 'members');
       else {
-        const members = knownMembers(ctx.value<Array<string | null>>(g, 'members'));
-        if (members) bindings.push({ role: ctx.value<string>(g, 'role'), members });
+        const members = knownMembers(ctx.texts(g, 'members'));
+        if (members) bindings.push({ role: ctx.text(g, 'role'), members });
         else iamUnknown = ctx.unknownReason(g, 'members');
       }
     } else if (g.type === 'google_storage_bucket_iam_policy') {
-      if (!ctx.isUnknown(g, 'policy_data')) bindings.push(...((JSON.parse(ctx.value<string>(g, 'policy_data') ?? '{}') as GcsIamPolicy).bindings ?? []));
+      if (!ctx.isUnknown(g, 'policy_data')) bindings.push(...(policyData(ctx, g).bindings ?? []));
       else {
         const doc = ctx.dataSourceOf(g, 'policy_data', 'google_iam_policy');
         const fromDoc = doc ? documentBindings(ctx, doc) : { unknown: ctx.unknownReason(g, 'policy_data') };
@@ -85,28 +103,28 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
         else bindings.push(...fromDoc.bindings);
       }
     } else if (g.type === 'google_storage_bucket_acl') {
-      if (ctx.isUnknown(g, 'role_entity') || ctx.isUnknown(g, 'predefined_acl')) unknown.acl = ctx.unknownReason(g, 'role_entity');
-      acl.push(...roleEntities(ctx.value<string[]>(g, 'role_entity')));
-      acl.push(...(PREDEFINED_ACL[ctx.value<string>(g, 'predefined_acl') ?? ''] ?? []));
+      if (ctx.isUnknown(g, 'role_entity') || ctx.isUnknown(g, 'predefined_acl') || ctx.texts(g, 'role_entity')?.includes(null)) unknown.acl = ctx.unknownReason(g, 'role_entity');
+      acl.push(...roleEntities(ctx.texts(g, 'role_entity')));
+      acl.push(...(PREDEFINED_ACL[ctx.text(g, 'predefined_acl') ?? ''] ?? []));
       // default_acl is a predefined ACL for new objects; its public entries read like object ACLs.
-      objectAcl.push(...(PREDEFINED_ACL[ctx.value<string>(g, 'default_acl') ?? ''] ?? []));
+      objectAcl.push(...(PREDEFINED_ACL[ctx.text(g, 'default_acl') ?? ''] ?? []));
     } else if (g.type === 'google_storage_bucket_access_control' || g.type === 'google_storage_default_object_access_control') {
       if (ctx.isPending(g, 'entity') || ctx.isPending(g, 'role')) unknown.acl = ctx.unknownReason(g, 'entity');
-      const entry = { entity: ctx.value<string>(g, 'entity') ?? '', role: ctx.value<string>(g, 'role') ?? '' };
+      const entry = { entity: ctx.text(g, 'entity') ?? '', role: ctx.text(g, 'role') ?? '' };
       (g.type === 'google_storage_bucket_access_control' ? acl : objectAcl).push(entry);
     } else if (g.type === 'google_storage_default_object_acl') {
-      if (ctx.isPending(g, 'role_entity')) unknown.acl = ctx.unknownReason(g, 'role_entity');
-      objectAcl.push(...roleEntities(ctx.value<string[]>(g, 'role_entity')));
+      if (ctx.isPending(g, 'role_entity') || ctx.texts(g, 'role_entity')?.includes(null)) unknown.acl = ctx.unknownReason(g, 'role_entity');
+      objectAcl.push(...roleEntities(ctx.texts(g, 'role_entity')));
     }
   }
-  const retention = first<{ is_locked?: boolean; retention_period?: number }>(ctx.value(rc, 'retention_policy'));
-  const logBucket = first<{ log_bucket?: string }>(ctx.value(rc, 'logging'))?.log_bucket;
-  const defaultKmsKeyName = first<{ default_kms_key_name?: string }>(ctx.value(rc, 'encryption'))?.default_kms_key_name;
+  const retention = ctx.block<{ is_locked?: boolean; retention_period?: number }>(rc, 'retention_policy');
+  const logBucket = ctx.block<{ log_bucket?: string }>(rc, 'logging')?.log_bucket;
+  const defaultKmsKeyName = ctx.block<{ default_kms_key_name?: string }>(rc, 'encryption')?.default_kms_key_name;
   const b: GcsBucket = {
-    name: ctx.value<string>(rc, 'name') ?? rc.address,
-    location: ctx.value<string>(rc, 'location') ?? 'planned',
-    iamConfiguration: { uniformBucketLevelAccess: { enabled: ctx.value<boolean>(rc, 'uniform_bucket_level_access') === true }, publicAccessPrevention: ctx.value<string>(rc, 'public_access_prevention') ?? 'inherited' },
-    versioning: { enabled: first<{ enabled?: boolean }>(ctx.value(rc, 'versioning'))?.enabled === true },
+    name: ctx.text(rc, 'name') ?? rc.address,
+    location: ctx.text(rc, 'location') ?? 'planned',
+    iamConfiguration: { uniformBucketLevelAccess: { enabled: ctx.flag(rc, 'uniform_bucket_level_access') === true }, publicAccessPrevention: ctx.text(rc, 'public_access_prevention') ?? 'inherited' },
+    versioning: { enabled: ctx.block<{ enabled?: boolean }>(rc, 'versioning')?.enabled === true },
     ...(logBucket ? { logging: { logBucket } } : {}),
     ...(retention ? { retentionPolicy: { retentionPeriod: retention.retention_period ?? 0, isLocked: retention.is_locked === true } } : {}),
     ...(defaultKmsKeyName ? { encryption: { defaultKmsKeyName } } : {}),
@@ -115,7 +133,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
     ...(objectAcl.length ? { defaultObjectAcl: objectAcl } : {}),
   };
   const iam: CallOutcome<GcsIamPolicy> = iamUnknown ? { status: 'unknown', reason: iamUnknown } : { status: 'ok', value: { bindings } };
-  const resource = normalizeGcsBucket({ project: ctx.value<string>(rc, 'project') ?? 'planned', bucket: b, iam, unknown });
+  const resource = normalizeGcsBucket({ project: ctx.text(rc, 'project') ?? 'planned', bucket: b, iam, unknown });
   ctx.place(rc, resource);
   const by = (types: string[]) => ctx.source(joined.find((g) => types.includes(g.type)));
   attributeFactSources(resource, [
@@ -127,16 +145,16 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
 }
 
 function sql(ctx: PlanContext, rc: ResourceChange): Resource {
-  const settings = first<Record<string, unknown>>(ctx.value(rc, 'settings')) ?? {};
+  const settings = ctx.block<Record<string, unknown>>(rc, 'settings') ?? {};
   const ip = first<Record<string, unknown>>(settings.ip_configuration) ?? {};
   const backup = first<{ enabled?: boolean; backup_retention_settings?: Array<{ retained_backups?: number }> }>(settings.backup_configuration);
-  const project = ctx.value<string>(rc, 'project') ?? 'planned';
-  const key = ctx.value<string>(rc, 'encryption_key_name');
+  const project = ctx.text(rc, 'project') ?? 'planned';
+  const key = ctx.text(rc, 'encryption_key_name');
   const resource = normalizeSqlInstance(
     {
-      name: ctx.value<string>(rc, 'name') ?? rc.address,
-      region: ctx.value<string>(rc, 'region') ?? 'planned',
-      databaseVersion: ctx.value<string>(rc, 'database_version') ?? '',
+      name: ctx.text(rc, 'name') ?? rc.address,
+      region: ctx.text(rc, 'region') ?? 'planned',
+      databaseVersion: ctx.text(rc, 'database_version') ?? '',
       ...(key ? { diskEncryptionConfiguration: { kmsKeyName: key } } : {}),
       settings: {
         userLabels: (settings.user_labels as Record<string, string> | undefined) ?? {},
@@ -151,7 +169,7 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
         backupConfiguration: { enabled: backup?.enabled === true, backupRetentionSettings: { retainedBackups: backup?.backup_retention_settings?.[0]?.retained_backups ?? 7 } },
       },
       // Terraform's deletion_protection defaults to true and blocks `terraform destroy`.
-      terraformDeletionProtection: ctx.value<boolean>(rc, 'deletion_protection') !== false,
+      terraformDeletionProtection: ctx.flag(rc, 'deletion_protection') !== false,
     },
     project,
     {
@@ -168,9 +186,11 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
  * Engine fills in that range, and the live API returns it.
  */
 function sourceRangesOf(ctx: PlanContext, rc: ResourceChange): string[] {
-  const ranges = ctx.value<string[]>(rc, 'source_ranges') ?? [];
-  const direction = ctx.value<string>(rc, 'direction') ?? 'INGRESS';
-  const otherSources = [...(ctx.value<string[]>(rc, 'source_tags') ?? []), ...(ctx.value<string[]>(rc, 'source_service_accounts') ?? [])];
+  // Elements known only after apply (null) make the rule's verdicts unknown (see `firewalls`).
+  const known = (attribute: string) => (ctx.texts(rc, attribute) ?? []).filter((e): e is string => e !== null);
+  const ranges = known('source_ranges');
+  const direction = ctx.text(rc, 'direction') ?? 'INGRESS';
+  const otherSources = [...(ctx.texts(rc, 'source_tags') ?? []), ...(ctx.texts(rc, 'source_service_accounts') ?? [])];
   if (direction === 'INGRESS' && ranges.length === 0 && otherSources.length === 0) return ['0.0.0.0/0'];
   return ranges;
 }
@@ -181,7 +201,7 @@ function sourceRangesOf(ctx: PlanContext, rc: ResourceChange): string[] {
  * known only after apply, yet every rule written that way is on that one network), else '' (not compared).
  */
 function networkOf(ctx: PlanContext, rc: ResourceChange): string {
-  const literal = ctx.value<string>(rc, 'network');
+  const literal = ctx.text(rc, 'network');
   // "default", "projects/p/global/networks/default" and the full self link name one network.
   if (literal) return literal.split('/').pop() ?? literal;
   const [target, ...more] = ctx.joinTo(rc, 'network', ['google_compute_network']);
@@ -190,19 +210,20 @@ function networkOf(ctx: PlanContext, rc: ResourceChange): string {
 
 /** A planned google_compute_firewall in the Compute API's shape. */
 function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
-  const rules = (name: string) => (ctx.value<Array<{ protocol?: string; ports?: string[] }>>(rc, name) ?? []).map((a) => ({ IPProtocol: a.protocol ?? 'all', ports: a.ports ?? [] }));
-  const priority = ctx.value<number>(rc, 'priority');
+  const rules = (name: string) =>
+    (ctx.blocks<object>(rc, name) ?? []).map((_, i) => ({ IPProtocol: ctx.text(rc, name, i, 'protocol') ?? 'all', ports: (ctx.texts(rc, name, i, 'ports') ?? []).filter((p): p is string => p !== null) }));
+  const priority = ctx.count(rc, 'priority');
   return {
-    name: ctx.value<string>(rc, 'name') ?? rc.address,
+    name: ctx.text(rc, 'name') ?? rc.address,
     network: networkOf(ctx, rc),
     ...(typeof priority === 'number' ? { priority } : {}),
-    direction: ctx.value<string>(rc, 'direction') ?? 'INGRESS',
-    disabled: ctx.value<boolean>(rc, 'disabled') === true,
+    direction: ctx.text(rc, 'direction') ?? 'INGRESS',
+    disabled: ctx.flag(rc, 'disabled') === true,
     sourceRanges: sourceRangesOf(ctx, rc),
     allowed: rules('allow'),
     denied: rules('deny'),
-    targetTags: ctx.value<string[]>(rc, 'target_tags') ?? [],
-    targetServiceAccounts: ctx.value<string[]>(rc, 'target_service_accounts') ?? [],
+    targetTags: (ctx.texts(rc, 'target_tags') ?? []).filter((e): e is string => e !== null),
+    targetServiceAccounts: (ctx.texts(rc, 'target_service_accounts') ?? []).filter((e): e is string => e !== null),
   };
 }
 
@@ -215,11 +236,14 @@ function firewalls(ctx: PlanContext): Resource[] {
 }
 
 function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFirewall[]): Resource {
-  const pending = ['source_ranges', 'source_tags', 'source_service_accounts', 'allow', 'deny', 'direction', 'disabled', 'priority'].find((a) => ctx.isPending(rc, a));
+  const pending =
+    ['source_ranges', 'source_tags', 'source_service_accounts', 'allow', 'deny', 'direction', 'disabled', 'priority'].find((a) => ctx.isPending(rc, a)) ??
+    // A list with one element known only after apply: that element could be any range, tag or account.
+    ['source_ranges', 'source_tags', 'source_service_accounts', 'target_tags', 'target_service_accounts'].find((a) => ctx.texts(rc, a)?.includes(null));
   const unknown = pending ? ctx.unknownReason(rc, pending) : undefined;
   const resource = normalizeFirewall(
     firewallOf(ctx, rc),
-    ctx.value<string>(rc, 'project') ?? 'planned',
+    ctx.text(rc, 'project') ?? 'planned',
     unknown,
     network,
   );

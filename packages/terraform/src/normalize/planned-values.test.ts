@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { normalizePlanText } from '../index.js';
+
+/** A plan of one resource change, created with these planned values. */
+function planOf(type: string, after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}): string {
+  const name = 'this';
+  return JSON.stringify({
+    format_version: '1.2',
+    resource_changes: [{ address: `${type}.${name}`, mode: 'managed', type, name, change: { actions: ['create'], after, after_unknown: afterUnknown } }],
+  });
+}
+
+const factsOf = (text: string, kind: string) => normalizePlanText(text, 'plan.json', { sourceRoot: '/nonexistent' }).resources.find((r) => r.kind === kind)?.facts;
+
+describe('a list element known only after apply', () => {
+  it('leaves a snapshot shared with an account known only after apply unknown: the account could be "all"', () => {
+    const facts = factsOf(planOf('aws_db_snapshot', { db_snapshot_identifier: 's', db_instance_identifier: 'db', shared_accounts: ['111122223333', null] }, { shared_accounts: [false, true] }), 'snapshot');
+    expect(facts?.public).toEqual({ unknown: 'aws_db_snapshot.this.shared_accounts is known only after apply' });
+  });
+
+  it('leaves a security group rule whose CIDR is known only after apply unknown, never closed', () => {
+    const ingress = [{ protocol: 'tcp', from_port: 5432, to_port: 5432, cidr_blocks: [null], ipv6_cidr_blocks: [], security_groups: [], self: false, prefix_list_ids: [] }];
+    const facts = factsOf(planOf('aws_security_group', { name: 'db', ingress }, { ingress: [{ cidr_blocks: [true] }] }), 'network-firewall');
+    expect(facts?.internetIngressDatabasePorts).toMatchObject({ unknown: expect.stringContaining('aws_security_group.this.ingress.0.cidr_blocks') });
+  });
+
+  it('leaves a firewall whose source range is known only after apply unknown, never open to everyone by default', () => {
+    const facts = factsOf(planOf('google_compute_firewall', { name: 'db', network: 'default', direction: 'INGRESS', source_ranges: [null], allow: [{ protocol: 'tcp', ports: ['5432'] }], deny: [] }, { source_ranges: [true] }), 'network-firewall');
+    expect(facts?.internetIngressDatabasePorts).toEqual({ unknown: 'google_compute_firewall.this.source_ranges is known only after apply' });
+  });
+});
+
+describe('a planned value of the wrong type', () => {
+  it.each([
+    ['a nested block field', planOf('google_compute_firewall', { name: 'db', network: 'default', allow: [{ protocol: 6, ports: ['5432'] }] }), 'plan.json#/resource_changes/0/change/after/allow/0/protocol: expected a string for google_compute_firewall.this.allow.0.protocol, found number 6'],
+    ['a block that is a string', planOf('azurerm_storage_account', { name: 'sa', network_rules: 'deny' }), 'plan.json#/resource_changes/0/change/after/network_rules: expected a list of blocks for azurerm_storage_account.this.network_rules, found string "deny"'],
+  ])('is one line naming it in the plan: %s', (_what, text, message) => {
+    expect(() => normalizePlanText(text, 'plan.json', { sourceRoot: '/nonexistent' })).toThrow(message);
+  });
+});
+
+describe('a policy document that is not JSON', () => {
+  it('is one line naming it in the plan', () => {
+    const plan = JSON.parse(readFileSync(new URL('../../../../test/fixtures/terraform/gcp/plan.json', import.meta.url), 'utf8')) as { resource_changes: Array<{ type: string; change: { after: Record<string, unknown> } }> };
+    const index = plan.resource_changes.findIndex((rc) => rc.type === 'google_storage_bucket_iam_policy');
+    const policy = plan.resource_changes[index]!;
+    policy.change.after.policy_data = 'allUsers';
+    expect(() => normalizePlanText(JSON.stringify(plan), 'plan.json', { sourceRoot: '/nonexistent' })).toThrow(`plan.json#/resource_changes/${String(index)}/change/after/policy_data: expected a policy as JSON text`);
+  });
+});
