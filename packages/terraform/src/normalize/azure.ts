@@ -50,7 +50,9 @@ function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSpl
   const network = splits.networkRules
     ? { default_action: ctx.text(splits.networkRules, 'default_action'), ip_rules: ctx.texts(splits.networkRules, 'ip_rules') }
     : ctx.block(rc, 'network_rules') && { default_action: ctx.text(rc, 'network_rules', 0, 'default_action'), ip_rules: ctx.texts(rc, 'network_rules', 0, 'ip_rules') };
-  const networkPending = splits.networkRules ? ctx.isPending(splits.networkRules, 'default_action') || ctx.isPending(splits.networkRules, 'ip_rules') : ctx.isPending(rc, 'network_rules');
+  // An IP rule known only after apply (null in the list) could admit the internet.
+  const networkPending =
+    (splits.networkRules ? ctx.isPending(splits.networkRules, 'default_action') || ctx.isPending(splits.networkRules, 'ip_rules') : ctx.isPending(rc, 'network_rules')) || network?.ip_rules?.includes(null) === true;
   const blob = ctx.block<{ versioning_enabled?: boolean; delete_retention_policy?: Array<{ days?: number }> }>(rc, 'blob_properties');
   const allow = eitherFlag(ctx, rc, 'allow_nested_items_to_be_public', 'allow_blob_public_access');
   const a: AzureStorageAccount = {

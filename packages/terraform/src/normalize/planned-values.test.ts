@@ -29,6 +29,30 @@ describe('a list element known only after apply', () => {
     const facts = factsOf(planOf('google_compute_firewall', { name: 'db', network: 'default', direction: 'INGRESS', source_ranges: [null], allow: [{ protocol: 'tcp', ports: ['5432'] }], deny: [] }, { source_ranges: [true] }), 'network-firewall');
     expect(facts?.internetIngressDatabasePorts).toEqual({ unknown: 'google_compute_firewall.this.source_ranges is known only after apply' });
   });
+
+  it('leaves a storage account whose IP rule is known only after apply unknown on the network', () => {
+    const facts = factsOf(planOf('azurerm_storage_account', { name: 'sa', location: 'westeurope', network_rules: [{ default_action: 'Deny', ip_rules: [null] }] }, { network_rules: [{ ip_rules: [true] }] }), 'storage-account');
+    expect(facts?.networkOpenToInternet).toEqual({ unknown: 'azurerm_storage_account.this.network_rules is known only after apply' });
+  });
+
+  it("leaves a bucket ACL whose entry is known only after apply unknown", () => {
+    const text = JSON.stringify({
+      format_version: '1.2',
+      resource_changes: [
+        { address: 'google_storage_bucket.b', mode: 'managed', type: 'google_storage_bucket', name: 'b', change: { actions: ['create'], after: { name: 'scans', location: 'EU' }, after_unknown: {} } },
+        { address: 'google_storage_bucket_acl.b', mode: 'managed', type: 'google_storage_bucket_acl', name: 'b', change: { actions: ['create'], after: { bucket: 'scans', role_entity: ['OWNER:project-owners-1', null] }, after_unknown: { role_entity: [false, true] } } },
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            { address: 'google_storage_bucket.b', mode: 'managed', type: 'google_storage_bucket', name: 'b', expressions: {} },
+            { address: 'google_storage_bucket_acl.b', mode: 'managed', type: 'google_storage_bucket_acl', name: 'b', expressions: { bucket: { references: ['google_storage_bucket.b.name', 'google_storage_bucket.b'] } } },
+          ],
+        },
+      },
+    });
+    expect(factsOf(text, 'storage-bucket')?.publicList).toMatchObject({ unknown: expect.stringContaining('google_storage_bucket_acl.b.role_entity is known only after apply') });
+  });
 });
 
 describe('a planned value of the wrong type', () => {
