@@ -52,9 +52,6 @@ const CANNED: Record<string, Array<[string, string]>> = {
 type Ctx = PlanContext;
 const ok = <T>(value: T): CallOutcome<T> => ({ status: 'ok', value });
 const unknownOf = <T>(ctx: Ctx, rc: ResourceChange, attribute: string): CallOutcome<T> => ({ status: 'unknown', reason: ctx.unknownReason(rc, attribute) });
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
-const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
-
 /** The single split resource of `type` joined to `bucket`, noting extras. */
 function splitFor(ctx: Ctx, type: string, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>): ResourceChange | undefined {
   const list = (joined.get(bucket) ?? []).filter((rc) => rc.type === type);
@@ -160,10 +157,11 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
 
   const sseRule = (rc: ResourceChange, path: Array<string | number>): RawBucket['encryption'] => {
     if (ctx.isUnknown(rc, ...path)) return unknownOf(ctx, rc, 'server side encryption');
-    const rule = ctx.block<{ apply_server_side_encryption_by_default?: Array<{ sse_algorithm?: string; kms_master_key_id?: string }> }>(rc, ...path);
-    const byDefault = first<{ sse_algorithm?: string; kms_master_key_id?: string }>(rule?.apply_server_side_encryption_by_default);
-    if (!byDefault?.sse_algorithm) return { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
-    return ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: byDefault.sse_algorithm as 'AES256', ...(byDefault.kms_master_key_id ? { KMSMasterKeyID: byDefault.kms_master_key_id } : {}) } }] } });
+    const byDefault = [...path, 0, 'apply_server_side_encryption_by_default', 0];
+    const algorithm = ctx.text(rc, ...byDefault, 'sse_algorithm');
+    if (!algorithm) return { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };
+    const keyId = ctx.text(rc, ...byDefault, 'kms_master_key_id');
+    return ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm as 'AES256', ...(keyId ? { KMSMasterKeyID: keyId } : {}) } }] } });
   };
   const legacySse = ctx.block<{ rule?: unknown }>(bucket, 'server_side_encryption_configuration');
   const encryption: RawBucket['encryption'] = sse ? sseRule(sse, ['rule']) : legacySse ? sseRule(bucket, ['server_side_encryption_configuration', 0, 'rule']) : { status: 'not-configured', code: 'ServerSideEncryptionConfigurationNotFoundError' };

@@ -36,10 +36,10 @@ function knownMembers(members: Array<string | null> | undefined): string[] | und
 /** The bindings a planned data "google_iam_policy" read at apply will render, or why they stay unknown. */
 function documentBindings(ctx: PlanContext, doc: ResourceChange): { bindings: NonNullable<GcsIamPolicy['bindings']> } | { unknown: string } {
   if (ctx.isUnknown(doc, 'binding')) return { unknown: ctx.unknownReason(doc, 'binding') };
-  const blocks = ctx.blocks<{ role?: string; members?: Array<string | null> }>(doc, 'binding') ?? [];
+  const blocks = (ctx.blocks<object>(doc, 'binding') ?? []).map((_, i) => ({ role: ctx.text(doc, 'binding', i, 'role'), members: ctx.texts(doc, 'binding', i, 'members') }));
   const pending = blocks.findIndex((b, i) => ctx.isUnknown(doc, 'binding', i, 'role') || ctx.isUnknown(doc, 'binding', i, 'members') || !knownMembers(b.members));
   if (pending >= 0) return { unknown: ctx.unknownReason(doc, `binding[${pending}].members`) };
-  return { bindings: blocks.map((b) => ({ role: b.role, members: knownMembers(b.members) ?? [] })) };
+  return { bindings: blocks.map((b) => ({ ...(b.role !== undefined ? { role: b.role } : {}), members: knownMembers(b.members) ?? [] })) };
 }
 
 /** A google_storage_bucket_iam_policy's `policy_data`: the policy as JSON text (from a google_iam_policy data source). */
@@ -67,9 +67,6 @@ function roleEntities(list: Array<string | null> | undefined): Array<{ entity: s
     return role && entity ? [{ entity, role }] : [];
   });
 }
-
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- plan JSON is untyped; the caller names the type the provider's schema documents for the attribute
-const first = <T>(list: unknown): T | undefined => (Array.isArray(list) ? (list[0] as T) : undefined);
 
 /**
  * A planned bucket rebuilt as the JSON API bucket and IAM policy the live collector reads, then judged
@@ -145,11 +142,14 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
 }
 
 function sql(ctx: PlanContext, rc: ResourceChange): Resource {
-  const settings = ctx.block<Record<string, unknown>>(rc, 'settings') ?? {};
-  const ip = first<Record<string, unknown>>(settings.ip_configuration) ?? {};
-  const backup = first<{ enabled?: boolean; backup_retention_settings?: Array<{ retained_backups?: number }> }>(settings.backup_configuration);
+  const setting = ['settings', 0] as const;
+  const ip = [...setting, 'ip_configuration', 0] as const;
+  const backup = [...setting, 'backup_configuration', 0] as const;
   const project = ctx.text(rc, 'project') ?? 'planned';
   const key = ctx.text(rc, 'encryption_key_name');
+  const labels = ctx.value<unknown>(rc, ...setting, 'user_labels');
+  const requireSsl = ctx.flag(rc, ...ip, 'require_ssl');
+  const sslMode = ctx.text(rc, ...ip, 'ssl_mode');
   const resource = normalizeSqlInstance(
     {
       name: ctx.text(rc, 'name') ?? rc.address,
@@ -157,16 +157,16 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
       databaseVersion: ctx.text(rc, 'database_version') ?? '',
       ...(key ? { diskEncryptionConfiguration: { kmsKeyName: key } } : {}),
       settings: {
-        userLabels: (settings.user_labels as Record<string, string> | undefined) ?? {},
-        deletionProtectionEnabled: settings.deletion_protection_enabled === true,
+        userLabels: labels !== null && typeof labels === 'object' ? Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string')) : {},
+        deletionProtectionEnabled: ctx.flag(rc, ...setting, 'deletion_protection_enabled') === true,
         ipConfiguration: {
-          ipv4Enabled: ip.ipv4_enabled !== false,
-          authorizedNetworks: ((ip.authorized_networks as Array<{ value?: string; name?: string }> | undefined) ?? []).map((n) => ({ value: n.value ?? '', name: n.name ?? '' })),
+          ipv4Enabled: ctx.flag(rc, ...ip, 'ipv4_enabled') !== false,
+          authorizedNetworks: (ctx.blocks<object>(rc, ...ip, 'authorized_networks') ?? []).map((_, i) => ({ value: ctx.text(rc, ...ip, 'authorized_networks', i, 'value') ?? '', name: ctx.text(rc, ...ip, 'authorized_networks', i, 'name') ?? '' })),
           // google provider 6 removed require_ssl; older plans may still carry it.
-          ...(typeof ip.require_ssl === 'boolean' ? { requireSsl: ip.require_ssl } : {}),
-          ...(typeof ip.ssl_mode === 'string' && ip.ssl_mode ? { sslMode: ip.ssl_mode } : {}),
+          ...(requireSsl !== undefined ? { requireSsl } : {}),
+          ...(sslMode ? { sslMode } : {}),
         },
-        backupConfiguration: { enabled: backup?.enabled === true, backupRetentionSettings: { retainedBackups: backup?.backup_retention_settings?.[0]?.retained_backups ?? 7 } },
+        backupConfiguration: { enabled: ctx.flag(rc, ...backup, 'enabled') === true, backupRetentionSettings: { retainedBackups: ctx.count(rc, ...backup, 'backup_retention_settings', 0, 'retained_backups') ?? 7 } },
       },
       // Terraform's deletion_protection defaults to true and blocks `terraform destroy`.
       terraformDeletionProtection: ctx.flag(rc, 'deletion_protection') !== false,
