@@ -245,9 +245,11 @@ export async function runAuditCommand(args: string[], io: CliIO): Promise<number
   // Files first, while the progress line says so; then the line is cleared before anything reaches stdout.
   for (const { format, file } of reports) if (file !== undefined) write(file, () => render(format, result, io, false, category, view));
   progress.done();
-  const consoleOnStdout = reports.some((r) => r.file === undefined && r.format === 'console') || (!values.quiet && !reports.some((r) => r.file === undefined));
+  // With no report on stdout, the console report goes there unless --quiet.
+  const defaultConsole = !values.quiet && !reports.some((r) => r.file === undefined);
+  const consoleOnStdout = defaultConsole || reports.some((r) => r.file === undefined && r.format === 'console');
   for (const report of reports) if (report.file === undefined) for (const chunk of render(report.format, result, io, true, category, view)) io.stdout.write(chunk);
-  if (!values.quiet && !reports.some((r) => r.file === undefined)) for (const chunk of render('console', result, io, true, category, view)) io.stdout.write(chunk);
+  if (defaultConsole) for (const chunk of render('console', result, io, true, category, view)) io.stdout.write(chunk);
   if (result.findings.filter((f) => f.status === 'fail').length > 25_000 && reports.some((r) => r.format === 'sarif')) {
     io.stderr.write('leakproof: warning: more than 25,000 results in one SARIF run; GitHub code scanning keeps the first 25,000 (use leakproof merge to shard)\n');
   }
