@@ -1,6 +1,6 @@
 // The input and output of every AWS call leakproof makes, keyed by its id in the call table. Only
-// types are imported here, so the collector's main thread can name its requests without loading an
-// SDK: with request threads, only they load one.
+// types are imported here: a request crosses to a request thread as plain data, and the SDK module
+// of a service loads only where its requests are made.
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type * as Organizations from '@aws-sdk/client-organizations';
 import type * as RDS from '@aws-sdk/client-rds';
