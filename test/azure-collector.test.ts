@@ -179,6 +179,26 @@ describe('SQL servers and NSGs', () => {
   });
 });
 
+describe('paged listings', () => {
+  it('makes one bounded call per page, and asks a throttled page again from its link, not the listing from the start', async () => {
+    const nsgPath = '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Network/networkSecurityGroups';
+    // The fixture pages two items at a time: the second page is throttled once.
+    const fresh = await startFakeArm({ ...loadFakeArmEstate(estateDir), throttleFirst: { [`${nsgPath}?$skiptoken=2`]: 1 } });
+    try {
+      const c = await collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: fresh.endpoint }, concurrency: 8, subscriptions: ['00000000-0000-0000-0000-000000000001'] });
+      const pages = Math.ceil(c.resources.filter((r) => r.kind === 'network-firewall').length / 2);
+      expect(pages).toBeGreaterThanOrEqual(3);
+      // One request per page and one for the throttled page again; a listing retried whole would ask page one twice.
+      expect(fresh.requests.filter((r) => r.endsWith(nsgPath))).toHaveLength(pages + 1);
+      expect(c.callCounts['networkSecurityGroups.listAll']).toBe(pages + 1);
+      expect(c.stats.throttled).toBe(1);
+      expect(c.notices.filter((n) => n.call === 'networkSecurityGroups.listAll')).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('the data plane, against Azurite', () => {
   let azurite: Azurite;
   beforeAll(async () => {

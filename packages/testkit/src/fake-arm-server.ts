@@ -15,7 +15,7 @@ export interface FakeArmEstate {
   /** By request path without query, e.g. `/subscriptions/S/providers/Microsoft.Sql/servers`. */
   answers: Record<string, ArmAnswer>;
   pageSize: number;
-  /** Answer the first N requests for a path with 429 and `Retry-After: 1`. */
+  /** Answer the first N requests for a path (or one page of it, `path?$skiptoken=K`) with 429 and `Retry-After: 1`. */
   throttleFirst?: Record<string, number>;
 }
 
@@ -58,9 +58,11 @@ export async function startFakeArm(estate: FakeArmEstate, options: { latencyMs?:
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/\/+$/, '');
     requests.push(`${req.method} ${path}`);
-    const left = throttle.get(path) ?? 0;
+    const skipToken = url.searchParams.get('$skiptoken');
+    const key = skipToken !== null && throttle.has(`${path}?$skiptoken=${skipToken}`) ? `${path}?$skiptoken=${skipToken}` : path;
+    const left = throttle.get(key) ?? 0;
     if (left > 0) {
-      throttle.set(path, left - 1);
+      throttle.set(key, left - 1);
       return { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } } };
     }
     if (!(req.headers.authorization ?? '').startsWith('Bearer ')) return { status: 401, body: { error: { code: 'AuthenticationFailed', message: 'no bearer token' } } };

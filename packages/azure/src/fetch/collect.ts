@@ -1,16 +1,28 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { NetworkManagementClient } from '@azure/arm-network';
-import { SqlManagementClient } from '@azure/arm-sql';
+import { getContinuationToken as networkContinuation, NetworkManagementClient } from '@azure/arm-network';
+import { getContinuationToken as sqlContinuation, SqlManagementClient } from '@azure/arm-sql';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type CollectionProgress, type Logger, PhaseProgress, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
+import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOutcome, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type CollectionProgress, type Logger, PhaseProgress, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
+
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
+
+/** What an ARM client's list method returns, as far as per-page calls use it (`@azure/core-paging`). */
+interface PagedList<T> {
+  byPage(settings: { continuationToken?: string }): AsyncIterableIterator<T[]>;
+}
+
+/**
+ * The continuation token (`nextLink`) of a page. Newer ARM packages keep it beside the page and export
+ * `getContinuationToken`; older ones (arm-storage) set `continuationToken` on the page.
+ */
+type ContinuationTokenOf = (page: unknown) => string | undefined;
 
 /** Azure collection options; timeouts, retries, the deadline and the rate budget are the shared runtime's. */
 export interface CollectAzureOptions extends RuntimeOptions {
@@ -140,6 +152,26 @@ class AzureCollector {
     return this.runtime.call(azureCall(id), { scope: subscription, resourceId, ...(resourceId === `/subscriptions/${subscription}` ? { listing: true } : {}) }, run);
   }
 
+  /**
+   * A paged ARM listing, one bounded and retried call per page (`nextLink`): the runtime's timeout
+   * applies to each page, not to the whole listing, a failed page is asked again from its
+   * continuation token, and every page counts as a call.
+   */
+  private async pages<T>(id: AzureCallId, subscription: string, resourceId: string, list: (abortSignal: AbortSignal) => PagedList<T>, tokenOf: ContinuationTokenOf = (page) => (page as { continuationToken?: string }).continuationToken): Promise<CallOutcome<T[]>> {
+    const all: T[] = [];
+    let token: string | undefined;
+    do {
+      const outcome = await this.call(id, subscription, resourceId, async (abortSignal) => {
+        const next = await list(abortSignal).byPage(token === undefined ? {} : { continuationToken: token }).next();
+        return next.done ? { items: [], token: undefined } : { items: [...next.value], token: tokenOf(next.value) };
+      });
+      if (outcome.status !== 'ok') return outcome;
+      all.push(...outcome.value.items);
+      token = outcome.value.token;
+    } while (token);
+    return { status: 'ok', value: all };
+  }
+
   async run(): Promise<AzureCollection> {
     let subscriptions = this.options.subscriptions ?? [];
     if (!subscriptions.length && this.options.managementGroups?.length) {
@@ -216,11 +248,7 @@ class AzureCollector {
   }
 
   private async collectStorage(subscription: string, client: StorageManagementClient): Promise<void> {
-    const accounts = await this.call('storageAccounts.list', subscription, `/subscriptions/${subscription}`, async (abortSignal) => {
-      const list: AzureStorageAccount[] = [];
-      for await (const a of client.storageAccounts.list({ abortSignal })) list.push(a);
-      return list;
-    });
+    const accounts = await this.pages<AzureStorageAccount>('storageAccounts.list', subscription, `/subscriptions/${subscription}`, (abortSignal) => client.storageAccounts.list({ abortSignal }));
     if (accounts.status !== 'ok') return;
     this.progress.expect('storage accounts', accounts.value.length);
     await Promise.all(
@@ -249,11 +277,9 @@ class AzureCollector {
     const named = !!connection && new RegExp(`AccountName=${a.name};`, 'i').test(`${connection};`);
     const dataPlane = (this.options.containers ?? 'arm') === 'data-plane' && (named || !this.endpoint);
     if (!dataPlane) {
-      return this.call('blobContainers.list', subscription, a.id ?? a.name ?? '', async (abortSignal) => {
-        const items: Array<{ id?: string; name?: string; publicAccess?: string }> = [];
-        for await (const c of client.blobContainers.list(rg, a.name ?? '', { abortSignal })) items.push({ id: c.id, name: c.name, publicAccess: (c as { publicAccess?: string }).publicAccess ?? 'None' });
-        return { items, how: 'ARM' };
-      });
+      return this.pages('blobContainers.list', subscription, a.id ?? a.name ?? '', (abortSignal) => client.blobContainers.list(rg, a.name ?? '', { abortSignal })).then((listed) =>
+        mapOutcome(listed, (containers) => ({ items: containers.map((c) => ({ id: c.id, name: c.name, publicAccess: (c as { publicAccess?: string }).publicAccess ?? 'None' })), how: 'ARM' })),
+      );
     }
     return this.call('dataPlane.listContainers', subscription, a.id ?? a.name ?? '', async (abortSignal) => {
       const blob = named ? BlobServiceClient.fromConnectionString(connection) : new BlobServiceClient(a.primaryEndpoints?.blob ?? `https://${a.name}.blob.core.windows.net`, this.credential);
@@ -264,11 +290,7 @@ class AzureCollector {
   }
 
   private async collectSql(subscription: string, client: SqlManagementClient): Promise<void> {
-    const servers = await this.call('sqlServers.list', subscription, `/subscriptions/${subscription}`, async (abortSignal) => {
-      const list: AzureSqlServer[] = [];
-      for await (const s of client.servers.list({ abortSignal })) list.push(s);
-      return list;
-    });
+    const servers = await this.pages<AzureSqlServer>('sqlServers.list', subscription, `/subscriptions/${subscription}`, (abortSignal) => client.servers.list({ abortSignal }), sqlContinuation);
     if (servers.status !== 'ok') return;
     this.progress.expect('SQL servers', servers.value.length);
     const resources = await Promise.all(
@@ -276,11 +298,7 @@ class AzureCollector {
         const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
         const id = s.id ?? s.name ?? '';
         const [rules, protector, auditing] = await Promise.all([
-          this.call('firewallRules.listByServer', subscription, id, async (abortSignal) => {
-            const list: AzureFirewallRule[] = [];
-            for await (const r of client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal })) list.push(r);
-            return list;
-          }),
+          this.pages<AzureFirewallRule>('firewallRules.listByServer', subscription, id, (abortSignal) => client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal }), sqlContinuation),
           this.call('encryptionProtectors.get', subscription, id, async (abortSignal) => (await client.encryptionProtectors.get(rg, s.name ?? '', 'current', { abortSignal })) as { serverKeyType?: string }),
           this.call('serverBlobAuditingPolicies.get', subscription, id, async (abortSignal) => (await client.serverBlobAuditingPolicies.get(rg, s.name ?? '', { abortSignal })) as { state?: string }),
         ]);
@@ -295,11 +313,7 @@ class AzureCollector {
 
   /** The server's user databases with their transparent data encryption state (master is skipped). */
   private async collectDatabases(subscription: string, client: SqlManagementClient, rg: string, s: AzureSqlServer, server: Resource): Promise<Resource[]> {
-    const listed = await this.call('databases.listByServer', subscription, server.id, async (abortSignal) => {
-      const list: AzureSqlDatabase[] = [];
-      for await (const d of client.databases.listByServer(rg, s.name ?? '', { abortSignal })) list.push(d);
-      return list;
-    });
+    const listed = await this.pages<AzureSqlDatabase>('databases.listByServer', subscription, server.id, (abortSignal) => client.databases.listByServer(rg, s.name ?? '', { abortSignal }), sqlContinuation);
     if (listed.status !== 'ok') return [];
     return Promise.all(
       listed.value
@@ -312,11 +326,7 @@ class AzureCollector {
   }
 
   private async collectNsgs(subscription: string, client: NetworkManagementClient): Promise<void> {
-    const nsgs = await this.call('networkSecurityGroups.listAll', subscription, `/subscriptions/${subscription}`, async (abortSignal) => {
-      const list: AzureNsg[] = [];
-      for await (const n of client.networkSecurityGroups.listAll({ abortSignal })) list.push(n);
-      return list;
-    });
+    const nsgs = await this.pages<AzureNsg>('networkSecurityGroups.listAll', subscription, `/subscriptions/${subscription}`, (abortSignal) => client.networkSecurityGroups.listAll({ abortSignal }), networkContinuation);
     if (nsgs.status === 'ok') this.resources.push(...nsgs.value.map((n) => normalizeNsg(n)));
   }
 }
