@@ -2,8 +2,8 @@ import type { TokenCredential } from '@azure/core-auth';
 import { getContinuationToken as networkContinuation, NetworkManagementClient } from '@azure/arm-network';
 import { getContinuationToken as sqlContinuation, SqlManagementClient } from '@azure/arm-sql';
 import { StorageManagementClient } from '@azure/arm-storage';
-import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
-import { SubscriptionClient } from '@azure/arm-subscriptions';
+import { getContinuationToken as managementGroupsContinuation, ManagementGroupsAPI, type DescendantInfo } from '@azure/arm-managementgroups';
+import { getContinuationToken as subscriptionsContinuation, SubscriptionClient, type Subscription } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOutcome, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type CollectionProgress, type Logger, PhaseProgress, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
@@ -184,11 +184,9 @@ class AzureCollector {
     } else if (!subscriptions.length) {
       const client = this.localAuth(new SubscriptionClient(this.credential, this.clientOptions()));
       const discovery = 'every visible subscription';
-      const listed = await this.call('subscriptions.list', discovery, '/subscriptions', async (abortSignal) => {
-        const ids: string[] = [];
-        for await (const s of client.subscriptions.list({ abortSignal })) if (s.subscriptionId && s.state !== 'Disabled') ids.push(s.subscriptionId);
-        return ids;
-      });
+      const listed = mapOutcome(await this.pages<Subscription>('subscriptions.list', discovery, '/subscriptions', (abortSignal) => client.subscriptions.list({ abortSignal }), subscriptionsContinuation), (all) =>
+        all.flatMap((s) => (s.subscriptionId && s.state !== 'Disabled' ? [s.subscriptionId] : [])),
+      );
       if (listed.status !== 'ok') {
         this.runtime.discoveryNotAudited(discovery, 'the subscriptions could not be listed', 'pass --subscriptions', azureCall('subscriptions.list'), listed);
         return this.finish();
@@ -217,15 +215,9 @@ class AzureCollector {
     await Promise.all(
       [...new Set(groups)].map(async (group) => {
         const discovery = `management group ${group}`;
-        const listed = await this.call('managementGroups.listDescendants', discovery, `/providers/Microsoft.Management/managementGroups/${group}`, async (abortSignal) => {
-          const ids: string[] = [];
-          // A subscription descendant's id is /subscriptions/<id>; child groups are listed beside them.
-          for await (const d of client.managementGroups.listDescendants(group, { abortSignal })) {
-            const m = /^\/subscriptions\/([0-9a-fA-F-]{36})$/.exec(d.id ?? '');
-            if (m?.[1]) ids.push(m[1].toLowerCase());
-          }
-          return ids;
-        });
+        const descendants = await this.pages<DescendantInfo>('managementGroups.listDescendants', discovery, `/providers/Microsoft.Management/managementGroups/${group}`, (abortSignal) => client.managementGroups.listDescendants(group, { abortSignal }), managementGroupsContinuation);
+        // A subscription descendant's id is /subscriptions/<id>; child groups are listed beside them.
+        const listed = mapOutcome(descendants, (all) => all.flatMap((d) => /^\/subscriptions\/([0-9a-fA-F-]{36})$/.exec(d.id ?? '')?.[1]?.toLowerCase() ?? []));
         if (listed.status === 'ok') for (const id of listed.value) found.add(id);
         else {
           this.runtime.discoveryNotAudited(discovery, `the subscriptions of management group ${group} could not be listed`, 'pass --subscriptions', azureCall('managementGroups.listDescendants'), listed);
