@@ -119,6 +119,16 @@ export class PlanContext {
     return this.typed(rc, path, 'a list of strings', (v): v is Array<string | null> => Array.isArray(v) && v.every((e) => e === null || typeof e === 'string'));
   }
 
+  /** The strings of a list (see `texts`) without the elements known only after apply; `hasPendingElement` says whether there were any. */
+  knownTexts(rc: ResourceChange, ...path: Array<string | number>): string[] {
+    return (this.texts(rc, ...path) ?? []).filter((e): e is string => e !== null);
+  }
+
+  /** Whether a list of strings (see `texts`) has an element known only after apply. */
+  hasPendingElement(rc: ResourceChange, ...path: Array<string | number>): boolean {
+    return this.texts(rc, ...path)?.includes(null) === true;
+  }
+
   /** A list (see `text`), whatever its elements. */
   list(rc: ResourceChange, ...path: Array<string | number>): unknown[] | undefined {
     return this.typed(rc, path, 'a list', (v): v is unknown[] => Array.isArray(v));

@@ -166,7 +166,7 @@ function resourceChangeProblem(rc: unknown): { at: string; what: string } | unde
   if (rc.module_address !== undefined && typeof rc.module_address !== 'string') return { at: '/module_address', what: 'expected a string' };
   const change = rc.change;
   if (!isObject(change)) return { at: '/change', what: 'expected an object with the planned actions and values' };
-  if (!Array.isArray(change.actions) || !change.actions.every((a) => typeof a === 'string')) return { at: '/change/actions', what: 'expected a list of actions' };
+  if (!isStrings(change.actions)) return { at: '/change/actions', what: 'expected a list of actions' };
   if (change.after !== undefined && change.after !== null && !isObject(change.after)) return { at: '/change/after', what: 'expected an object of planned values, or null' };
   const unknown = change.after_unknown;
   if (unknown !== undefined && typeof unknown !== 'boolean' && !isObject(unknown)) return { at: '/change/after_unknown', what: 'expected an object or a boolean' };

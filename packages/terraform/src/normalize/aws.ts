@@ -80,7 +80,7 @@ function aclOutcome(ctx: Ctx, bucket: ResourceChange, acl: ResourceChange | unde
     const Grants = inline.flatMap((_, i) => {
       const uri = ctx.text(bucket, 'grant', i, 'uri');
       const Type = (ctx.text(bucket, 'grant', i, 'type') === 'Group' ? 'Group' : 'CanonicalUser') as 'Group';
-      return (ctx.texts(bucket, 'grant', i, 'permissions') ?? []).flatMap((p) => (p === null ? [] : [{ Grantee: { Type, ...(uri ? { URI: uri } : {}) }, Permission: p as 'READ' }]));
+      return ctx.knownTexts(bucket, 'grant', i, 'permissions').map((p) => ({ Grantee: { Type, ...(uri ? { URI: uri } : {}) }, Permission: p as 'READ' }));
     });
     return ok({ Grants });
   }
@@ -287,13 +287,13 @@ function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, 
   const unknown =
     Object.values(names).find((n) => ctx.isUnknown(rc, ...at(n))) ??
     // A CIDR known only after apply (null in its list) could be the internet.
-    (single ? undefined : [names.cidrs, names.ipv6].find((n) => ctx.texts(rc, ...at(n))?.includes(null)));
+    (single ? undefined : [names.cidrs, names.ipv6].find((n) => ctx.hasPendingElement(rc, ...at(n))));
   const list = (n: string): string[] => {
     if (single) {
       const v = ctx.value<unknown>(rc, ...at(n));
       return v === undefined || v === null ? [] : [typeof v === 'string' ? v : JSON.stringify(v)];
     }
-    return (ctx.texts(rc, ...at(n)) ?? []).filter((e): e is string => e !== null);
+    return ctx.knownTexts(rc, ...at(n));
   };
   return {
     rc,

@@ -150,8 +150,7 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
 function ruleOf(ctx: PlanContext, rc: ResourceChange, path: Array<string | number>): AzureSecurityRule {
   const at = (n: string) => [...path, n];
   const text = (n: string) => ctx.text(rc, ...at(n));
-  const strings = (n: string) => (ctx.texts(rc, ...at(n)) ?? []).filter((e): e is string => e !== null);
-  const rule: AzureSecurityRule = { sourceAddressPrefixes: strings('source_address_prefixes'), destinationPortRanges: strings('destination_port_ranges') };
+  const rule: AzureSecurityRule = { sourceAddressPrefixes: ctx.knownTexts(rc, ...at('source_address_prefixes')), destinationPortRanges: ctx.knownTexts(rc, ...at('destination_port_ranges')) };
   for (const [key, attribute] of [['name', 'name'], ['direction', 'direction'], ['access', 'access'], ['protocol', 'protocol']] as const) {
     const v = text(attribute);
     if (v !== undefined) rule[key] = v;

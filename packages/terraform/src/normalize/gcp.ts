@@ -100,7 +100,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
         else bindings.push(...fromDoc.bindings);
       }
     } else if (g.type === 'google_storage_bucket_acl') {
-      if (ctx.isUnknown(g, 'role_entity') || ctx.isUnknown(g, 'predefined_acl') || ctx.texts(g, 'role_entity')?.includes(null)) unknown.acl = ctx.unknownReason(g, 'role_entity');
+      if (ctx.isUnknown(g, 'role_entity') || ctx.isUnknown(g, 'predefined_acl') || ctx.hasPendingElement(g, 'role_entity')) unknown.acl = ctx.unknownReason(g, 'role_entity');
       acl.push(...roleEntities(ctx.texts(g, 'role_entity')));
       acl.push(...(PREDEFINED_ACL[ctx.text(g, 'predefined_acl') ?? ''] ?? []));
       // default_acl is a predefined ACL for new objects; its public entries read like object ACLs.
@@ -110,7 +110,7 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[]):
       const entry = { entity: ctx.text(g, 'entity') ?? '', role: ctx.text(g, 'role') ?? '' };
       (g.type === 'google_storage_bucket_access_control' ? acl : objectAcl).push(entry);
     } else if (g.type === 'google_storage_default_object_acl') {
-      if (ctx.isPending(g, 'role_entity') || ctx.texts(g, 'role_entity')?.includes(null)) unknown.acl = ctx.unknownReason(g, 'role_entity');
+      if (ctx.isPending(g, 'role_entity') || ctx.hasPendingElement(g, 'role_entity')) unknown.acl = ctx.unknownReason(g, 'role_entity');
       objectAcl.push(...roleEntities(ctx.texts(g, 'role_entity')));
     }
   }
@@ -187,8 +187,7 @@ function sql(ctx: PlanContext, rc: ResourceChange): Resource {
  */
 function sourceRangesOf(ctx: PlanContext, rc: ResourceChange): string[] {
   // Elements known only after apply (null) make the rule's verdicts unknown (see `firewalls`).
-  const known = (attribute: string) => (ctx.texts(rc, attribute) ?? []).filter((e): e is string => e !== null);
-  const ranges = known('source_ranges');
+  const ranges = ctx.knownTexts(rc, 'source_ranges');
   const direction = ctx.text(rc, 'direction') ?? 'INGRESS';
   const otherSources = [...(ctx.texts(rc, 'source_tags') ?? []), ...(ctx.texts(rc, 'source_service_accounts') ?? [])];
   if (direction === 'INGRESS' && ranges.length === 0 && otherSources.length === 0) return ['0.0.0.0/0'];
@@ -211,7 +210,7 @@ function networkOf(ctx: PlanContext, rc: ResourceChange): string {
 /** A planned google_compute_firewall in the Compute API's shape. */
 function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
   const rules = (name: string) =>
-    (ctx.blocks<object>(rc, name) ?? []).map((_, i) => ({ IPProtocol: ctx.text(rc, name, i, 'protocol') ?? 'all', ports: (ctx.texts(rc, name, i, 'ports') ?? []).filter((p): p is string => p !== null) }));
+    (ctx.blocks<object>(rc, name) ?? []).map((_, i) => ({ IPProtocol: ctx.text(rc, name, i, 'protocol') ?? 'all', ports: ctx.knownTexts(rc, name, i, 'ports') }));
   const priority = ctx.count(rc, 'priority');
   return {
     name: ctx.text(rc, 'name') ?? rc.address,
@@ -222,8 +221,8 @@ function firewallOf(ctx: PlanContext, rc: ResourceChange): GcpFirewall {
     sourceRanges: sourceRangesOf(ctx, rc),
     allowed: rules('allow'),
     denied: rules('deny'),
-    targetTags: (ctx.texts(rc, 'target_tags') ?? []).filter((e): e is string => e !== null),
-    targetServiceAccounts: (ctx.texts(rc, 'target_service_accounts') ?? []).filter((e): e is string => e !== null),
+    targetTags: ctx.knownTexts(rc, 'target_tags'),
+    targetServiceAccounts: ctx.knownTexts(rc, 'target_service_accounts'),
   };
 }
 
@@ -239,7 +238,7 @@ function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFir
   const pending =
     ['source_ranges', 'source_tags', 'source_service_accounts', 'allow', 'deny', 'direction', 'disabled', 'priority'].find((a) => ctx.isPending(rc, a)) ??
     // A list with one element known only after apply: that element could be any range, tag or account.
-    ['source_ranges', 'source_tags', 'source_service_accounts', 'target_tags', 'target_service_accounts'].find((a) => ctx.texts(rc, a)?.includes(null));
+    ['source_ranges', 'source_tags', 'source_service_accounts', 'target_tags', 'target_service_accounts'].find((a) => ctx.hasPendingElement(rc, a));
   const unknown = pending ? ctx.unknownReason(rc, pending) : undefined;
   const resource = normalizeFirewall(
     firewallOf(ctx, rc),
