@@ -214,7 +214,23 @@ export class PlanContext {
    */
   dataSourceOf(rc: ResourceChange, attribute: string, type: string): ResourceChange | undefined {
     const ref = this.config.referencesOf(rc, attribute).find((r) => r.startsWith(`data.${type}.`));
-    if (!ref) return undefined;
+    return ref ? this.dataReadOf(rc, ref) : undefined;
+  }
+
+  /**
+   * Every data source of `type` that `rc`'s `attribute` refers to and that Terraform reads only at apply
+   * (`source_policy_documents = [data.aws_iam_policy_document.a.json, …]`), and whether the expression refers to
+   * nothing else: a variable, local or resource could itself be known only after apply.
+   */
+  dataSourcesOf(rc: ResourceChange, attribute: string, type: string): { reads: ResourceChange[]; onlyThese: boolean } {
+    const refs = this.config.referencesOf(rc, attribute);
+    const blocks = [...new Set(refs.filter((r) => r.startsWith(`data.${type}.`)).map((r) => r.split('.').slice(0, 3).join('.').replace(/\[.*$/, '')))];
+    const reads = blocks.flatMap((b) => this.dataReadOf(rc, b) ?? []);
+    return { reads, onlyThese: refs.every((r) => r.startsWith(`data.${type}.`) || r === 'count.index') };
+  }
+
+  /** The data read at apply that a reference names (`data.T.x.json`), in `rc`'s module instance. */
+  private dataReadOf(rc: ResourceChange, ref: string): ResourceChange | undefined {
     const block = ref.split('.').slice(0, 3).join('.').replace(/\[.*$/, '');
     const address = `${rc.module_address ? `${rc.module_address}.` : ''}${block}`;
     const matched = sameInstance(rc, this.dataReads.filter((d) => d.address === address || d.address.startsWith(`${address}[`)));

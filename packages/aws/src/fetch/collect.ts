@@ -290,6 +290,8 @@ class AccountCollector {
     this.partition = /^arn:([^:]+):/.exec(identity.value.Arn ?? '')?.[1] ?? 'aws';
     // The bucket listing needs no region list: it runs while the regions are described.
     const s3Listing = this.listS3();
+    // Handled now, awaited in collectS3: a rejection while the regions are described is not "unhandled".
+    s3Listing.catch(() => undefined);
     const regions = await this.resolveRegions();
     for (const r of regions) this.runtime.scopes.add('region', this.account, r);
     this.progress.expect('regions', regions.length);

@@ -16,8 +16,10 @@ interface DocumentStatement {
 
 /** What decides who a statement lets in; `resources` only say which objects, and the public judgment does not need them. */
 const DECIDING = ['effect', 'actions', 'not_actions', 'principals', 'not_principals', 'condition', 'not_resources'] as const;
-/** Arguments that merge other documents in; leakproof does not rebuild the merge. */
-const MERGING = ['source_json', 'override_json', 'source_policy_documents', 'override_policy_documents'] as const;
+
+/** A statement of a rendered policy document, as IAM JSON (`Sid`, `Effect`, `Principal`, …). */
+type Statement = Record<string, unknown>;
+type Rendered = { statements: Statement[] } | { unknown: string };
 
 const principalOf = (blocks: NonNullable<DocumentStatement['principals']>): unknown => {
   // The data source renders `type = "*"` with identifiers ["*"] as "Principal": "*".
@@ -37,23 +39,67 @@ const conditionOf = (blocks: NonNullable<DocumentStatement['condition']>): Recor
 };
 
 /**
- * The policy JSON a planned `aws_iam_policy_document` will render, from its statements, when everything that
- * decides who is allowed is known and only `resources` wait for apply (typically `"${aws_s3_bucket.x.arn}/*"`
- * of a bucket being created). Otherwise the reason it stays unknown.
+ * The policy JSON a planned `aws_iam_policy_document` will render, when everything that decides who is
+ * allowed is known and only `resources` wait for apply (typically `"${aws_s3_bucket.x.arn}/*"` of a bucket
+ * being created). Documents it merges in (`source_policy_documents`, `override_policy_documents` and the older
+ * `source_json`/`override_json`) are merged as the provider does, whether their JSON is in the plan or they are
+ * themselves documents read at apply. Otherwise the reason it stays unknown.
  */
 export function documentPolicy(ctx: PlanContext, doc: ResourceChange): { text: string } | { unknown: string } {
-  if (ctx.isUnknown(doc, 'statement')) return { unknown: ctx.unknownReason(doc, 'statement') };
-  for (const m of MERGING) {
-    const v = ctx.value<unknown>(doc, m);
-    if (anyUnknown(doc, m) || (Array.isArray(v) ? v.length > 0 : Boolean(v))) return { unknown: `${doc.address} merges other documents (${m}); leakproof judges it after apply` };
+  const rendered = renderDocument(ctx, doc, new Set());
+  if ('unknown' in rendered) return rendered;
+  return { text: JSON.stringify({ Version: ctx.text(doc, 'version') ?? '2012-10-17', Statement: rendered.statements }) };
+}
+
+/**
+ * The provider's merge: a statement with a Sid replaces the earlier statement with the same Sid, and any
+ * other statement is appended. It builds a document from `source_json`, then `source_policy_documents` in
+ * order, then the document's own `statement` blocks, then `override_json`, then `override_policy_documents`.
+ */
+function mergeInto(merged: Statement[], incoming: Statement[]): void {
+  for (const statement of incoming) {
+    const sid = typeof statement.Sid === 'string' && statement.Sid !== '' ? statement.Sid : undefined;
+    const at = sid === undefined ? -1 : merged.findIndex((m) => m.Sid === sid);
+    if (at < 0) merged.push(statement);
+    else merged[at] = statement;
   }
+}
+
+function renderDocument(ctx: PlanContext, doc: ResourceChange, seen: ReadonlySet<ResourceChange>): Rendered {
+  if (seen.has(doc)) return { unknown: `${doc.address} merges itself` };
+  const within = new Set([...seen, doc]);
+  const steps: Array<() => Rendered[] | { unknown: string }> = [
+    () => mergedDocuments(ctx, doc, 'source_json', within),
+    () => mergedDocuments(ctx, doc, 'source_policy_documents', within),
+    () => {
+      const own = ownStatements(ctx, doc);
+      return 'unknown' in own ? own : [own];
+    },
+    () => mergedDocuments(ctx, doc, 'override_json', within),
+    () => mergedDocuments(ctx, doc, 'override_policy_documents', within),
+  ];
+  const merged: Statement[] = [];
+  for (const step of steps) {
+    const pieces = step();
+    if ('unknown' in pieces) return pieces;
+    for (const piece of pieces) {
+      if ('unknown' in piece) return piece;
+      mergeInto(merged, piece.statements);
+    }
+  }
+  return { statements: merged };
+}
+
+/** The document's own `statement` blocks, as IAM JSON. */
+function ownStatements(ctx: PlanContext, doc: ResourceChange): Rendered {
+  if (ctx.isUnknown(doc, 'statement')) return { unknown: ctx.unknownReason(doc, 'statement') };
   const statements = ctx.blocks<DocumentStatement>(doc, 'statement') ?? [];
-  const Statement = [];
+  const out: Statement[] = [];
   for (const [i, s] of statements.entries()) {
     const pending = DECIDING.find((k) => anyUnknown(doc, 'statement', i, k));
     if (pending) return { unknown: ctx.unknownReason(doc, `statement[${i}].${pending}`) };
     const resources = anyUnknown(doc, 'statement', i, 'resources') ? undefined : s.resources;
-    Statement.push({
+    out.push({
       ...(s.sid ? { Sid: s.sid } : {}),
       Effect: s.effect ?? 'Allow',
       ...(s.principals?.length ? { Principal: principalOf(s.principals) } : {}),
@@ -65,7 +111,45 @@ export function documentPolicy(ctx: PlanContext, doc: ResourceChange): { text: s
       ...(s.condition?.length ? { Condition: conditionOf(s.condition) } : {}),
     });
   }
-  return { text: JSON.stringify({ Version: ctx.text(doc, 'version') ?? '2012-10-17', Statement }) };
+  return { statements: out };
+}
+
+/** The statements of policy JSON text, or undefined when it is not a policy document. */
+function statementsIn(text: string): Statement[] | undefined {
+  const doc = parseJson(text);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const given = (doc as { Statement?: unknown }).Statement;
+  const list = Array.isArray(given) ? (given as unknown[]) : given === undefined ? [] : [given];
+  return list.every((s) => s !== null && typeof s === 'object' && !Array.isArray(s)) ? (list as Statement[]) : undefined;
+}
+
+/**
+ * The documents one merging argument brings in, in order. An element known only after apply is the JSON of a
+ * document Terraform reads at apply; it is rendered in its turn when the argument refers to such documents
+ * only, as many as there are such elements. When more than one is, their order is not in the plan: it then
+ * may not decide anything, so two of them sharing a Sid leave the document unknown.
+ */
+function mergedDocuments(ctx: PlanContext, doc: ResourceChange, attribute: 'source_json' | 'override_json' | 'source_policy_documents' | 'override_policy_documents', seen: ReadonlySet<ResourceChange>): Rendered[] | { unknown: string } {
+  const single = attribute.endsWith('_json');
+  if (!single && ctx.isUnknown(doc, attribute)) return { unknown: `${ctx.unknownReason(doc, attribute)}, so which documents it merges is not in the plan` };
+  const elements: Array<string | null> = single ? [ctx.isUnknown(doc, attribute) ? null : (ctx.text(doc, attribute) ?? '')].filter((e) => e !== '') : (ctx.texts(doc, attribute) ?? []);
+  const pending = elements.filter((e) => e === null).length;
+  const out: Rendered[] = [];
+  for (const text of elements) {
+    if (text === null) continue;
+    const statements = statementsIn(text);
+    if (!statements) return { unknown: `${doc.address}.${attribute} has an element that is not a policy document` };
+    out.push({ statements });
+  }
+  if (pending === 0) return out;
+  const { reads, onlyThese } = ctx.dataSourcesOf(doc, attribute, 'aws_iam_policy_document');
+  if (!onlyThese || reads.length !== pending) return { unknown: `${ctx.unknownReason(doc, attribute)}: an element waits for something other than a policy document` };
+  for (const read of reads) out.push(renderDocument(ctx, read, seen));
+  if (pending > 1) {
+    const sids = out.flatMap((r) => ('statements' in r ? r.statements.flatMap((s) => (typeof s.Sid === 'string' && s.Sid !== '' ? [s.Sid] : [])) : []));
+    if (new Set(sids).size !== sids.length) return { unknown: `${ctx.unknownReason(doc, attribute)}: documents sharing a Sid are merged in an order the plan does not say` };
+  }
+  return out;
 }
 
 /** Stands for an interpolation (`${…}`) inside a heredoc policy's JSON text. */
