@@ -272,7 +272,7 @@ describe('locations are relative to the repository root', () => {
     expect([...uris].filter((u) => !String(u).startsWith('policies/')).sort()).toEqual(['test/fixtures/terraform/aws-split/main.tf']);
   });
 
-  it('never points at ../: a local module outside the repository falls back to rule anchoring, with a note', () => {
+  it('never points at ../: a resource of a local module outside the repository points at its module call, with a note', () => {
     const outer = tempDir();
     cpSync(join(fixtures, 'modules'), join(outer, 'repo'), { recursive: true });
     mkdirSync(join(outer, 'repo', '.git'));
@@ -284,7 +284,26 @@ describe('locations are relative to the repository root', () => {
     const planned = readTerraformPlan('plan.json', { cwd: join(outer, 'repo') });
     const sources = planned.resources.flatMap((r) => [r.source, ...Object.values(r.factSources ?? {})]).filter((s) => s !== undefined);
     expect(sources.map((s) => s.file)).toEqual(sources.map(() => 'main.tf'));
+    const bucket = planned.resources.find((r) => r.name === 'clinic-module-photos')!;
+    expect(bucket.source).toEqual({ file: 'main.tf', line: 1, address: bucket.address });
     expect(planned.notices.some((n) => n.message.startsWith('.tf files outside the repository root'))).toBe(true);
+  });
+
+  it('a resource of a registry module points at the module block that calls it, keeping its address', () => {
+    const outer = tempDir();
+    cpSync(join(fixtures, 'modules'), outer, { recursive: true });
+    rmSync(join(outer, 'modules'), { recursive: true });
+    writeFileSync(join(outer, 'plan.json'), readFileSync(join(outer, 'plan.json'), 'utf8').replaceAll('"./modules/storage"', '"terraform-aws-modules/s3-bucket/aws"'));
+    mkdirSync(join(outer, '.git'));
+    const planned = readTerraformPlan('plan.json', { cwd: outer });
+    const result = audit({ resources: planned.resources, notices: planned.notices, policies });
+    const f = outcome(result.findings, 'storage-public-read', 'clinic-module-photos')!;
+    expect(f.status).toBe('fail');
+    expect(f.resource.address).toBe('module.storage.aws_s3_bucket.this');
+    // The policy that decides it is a root resource; a fact the module's own block decides points at the call.
+    expect(anchorOf(f)).toEqual({ uri: 'main.tf', line: 6 });
+    const versioning = outcome(result.findings, 'storage-versioning', 'clinic-module-photos')!;
+    expect(anchorOf(versioning)).toEqual({ uri: 'main.tf', line: 1 });
   });
 });
 

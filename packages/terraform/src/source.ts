@@ -12,11 +12,14 @@ interface DeclaredBlock {
 }
 
 const BLOCK = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/;
+const MODULE_CALL = /^\s*module\s+"([^"]+)"/;
 
 /**
  * Finds where resource blocks are declared: parses the `.tf` files of the root module directory and of
  * every local module (`source = "./modules/x"`) the plan's configuration calls, recursively.
- * Registry and git modules have no local source, so their resources fall back to rule anchoring.
+ * A resource in a module whose source is not at hand (a registry or git module) or lies outside the repository
+ * points at the `module "NAME"` block that calls it, in the nearest module that is: the inputs there are what the
+ * reviewer edits.
  */
 export class SourceIndex {
   /** Per module directory, every declared block: its file (absolute) and line, and its location in reports when it is inside the repository. */
@@ -33,10 +36,17 @@ export class SourceIndex {
   ) {}
 
   locate(moduleAddress: string | undefined, type: string, name: string, address: string): SourceLocation | undefined {
-    const dir = this.moduleDir(modulePath(moduleAddress));
-    if (!dir) return undefined;
-    const found = this.blocksIn(dir).get(`${type}.${name}`)?.location;
-    return found ? { ...found, address } : undefined;
+    const path = modulePath(moduleAddress);
+    const dir = this.moduleDir(path);
+    const found = dir ? this.blocksIn(dir).get(`${type}.${name}`)?.location : undefined;
+    if (found) return { ...found, address };
+    // The call site, from the innermost call whose caller's sources are in the repository.
+    for (let depth = path.length - 1; depth >= 0; depth--) {
+      const caller = this.moduleDir(path.slice(0, depth));
+      const call = caller ? this.blocksIn(caller).get(`module.${path[depth] ?? ''}`)?.location : undefined;
+      if (call) return { ...call, address };
+    }
+    return undefined;
   }
 
   /** The text of a resource block from its `resource` line to the end of its file (the reader stops at its closing brace). */
@@ -79,12 +89,14 @@ export class SourceIndex {
         this.lines(path)
           .forEach((line, i) => {
             const m = BLOCK.exec(line);
-            if (!m || found.has(`${m[1]}.${m[2]}`)) return;
+            const call = m ? undefined : MODULE_CALL.exec(line);
+            const key = m ? `${m[1]}.${m[2]}` : call ? `module.${call[1]}` : undefined;
+            if (key === undefined || found.has(key)) return;
             // A file outside the repository cannot be a code-scanning location; such blocks fall back to rule anchoring.
             const file = relative(this.displayRoot, path);
             const inside = !(file.startsWith('..') || isAbsolute(file));
             if (!inside) this.outside.add(path);
-            found.set(`${m[1]}.${m[2]}`, { path, line: i + 1, ...(inside ? { location: { file: file.split(sep).join('/'), line: i + 1 } } : {}) });
+            found.set(key, { path, line: i + 1, ...(inside ? { location: { file: file.split(sep).join('/'), line: i + 1 } } : {}) });
           });
       }
     }
