@@ -52,7 +52,7 @@ export { DATA_CLASSIFICATIONS, DEFAULT_CLASSIFICATION_TAGS, UNCLASSIFIED, classi
 export type { ClassificationTag, DataClassification, Escalation } from './classification.js';
 export type { VerdictOptions } from './audit-verdict.js';
 export { GITHUB_LIMITS, duplicatesRemoved, mergeSarif } from './report/sarif-merge.js';
-export { callIsNeeded, failureReason, mapOutcome, outcomeReason, safeMessage } from './outcome.js';
+export { callIsNeeded, failureReason, mapOutcome, outcomeReason, readPages, safeMessage } from './outcome.js';
 export type { CallFailure, CallOutcome, ErrorCategory, NeededFacts } from './outcome.js';
 export { readInputFile } from './util/read-file.js';
 export { HEAP_GROWING_PERCENT, limitHeapGrowth } from './util/heap.js';

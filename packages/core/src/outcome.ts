@@ -73,6 +73,24 @@ export function mapOutcome<T, U>(o: CallOutcome<T>, f: (value: T) => U): CallOut
   return o.status === 'ok' ? { status: 'ok', value: f(o.value) } : o;
 }
 
+/**
+ * A listing read one call per page. `callPage` makes one page's call through the collector runtime, so its
+ * timeout, retries and rate budget apply to that page alone; the token of the next page is carried here, so a
+ * failed page is asked again from its own token, never from the first. `keep` reduces each page as it arrives,
+ * so large raw pages are not held. The first page that is not ok ends the listing with its outcome.
+ */
+export async function readPages<P, U>(callPage: (token: string | undefined) => Promise<CallOutcome<P>>, nextToken: (page: P) => string | null | undefined, keep: (page: P) => U): Promise<CallOutcome<U[]>> {
+  const kept: U[] = [];
+  let token: string | undefined;
+  do {
+    const outcome = await callPage(token);
+    if (outcome.status !== 'ok') return outcome;
+    kept.push(keep(outcome.value));
+    token = nextToken(outcome.value) || undefined;
+  } while (token);
+  return { status: 'ok', value: kept };
+}
+
 /** The facts enabled rules read, by resource kind (see factsNeededBy); undefined means every fact. */
 export type NeededFacts = Partial<Record<ResourceKind, ReadonlySet<string>>> | undefined;
 

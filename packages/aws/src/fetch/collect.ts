@@ -1,12 +1,12 @@
 import type { Instance, Snapshot } from '@aws-sdk/client-ec2';
 import type { DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds';
-import type { Account } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import {
   createCollectorRuntime,
   type CollectorRuntime,
   failureReason,
   mapOutcome as mapOk,
+  readPages,
   type CallOutcome,
   type CollectionNotice,
   type CollectionProgress,
@@ -144,21 +144,21 @@ async function organizationAccounts(sender: AwsSender, runtime: CollectorRuntime
   const exclude = new Set(options.organization?.exclude ?? []);
   const listAccounts = awsCall('organizations:ListAccounts');
   try {
-    const listed: Account[] = [];
-    let token: string | undefined;
-    do {
-      const outcome = await runtime.call(listAccounts, { scope, resourceId: 'organization', listing: true }, (abortSignal) =>
-        sender.send({ id: 'organizations:ListAccounts', region: home, input: { ...(token ? { NextToken: token } : {}), ...(options.pageSize ? { MaxResults: Math.min(20, options.pageSize) } : {}) } }, abortSignal),
-        () => sender.ready('organizations:ListAccounts'),
-      );
-      if (outcome.status !== 'ok') {
-        const why = outcome.status === 'failed' ? failureReason(outcome.failure) : outcome.status;
-        runtime.scopeNotAudited(scope, `the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, listAccounts);
-        return [];
-      }
-      listed.push(...(outcome.value.Accounts ?? []));
-      token = outcome.value.NextToken;
-    } while (token);
+    const pages = await readPages(
+      (token) =>
+        runtime.call(listAccounts, { scope, resourceId: 'organization', listing: true }, (abortSignal) =>
+          sender.send({ id: 'organizations:ListAccounts', region: home, input: { ...(token ? { NextToken: token } : {}), ...(options.pageSize ? { MaxResults: Math.min(20, options.pageSize) } : {}) } }, abortSignal),
+          () => sender.ready('organizations:ListAccounts'),
+        ),
+      (page) => page.NextToken,
+      (page) => page.Accounts ?? [],
+    );
+    if (pages.status !== 'ok') {
+      const why = pages.status === 'failed' ? failureReason(pages.failure) : pages.status;
+      runtime.scopeNotAudited(scope, `the accounts of the organization could not be listed (${why}); run from the management account or a delegated administrator, or pass --accounts`, listAccounts);
+      return [];
+    }
+    const listed = pages.value.flat();
     const expected = options.organization?.id;
     const actual = listed.map((a) => /:account\/(o-[a-z0-9]+)\//.exec(a.Arn ?? '')?.[1]).find((o) => o !== undefined);
     if (expected && actual && actual !== expected) {
@@ -253,17 +253,12 @@ class AccountCollector {
    * A listing, one bounded and retried call per page. The SDK paginators cannot take an abort signal
    * or resume after a failed page, so the token is carried here.
    */
-  private async pages<T, U = T>(id: AwsCallId, scope: string, resourceId: string, page: (token: string | undefined, signal: AbortSignal) => Promise<Page<T>>, keep?: (value: T) => U): Promise<CallOutcome<U[]>> {
-    const all: U[] = [];
-    let token: string | undefined;
-    do {
-      const outcome = await this.call(id, scope, resourceId, (signal) => page(token, signal));
-      if (outcome.status !== 'ok') return outcome;
-      // `keep` reduces each page to what is needed as it arrives, so large raw pages are not held.
-      all.push(keep ? keep(outcome.value.value) : (outcome.value.value as unknown as U));
-      token = outcome.value.next;
-    } while (token);
-    return { status: 'ok', value: all };
+  private pages<T, U = T>(id: AwsCallId, scope: string, resourceId: string, page: (token: string | undefined, signal: AbortSignal) => Promise<Page<T>>, keep?: (value: T) => U): Promise<CallOutcome<U[]>> {
+    return readPages(
+      (token) => this.call(id, scope, resourceId, (signal) => page(token, signal)),
+      (p) => p.next,
+      (p) => (keep ? keep(p.value) : (p.value as unknown as U)),
+    );
   }
 
   private notice(level: CollectionNotice['level'], message: string, extra: Partial<CollectionNotice> = {}): void {

@@ -6,7 +6,7 @@ import { getContinuationToken as managementGroupsContinuation, ManagementGroupsA
 import { getContinuationToken as subscriptionsContinuation, SubscriptionClient, type Subscription } from '@azure/arm-subscriptions';
 import type { Pipeline, PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOutcome, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type CollectionProgress, type Logger, PhaseProgress, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
+import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOutcome, readPages, type AgentForUrl, type CollectorRuntime, type CallOutcome, type CollectionNotice, type CollectionProgress, type Logger, PhaseProgress, type Resource, type RuntimeOptions, type RuntimeStats, type ScopeStatus } from '@leakproof/core';
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
@@ -158,18 +158,16 @@ class AzureCollector {
    * continuation token, and every page counts as a call.
    */
   private async pages<T>(id: AzureCallId, subscription: string, resourceId: string, list: (abortSignal: AbortSignal) => PagedList<T>, tokenOf: ContinuationTokenOf = (page) => (page as { continuationToken?: string }).continuationToken): Promise<CallOutcome<T[]>> {
-    const all: T[] = [];
-    let token: string | undefined;
-    do {
-      const outcome = await this.call(id, subscription, resourceId, async (abortSignal) => {
-        const next = await list(abortSignal).byPage(token === undefined ? {} : { continuationToken: token }).next();
-        return next.done ? { items: [], token: undefined } : { items: [...next.value], token: tokenOf(next.value) };
-      });
-      if (outcome.status !== 'ok') return outcome;
-      all.push(...outcome.value.items);
-      token = outcome.value.token;
-    } while (token);
-    return { status: 'ok', value: all };
+    const pages = await readPages(
+      (token) =>
+        this.call(id, subscription, resourceId, async (abortSignal) => {
+          const next = await list(abortSignal).byPage(token === undefined ? {} : { continuationToken: token }).next();
+          return next.done ? { items: [], token: undefined } : { items: [...next.value], token: tokenOf(next.value) };
+        }),
+      (page) => page.token,
+      (page) => page.items,
+    );
+    return mapOutcome(pages, (items) => items.flat());
   }
 
   async run(): Promise<AzureCollection> {

@@ -5,6 +5,8 @@ import { auth as googleAuth, sqladmin } from '@googleapis/sqladmin';
 import {
   connectTimeoutAgent,
   createCollectorRuntime,
+  mapOutcome,
+  readPages,
   type CollectorRuntime,
   type CallOutcome,
   type CollectionNotice,
@@ -108,15 +110,8 @@ class GcpCollector {
 
   /** A paged list: pages fetched one after another, each a bounded call. */
   private async pages<T>(id: GcpCallId, project: string, fetchPage: (pageToken: string | undefined, signal: AbortSignal) => Promise<{ items: T[]; next?: string | null }>): Promise<CallOutcome<T[]>> {
-    const items: T[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.call(id, project, `projects/${project}`, (signal) => fetchPage(token, signal), true);
-      if (page.status !== 'ok') return page;
-      items.push(...page.value.items);
-      token = page.value.next ?? undefined;
-    } while (token);
-    return { status: 'ok', value: items };
+    const pages = await readPages((token) => this.call(id, project, `projects/${project}`, (signal) => fetchPage(token, signal), true), (page) => page.next, (page) => page.items);
+    return mapOutcome(pages, (items) => items.flat());
   }
 
   async run(): Promise<GcpCollection> {
