@@ -290,8 +290,8 @@ function ruleFields(ctx: Ctx, rc: ResourceChange, path: Array<string | number>, 
     (single ? undefined : [names.cidrs, names.ipv6].find((n) => ctx.hasPendingElement(rc, ...at(n))));
   const list = (n: string): string[] => {
     if (single) {
-      const v = ctx.value<unknown>(rc, ...at(n));
-      return v === undefined || v === null ? [] : [typeof v === 'string' ? v : JSON.stringify(v)];
+      const v = ctx.text(rc, ...at(n));
+      return v === undefined ? [] : [v];
     }
     return ctx.knownTexts(rc, ...at(n));
   };
