@@ -19,11 +19,12 @@ beforeAll(async () => {
 afterAll(() => arm.close());
 
 describe('progress', () => {
-  it('counts subscriptions, storage accounts and SQL servers to the end, with the calls made', () => {
+  it('counts subscriptions, storage accounts, SQL and PostgreSQL servers to the end, with the calls made', () => {
     const count = (type: string) => collection.resources.filter((r) => r.type === type).length;
     const subscriptions = collection.scopes.filter((s) => s.kind === 'subscription').length;
     const phases = progress.at(-1)?.phases ?? [];
     expect([...phases].sort((a, b) => a.phase.localeCompare(b.phase))).toEqual([
+      { phase: 'PostgreSQL servers', done: count('Microsoft.DBforPostgreSQL/flexibleServers'), total: count('Microsoft.DBforPostgreSQL/flexibleServers') },
       { phase: 'SQL servers', done: count('Microsoft.Sql/servers'), total: count('Microsoft.Sql/servers') },
       { phase: 'storage accounts', done: count('Microsoft.Storage/storageAccounts'), total: count('Microsoft.Storage/storageAccounts') },
       { phase: 'subscriptions', done: subscriptions, total: subscriptions },
@@ -179,6 +180,40 @@ describe('SQL servers and NSGs', () => {
   });
 });
 
+describe('PostgreSQL flexible servers', () => {
+  it('is reachable only with public access AND a broad firewall range, naming each link', () => {
+    expect(byName('clinic-pg-open').facts.internetReachable).toEqual({
+      value: true,
+      evidence: ['publicNetworkAccess=Enabled', 'firewall rule AllowAll_2024-1-1 0.0.0.0-255.255.255.255: 0.0.0.0-255.255.255.255 is a broad public range (4,294,967,296 addresses)', 'PostgreSQL listens on 5432'],
+    });
+    expect(byName('clinic-pg-private').facts.internetReachable).toEqual({ value: false, evidence: ['publicNetworkAccess=Disabled'] });
+    expect(value('clinic-pg-azure-only', 'internetReachable')).toBe(false);
+    expect(value('clinic-pg-azure-only', 'openToCloudTenants')).toBe(true);
+  });
+
+  it('reads TLS and pgAudit from the server parameters, retention and the key from the server', () => {
+    expect(byName('clinic-pg-open').facts.tlsRequired).toEqual({ value: false, evidence: ['require_secure_transport=off'] });
+    expect(byName('clinic-pg-open').facts.auditLogging).toEqual({ value: false, evidence: ['pgAudit is not in shared_preload_libraries'] });
+    expect(value('clinic-pg-private', 'tlsRequired')).toBe(true);
+    expect(byName('clinic-pg-private').facts.auditLogging).toEqual({ value: true, evidence: ['shared_preload_libraries includes pgaudit', 'pgaudit.log=write,ddl'] });
+    expect(byName('clinic-pg-open').facts.backupRetentionDays).toEqual({ value: 7, evidence: ['backup.backupRetentionDays=7'] });
+    expect(value('clinic-pg-private', 'encryptionAtRest')).toBe('customer-managed');
+  });
+
+  it('fails the exposures in an audit, and leaves what a denied read decides not evaluated', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const status = (rule: string, name: string) => result.findings.find((f) => f.rule.id === rule && f.resource.name === name)?.status;
+    expect(status('database-internet-reachable', 'clinic-pg-open')).toBe('fail');
+    expect(status('database-publicly-accessible', 'clinic-pg-open')).toBe('fail');
+    expect(status('database-tls-required', 'clinic-pg-open')).toBe('fail');
+    expect(status('database-internet-reachable', 'clinic-pg-private')).toBe('pass');
+    expect(status('database-audit-logging', 'clinic-pg-private')).toBe('pass');
+    expect(status('database-open-to-cloud-tenants', 'clinic-pg-azure-only')).toBe('fail');
+    expect(status('database-tls-required', 'clinic-pg-azure-only')).toBe('not-evaluated');
+    expect(collection.notices).toContainEqual(expect.objectContaining({ call: 'postgresFlexibleConfigurations.listByServer', permission: 'Microsoft.DBforPostgreSQL/flexibleServers/configurations/read' }));
+  });
+});
+
 describe('paged listings', () => {
   it('makes one bounded call per page, and asks a throttled page again from its link, not the listing from the start', async () => {
     const nsgPath = '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Network/networkSecurityGroups';
@@ -259,6 +294,8 @@ describe('discovery under management groups', () => {
 describe('permissions', () => {
   it('generates a least-privilege custom role from the call table', () => {
     expect(azureCustomRole({ 'database-instance': new Set(['internetReachable']) }).Actions).toEqual([
+      'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read',
+      'Microsoft.DBforPostgreSQL/flexibleServers/read',
       'Microsoft.Management/managementGroups/descendants/read',
       'Microsoft.Resources/subscriptions/read',
       'Microsoft.Sql/servers/firewallRules/read',

@@ -14,7 +14,10 @@ export type AzureCallId =
   | 'serverBlobAuditingPolicies.get'
   | 'databases.listByServer'
   | 'transparentDataEncryptions.get'
-  | 'networkSecurityGroups.listAll';
+  | 'networkSecurityGroups.listAll'
+  | 'postgresFlexibleServers.list'
+  | 'postgresFlexibleFirewallRules.listByServer'
+  | 'postgresFlexibleConfigurations.listByServer';
 
 /** One Azure API call of the call table. */
 export interface AzureCall {
@@ -70,6 +73,15 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   { id: 'databases.listByServer', action: 'Microsoft.Sql/servers/databases/read', scope: 'server', feeds: { database: ['encryptionAtRest'] } },
   { id: 'transparentDataEncryptions.get', action: 'Microsoft.Sql/servers/databases/transparentDataEncryption/read', scope: 'database', feeds: { database: ['encryptionAtRest'] } },
   { id: 'serverBlobAuditingPolicies.get', action: 'Microsoft.Sql/servers/auditingSettings/read', scope: 'server', feeds: { 'database-instance': ['auditLogging'] } },
+  {
+    id: 'postgresFlexibleServers.list',
+    action: 'Microsoft.DBforPostgreSQL/flexibleServers/read',
+    scope: 'subscription',
+    feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] },
+  },
+  { id: 'postgresFlexibleFirewallRules.listByServer', action: 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
+  // Every server parameter in one paged listing: require_secure_transport, shared_preload_libraries, pgaudit.log.
+  { id: 'postgresFlexibleConfigurations.listByServer', action: 'Microsoft.DBforPostgreSQL/flexibleServers/configurations/read', scope: 'server', feeds: { 'database-instance': ['tlsRequired', 'auditLogging'] } },
   {
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',

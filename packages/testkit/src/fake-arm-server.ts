@@ -49,11 +49,18 @@ export function loadFakeArmEstate(dir: string): FakeArmEstate {
   return { answers, pageSize: meta.pageSize ?? 100, ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}) };
 }
 
-/** Starts an ARM look-alike on 127.0.0.1: GET only, `api-version` ignored, lists paged by `nextLink`. */
+/** Starts an ARM look-alike on 127.0.0.1: GET only, `api-version` ignored, lists paged by `nextLink`; a subscription's listing of a type without a fixture is empty. */
 export async function startFakeArm(estate: FakeArmEstate, options: { latencyMs?: number } = {}): Promise<FakeArmServer> {
   const requests: string[] = [];
   const throttle = new Map(Object.entries(estate.throttleFirst ?? {}));
   let endpoint = '';
+  // A subscription of the estate lists no resources of a type it has no fixture for, as ARM answers for a
+  // subscription that holds none: `{ "value": [] }`. Other paths without a fixture are 404.
+  const known = new Set(Object.keys(estate.answers).flatMap((p) => /^\/subscriptions\/[^/]+/i.exec(p)?.[0] ?? []));
+  const isEmptyListing = (path: string): boolean => {
+    const m = /^(\/subscriptions\/[^/]+)\/providers\/[^/]+\/[^/]+$/i.exec(path);
+    return m !== null && known.has(m[1] ?? '');
+  };
   const route = (req: IncomingMessage): ArmAnswer => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/\/+$/, '');
@@ -66,7 +73,7 @@ export async function startFakeArm(estate: FakeArmEstate, options: { latencyMs?:
       return { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'The request is being throttled.' } } };
     }
     if (!(req.headers.authorization ?? '').startsWith('Bearer ')) return { status: 401, body: { error: { code: 'AuthenticationFailed', message: 'no bearer token' } } };
-    const answer = estate.answers[path];
+    const answer = estate.answers[path] ?? (isEmptyListing(path) ? { status: 200, body: { value: [] } } : undefined);
     if (!answer) return { status: 404, body: { error: { code: 'ResourceNotFound', message: `no fixture for ${path}` } } };
     const value = (answer.body as { value?: unknown[] }).value;
     if (answer.status !== 200 || !Array.isArray(value)) return answer;

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { getContinuationToken as networkContinuation, NetworkManagementClient } from '@azure/arm-network';
+import { getContinuationToken as postgresContinuation, PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
 import { getContinuationToken as sqlContinuation, SqlManagementClient } from '@azure/arm-sql';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { getContinuationToken as managementGroupsContinuation, ManagementGroupsAPI, type DescendantInfo } from '@azure/arm-managementgroups';
@@ -10,6 +11,7 @@ import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOut
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
+import { normalizePostgresFlexibleServer, type AzurePostgresFlexibleServer, type AzureServerConfiguration } from '../normalize/postgres.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
 
@@ -234,7 +236,28 @@ class AzureCollector {
     const storage = this.localAuth(new StorageManagementClient(this.credential, subscription, this.clientOptions()));
     const sql = this.localAuth(new SqlManagementClient(this.credential, subscription, this.clientOptions()));
     const network = this.localAuth(new NetworkManagementClient(this.credential, subscription, this.clientOptions()));
-    await Promise.all([this.collectStorage(subscription, storage), this.collectSql(subscription, sql), this.collectNsgs(subscription, network)]);
+    const postgres = this.localAuth(new PostgreSQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
+    await Promise.all([this.collectStorage(subscription, storage), this.collectSql(subscription, sql), this.collectPostgres(subscription, postgres), this.collectNsgs(subscription, network)]);
+  }
+
+  /** Azure Database for PostgreSQL flexible servers, each with its firewall rules and server parameters. */
+  private async collectPostgres(subscription: string, client: PostgreSQLManagementFlexibleServerClient): Promise<void> {
+    const servers = await this.pages<AzurePostgresFlexibleServer>('postgresFlexibleServers.list', subscription, `/subscriptions/${subscription}`, (abortSignal) => client.servers.list({ abortSignal }), postgresContinuation);
+    if (servers.status !== 'ok') return;
+    this.progress.expect('PostgreSQL servers', servers.value.length);
+    const resources = await Promise.all(
+      servers.value.map(async (s) => {
+        const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
+        const id = s.id ?? s.name ?? '';
+        const [rules, configurations] = await Promise.all([
+          this.pages<AzureFirewallRule>('postgresFlexibleFirewallRules.listByServer', subscription, id, (abortSignal) => client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal }), postgresContinuation),
+          this.pages<AzureServerConfiguration>('postgresFlexibleConfigurations.listByServer', subscription, id, (abortSignal) => client.configurations.listByServer(rg, s.name ?? '', { abortSignal }), postgresContinuation),
+        ]);
+        this.progress.done('PostgreSQL servers');
+        return normalizePostgresFlexibleServer(s, rules, configurations);
+      }),
+    );
+    this.resources.push(...resources);
   }
 
   private async collectStorage(subscription: string, client: StorageManagementClient): Promise<void> {

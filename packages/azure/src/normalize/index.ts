@@ -5,7 +5,9 @@ export { AZURE_CALLS, AZURE_ERROR_CLASSES, AZURE_RATE_LIMITS, AZURE_RUNTIME, azu
 export type { AzureCall, AzureCallId, NeededFacts } from '../calls.js';
 export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './storage.js';
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './storage.js';
-export { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer } from './sql.js';
+export { isSystemDatabase, judgeFirewallRules, normalizeSqlDatabase, normalizeSqlServer } from './sql.js';
+export { normalizePostgresFlexibleServer } from './postgres.js';
+export type { AzurePostgresFlexibleServer, AzureServerConfiguration } from './postgres.js';
 export type { AzureFirewallRule, AzureSqlDatabase, AzureSqlServer } from './sql.js';
 export { normalizeNsg, nsgEffectiveEntries, nsgRuleEntries, nsgRuleIsOpen } from './nsg.js';
 export type { AzureNsg, AzureSecurityRule } from './nsg.js';

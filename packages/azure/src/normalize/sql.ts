@@ -18,6 +18,26 @@ export interface AzureFirewallRule {
 }
 
 /**
+ * Pure: what server-level firewall rules (Azure SQL, and Azure Database for PostgreSQL and MySQL flexible
+ * servers, which share their shape) let in. 0.0.0.0-0.0.0.0 is the documented "allow Azure services" rule: it
+ * admits every Azure tenant. A range that holds public addresses admits the internet.
+ */
+export function judgeFirewallRules(rules: readonly AzureFirewallRule[]): { internet: string[]; tenants: string[] } {
+  const internet: string[] = [];
+  const tenants: string[] = [];
+  for (const r of rules) {
+    const start = r.startIpAddress ?? '';
+    const end = r.endIpAddress ?? '';
+    if (start === '0.0.0.0' && end === '0.0.0.0') tenants.push(`firewall rule ${r.name} 0.0.0.0-0.0.0.0 ("Allow Azure services") admits every Azure tenant`);
+    else {
+      const judged = judgeAddressRange(start, end);
+      if (judged.internet) internet.push(`firewall rule ${r.name} ${start}-${end}: ${judged.reason}`);
+    }
+  }
+  return { internet, tenants };
+}
+
+/**
  * Pure: an Azure SQL server with its firewall rules. 0.0.0.0-0.0.0.0 ("Allow Azure services") opens it
  * to every Azure tenant; a broad public range opens it to the internet, but only with public network
  * access enabled. The evidence names each link.
@@ -32,19 +52,7 @@ export function normalizeSqlServer(
   const name = server.name ?? '?';
   const publicNetwork = (server.publicNetworkAccess ?? 'Enabled') === 'Enabled';
   const publicly: Fact = unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : fact(publicNetwork, `publicNetworkAccess=${server.publicNetworkAccess ?? 'not set (Enabled)'}`);
-  const internet: string[] = [];
-  const tenants: string[] = [];
-  if (rules.status === 'ok') {
-    for (const r of rules.value) {
-      const start = r.startIpAddress ?? '';
-      const end = r.endIpAddress ?? '';
-      if (start === '0.0.0.0' && end === '0.0.0.0') tenants.push(`firewall rule ${r.name} 0.0.0.0-0.0.0.0 ("Allow Azure services") admits every Azure tenant`);
-      else {
-        const judged = judgeAddressRange(start, end);
-        if (judged.internet) internet.push(`firewall rule ${r.name} ${start}-${end}: ${judged.reason}`);
-      }
-    }
-  }
+  const { internet, tenants } = judgeFirewallRules(rules.status === 'ok' ? rules.value : []);
   const rulesUnknown = rules.status === 'ok' ? undefined : outcomeReason(rules, 'the firewall rules');
   const reachable: Fact =
     'unknown' in publicly

@@ -1,4 +1,4 @@
-import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure/normalize';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizePostgresFlexibleServer, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure/normalize';
 import { judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -15,6 +15,9 @@ export const AZURE_TYPES = [
   'azurerm_storage_account_network_rules',
   'azurerm_storage_account_customer_managed_key',
   'azurerm_mssql_server_transparent_data_encryption',
+  'azurerm_postgresql_flexible_server',
+  'azurerm_postgresql_flexible_server_firewall_rule',
+  'azurerm_postgresql_flexible_server_configuration',
   // azurerm v3's older SQL resources (removed in v4), still in many estates.
   'azurerm_sql_server',
   'azurerm_sql_firewall_rule',
@@ -145,6 +148,60 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
   return resource;
 }
 
+/** The server parameters leakproof judges; others a plan sets do not change a verdict. */
+const JUDGED_PARAMETERS = ['require_secure_transport', 'shared_preload_libraries', 'pgaudit.log'];
+
+/**
+ * A planned PostgreSQL flexible server rebuilt as the ARM server, firewall rules and server parameters the live
+ * collector reads. Parameters the plan does not set keep Azure's defaults (`require_secure_transport` on, no
+ * pgAudit). Public access: `public_network_access_enabled`, else private when `delegated_subnet_id` is set.
+ */
+function postgresServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], parameters: ResourceChange[]): Resource {
+  const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
+  const named = parameters.map((p) => ({ rc: p, name: (ctx.text(p, 'name') ?? '').toLowerCase() }));
+  const unknownParameter = named.find((p) => ctx.isPending(p.rc, 'name') || (JUDGED_PARAMETERS.includes(p.name) && ctx.isPending(p.rc, 'value')));
+  const delegated = Boolean(ctx.text(rc, 'delegated_subnet_id')) || ctx.isPending(rc, 'delegated_subnet_id');
+  const access = ctx.flag(rc, 'public_network_access_enabled');
+  const keyed = (ctx.list(rc, 'customer_managed_key') ?? []).length > 0 || ctx.isPending(rc, 'customer_managed_key');
+  const resource = normalizePostgresFlexibleServer(
+    {
+      ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
+      name: ctx.text(rc, 'name') ?? rc.address,
+      location: ctx.text(rc, 'location') ?? 'planned',
+      tags: ctx.tags(rc).tags,
+      ...(ctx.text(rc, 'version') ? { version: ctx.text(rc, 'version') } : {}),
+      network: { publicNetworkAccess: access === undefined ? (delegated ? 'Disabled' : 'Enabled') : access ? 'Enabled' : 'Disabled' },
+      backup: { backupRetentionDays: ctx.count(rc, 'backup_retention_days') ?? 7 },
+      dataEncryption: { type: keyed ? 'AzureKeyVault' : 'SystemManaged' },
+    },
+    unknownRule
+      ? { status: 'unknown', reason: ctx.unknownReason(unknownRule, 'start_ip_address') }
+      : { status: 'ok', value: rules.map((r) => ({ name: ctx.text(r, 'name') ?? r.address, startIpAddress: ctx.text(r, 'start_ip_address') ?? '', endIpAddress: ctx.text(r, 'end_ip_address') ?? '' })) },
+    unknownParameter
+      ? { status: 'unknown', reason: ctx.unknownReason(unknownParameter.rc, ctx.isPending(unknownParameter.rc, 'name') ? 'name' : 'value') }
+      : { status: 'ok', value: named.map((p) => ({ name: p.name, value: ctx.text(p.rc, 'value') ?? '' })) },
+    {
+      ...(ctx.isPending(rc, 'public_network_access_enabled') && !delegated ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {}),
+      ...(ctx.isPending(rc, 'backup_retention_days') ? { backupRetentionDays: ctx.unknownReason(rc, 'backup_retention_days') } : {}),
+    },
+  );
+  located(ctx, rc, resource);
+  const opening = rules.find((r) => {
+    const start = ctx.text(r, 'start_ip_address') ?? '';
+    const end = ctx.text(r, 'end_ip_address') ?? '';
+    return judgeAddressRange(start, end).internet || (start === '0.0.0.0' && end === '0.0.0.0');
+  });
+  const sources: NonNullable<Resource['factSources']> = {};
+  const ruleSource = ctx.source(opening);
+  if (ruleSource) Object.assign(sources, { internetReachable: ruleSource, internetExposedPorts: ruleSource, openToCloudTenants: ruleSource });
+  const tls = ctx.source(named.find((p) => p.name === 'require_secure_transport')?.rc);
+  if (tls) sources.tlsRequired = tls;
+  const audit = ctx.source(named.find((p) => p.name === 'pgaudit.log')?.rc ?? named.find((p) => p.name === 'shared_preload_libraries')?.rc);
+  if (audit) sources.auditLogging = audit;
+  if (Object.keys(sources).length) resource.factSources = sources;
+  return resource;
+}
+
 /** azurerm security rule arguments in ARM's shape. */
 /** A security rule at `path` of `rc` (an inline `security_rule` block, or a separate rule resource at []). */
 function ruleOf(ctx: PlanContext, rc: ResourceChange, path: Array<string | number>): AzureSecurityRule {
@@ -253,6 +310,22 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     const db = normalizeSqlDatabase({ ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}), name: ctx.text(rc, 'name') ?? rc.address, tags: ctx.tags(rc).tags }, server, tde);
     out.push(located(ctx, rc, db));
   }
+  const postgresParts = new Map<ResourceChange, { rules: ResourceChange[]; parameters: ResourceChange[] }>();
+  for (const [type, key] of [
+    ['azurerm_postgresql_flexible_server_firewall_rule', 'rules'],
+    ['azurerm_postgresql_flexible_server_configuration', 'parameters'],
+  ] as const) {
+    for (const r of ctx.of(type)) {
+      const targets = ctx.joinTo(r, 'server_id', ['azurerm_postgresql_flexible_server']);
+      if (!targets.length) ctx.note('could not join to an azurerm_postgresql_flexible_server of this plan through "server_id"; not judged', r);
+      for (const s of targets) {
+        const parts = postgresParts.get(s) ?? { rules: [], parameters: [] };
+        parts[key].push(r);
+        postgresParts.set(s, parts);
+      }
+    }
+  }
+  for (const rc of ctx.of('azurerm_postgresql_flexible_server')) out.push(postgresServer(ctx, rc, postgresParts.get(rc)?.rules ?? [], postgresParts.get(rc)?.parameters ?? []));
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
   for (const r of ctx.of('azurerm_network_security_rule')) {
     const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);

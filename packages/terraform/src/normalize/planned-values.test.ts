@@ -73,3 +73,31 @@ describe('a policy document that is not JSON', () => {
     expect(() => normalizePlanText(JSON.stringify(plan), 'plan.json', { sourceRoot: '/nonexistent' })).toThrow(`plan.json#/resource_changes/${String(index)}/change/after/policy_data: expected a policy as JSON text`);
   });
 });
+
+describe('a PostgreSQL flexible server in a plan', () => {
+  const withParameter = (after: Record<string, unknown>, afterUnknown: Record<string, unknown>) =>
+    JSON.stringify({
+      format_version: '1.2',
+      resource_changes: [
+        { address: 'azurerm_postgresql_flexible_server.db', mode: 'managed', type: 'azurerm_postgresql_flexible_server', name: 'db', change: { actions: ['create'], after: { name: 'clinic-pg', location: 'westeurope' }, after_unknown: { id: true, public_network_access_enabled: true } } },
+        { address: 'azurerm_postgresql_flexible_server_configuration.tls', mode: 'managed', type: 'azurerm_postgresql_flexible_server_configuration', name: 'tls', change: { actions: ['create'], after: { name: 'require_secure_transport', ...after }, after_unknown: { id: true, server_id: true, ...afterUnknown } } },
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            { address: 'azurerm_postgresql_flexible_server.db', mode: 'managed', type: 'azurerm_postgresql_flexible_server', name: 'db', expressions: { name: { constant_value: 'clinic-pg' } } },
+            { address: 'azurerm_postgresql_flexible_server_configuration.tls', mode: 'managed', type: 'azurerm_postgresql_flexible_server_configuration', name: 'tls', expressions: { server_id: { references: ['azurerm_postgresql_flexible_server.db.id', 'azurerm_postgresql_flexible_server.db'] }, value: { references: ['var.tls'] } } },
+          ],
+        },
+      },
+    });
+
+  it('takes an unset public_network_access_enabled as public access, as Azure does without a delegated subnet', () => {
+    expect(factsOf(withParameter({ value: 'on' }, {}), 'database-instance')?.publiclyAccessible).toEqual({ value: true, evidence: ['publicNetworkAccess=Enabled'] });
+  });
+
+  it('judges require_secure_transport from its configuration resource, and leaves it unknown while its value waits for apply', () => {
+    expect(factsOf(withParameter({ value: 'off' }, {}), 'database-instance')?.tlsRequired).toEqual({ value: false, evidence: ['require_secure_transport=off'] });
+    expect(factsOf(withParameter({}, { value: true }), 'database-instance')?.tlsRequired).toEqual({ unknown: 'azurerm_postgresql_flexible_server_configuration.tls.value is known only after apply' });
+  });
+});

@@ -1,0 +1,99 @@
+import { fact, outcomeReason, type CallOutcome, type Fact, type Resource } from '@leakproof/core';
+import { judgeFirewallRules, type AzureFirewallRule } from './sql.js';
+
+/** An Azure Database for PostgreSQL flexible server as ARM returns it (the fields leakproof reads). */
+export interface AzurePostgresFlexibleServer {
+  id?: string;
+  name?: string;
+  location?: string;
+  tags?: Record<string, string>;
+  version?: string;
+  network?: { publicNetworkAccess?: string; delegatedSubnetResourceId?: string };
+  backup?: { backupRetentionDays?: number };
+  dataEncryption?: { type?: string };
+}
+
+/** A server parameter of a flexible server (`require_secure_transport`, `shared_preload_libraries`, …). */
+export interface AzureServerConfiguration {
+  name?: string;
+  value?: string;
+  defaultValue?: string;
+}
+
+/** A parameter's value, else its default, lower-cased; undefined when the server does not list it. */
+function parameter(configurations: readonly AzureServerConfiguration[], name: string): string | undefined {
+  const c = configurations.find((p) => (p.name ?? '').toLowerCase() === name);
+  const v = c?.value ?? c?.defaultValue;
+  return v === undefined ? undefined : v.toLowerCase();
+}
+
+/**
+ * Pure: an Azure Database for PostgreSQL flexible server with its firewall rules and server parameters.
+ * - Reachable from the internet only with public access (no virtual network integration) and a firewall rule
+ *   whose range holds public addresses; 0.0.0.0-0.0.0.0 ("allow public access from any Azure service") admits
+ *   every Azure tenant.
+ * - TLS is required while `require_secure_transport` is on (its default).
+ * - Auditing is pgAudit: loaded through `shared_preload_libraries`, with `pgaudit.log` naming what to log.
+ * - Backups cannot be turned off; they are kept `backup.backupRetentionDays` (7 to 35, default 7). Storage is
+ *   always encrypted, with the service's key unless `dataEncryption.type` is AzureKeyVault.
+ */
+export function normalizePostgresFlexibleServer(
+  server: AzurePostgresFlexibleServer,
+  rules: CallOutcome<AzureFirewallRule[]>,
+  configurations: CallOutcome<AzureServerConfiguration[]> = { status: 'skipped' },
+  /** Settings a Terraform plan knows only after apply, with the reason. */
+  unknown: { publicNetworkAccess?: string; backupRetentionDays?: string } = {},
+): Resource {
+  const name = server.name ?? '?';
+  const access = server.network?.publicNetworkAccess ?? (server.network?.delegatedSubnetResourceId ? 'Disabled' : 'Enabled');
+  const publicNetwork = access === 'Enabled';
+  const accessEvidence = server.network?.publicNetworkAccess ? `publicNetworkAccess=${access}` : `publicNetworkAccess not set (${server.network?.delegatedSubnetResourceId ? 'virtual network integration: private access' : 'public access'})`;
+  const { internet, tenants } = judgeFirewallRules(rules.status === 'ok' ? rules.value : []);
+  const rulesUnknown = rules.status === 'ok' ? undefined : outcomeReason(rules, 'the firewall rules');
+  const reachable: Fact = unknown.publicNetworkAccess
+    ? { unknown: unknown.publicNetworkAccess }
+    : !publicNetwork
+    ? fact(false, accessEvidence)
+    : internet.length
+      ? fact(true, accessEvidence, ...internet, 'PostgreSQL listens on 5432')
+      : rulesUnknown
+        ? { unknown: rulesUnknown }
+        : fact(false, accessEvidence, 'no firewall rule admits a broad public range');
+  const retention = server.backup?.backupRetentionDays ?? 7;
+  const facts: Record<string, Fact> = {
+    engine: fact('postgres', `Azure Database for PostgreSQL flexible server${server.version ? ` ${server.version}` : ''}`),
+    port: fact(5432, 'PostgreSQL flexible servers listen on 5432'),
+    publiclyAccessible: unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : fact(publicNetwork, accessEvidence),
+    internetReachable: reachable,
+    internetExposedPorts: unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : !publicNetwork ? fact([], accessEvidence) : rulesUnknown ? { unknown: rulesUnknown } : fact(internet.length ? ['PostgreSQL 5432/tcp from the internet'] : [], ...(internet.length ? internet : ['no broad public firewall range'])),
+    openToCloudTenants: unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : !publicNetwork ? fact(false, accessEvidence) : rulesUnknown ? { unknown: rulesUnknown } : fact(tenants.length > 0, ...(tenants.length ? tenants : ['no 0.0.0.0-0.0.0.0 firewall rule'])),
+    backupsEnabled: fact(true, 'flexible servers always take automated backups'),
+    backupRetentionDays: unknown.backupRetentionDays ? { unknown: unknown.backupRetentionDays } : fact(retention, `backup.backupRetentionDays=${server.backup?.backupRetentionDays ?? 'not set (7)'}`),
+    encryptionAtRest: server.dataEncryption?.type === 'AzureKeyVault' ? fact('customer-managed', 'dataEncryption.type=AzureKeyVault') : fact('provider-managed', `dataEncryption.type=${server.dataEncryption?.type ?? 'not set (SystemManaged)'}: storage is always encrypted`),
+  };
+  if (configurations.status === 'ok') {
+    const params = configurations.value;
+    const secure = parameter(params, 'require_secure_transport');
+    facts.tlsRequired = fact(secure !== 'off', `require_secure_transport=${secure ?? 'not listed (on by default)'}`);
+    const libraries = (parameter(params, 'shared_preload_libraries') ?? '').split(',').map((l) => l.trim());
+    const logged = parameter(params, 'pgaudit.log') ?? 'none';
+    facts.auditLogging = !libraries.includes('pgaudit')
+      ? fact(false, 'pgAudit is not in shared_preload_libraries')
+      : fact(logged !== 'none' && logged !== '', `shared_preload_libraries includes pgaudit`, `pgaudit.log=${logged}`);
+  } else if (configurations.status !== 'skipped') {
+    const why = outcomeReason(configurations, 'the server parameters');
+    facts.tlsRequired = { unknown: why };
+    facts.auditLogging = { unknown: why };
+  }
+  return {
+    id: server.id ?? `terraform:${name}`,
+    kind: 'database-instance',
+    provider: 'azure',
+    account: /\/subscriptions\/([^/]+)/i.exec(server.id ?? '')?.[1] ?? 'unknown',
+    region: server.location ?? 'unknown',
+    name,
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+    tags: server.tags ?? {},
+    facts,
+  };
+}
