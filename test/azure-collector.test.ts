@@ -19,11 +19,12 @@ beforeAll(async () => {
 afterAll(() => arm.close());
 
 describe('progress', () => {
-  it('counts subscriptions, storage accounts, SQL and PostgreSQL servers to the end, with the calls made', () => {
+  it('counts subscriptions, storage accounts, SQL, PostgreSQL and MySQL servers to the end, with the calls made', () => {
     const count = (type: string) => collection.resources.filter((r) => r.type === type).length;
     const subscriptions = collection.scopes.filter((s) => s.kind === 'subscription').length;
     const phases = progress.at(-1)?.phases ?? [];
     expect([...phases].sort((a, b) => a.phase.localeCompare(b.phase))).toEqual([
+      { phase: 'MySQL servers', done: count('Microsoft.DBforMySQL/flexibleServers'), total: count('Microsoft.DBforMySQL/flexibleServers') },
       { phase: 'PostgreSQL servers', done: count('Microsoft.DBforPostgreSQL/flexibleServers'), total: count('Microsoft.DBforPostgreSQL/flexibleServers') },
       { phase: 'SQL servers', done: count('Microsoft.Sql/servers'), total: count('Microsoft.Sql/servers') },
       { phase: 'storage accounts', done: count('Microsoft.Storage/storageAccounts'), total: count('Microsoft.Storage/storageAccounts') },
@@ -214,6 +215,30 @@ describe('PostgreSQL flexible servers', () => {
   });
 });
 
+describe('MySQL flexible servers', () => {
+  it('judges public access, firewall rules, TLS, the audit log and retention as for PostgreSQL, on 3306', () => {
+    expect(byName('clinic-mysql-open').facts.internetReachable).toEqual({
+      value: true,
+      evidence: ['publicNetworkAccess=Enabled', 'firewall rule AllowAll_2024-1-1 0.0.0.0-255.255.255.255: 0.0.0.0-255.255.255.255 is a broad public range (4,294,967,296 addresses)', 'MySQL listens on 3306'],
+    });
+    expect(byName('clinic-mysql-open').facts.tlsRequired).toEqual({ value: false, evidence: ['require_secure_transport=off'] });
+    expect(byName('clinic-mysql-open').facts.auditLogging).toEqual({ value: false, evidence: ['audit_log_enabled=OFF'] });
+    expect(byName('clinic-mysql-audited').facts.auditLogging).toEqual({ value: true, evidence: ['audit_log_enabled=ON', 'audit_log_events=CONNECTION,DML'] });
+    expect(value('clinic-mysql-audited', 'internetReachable')).toBe(false);
+    expect(value('clinic-mysql-open', 'engine')).toBe('mysql');
+  });
+
+  it('fails the exposures in an audit, short retention included', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const status = (rule: string, name: string) => result.findings.find((f) => f.rule.id === rule && f.resource.name === name)?.status;
+    expect(status('database-internet-reachable', 'clinic-mysql-open')).toBe('fail');
+    expect(status('database-backup-retention', 'clinic-mysql-open')).toBe('fail');
+    expect(status('database-backup-retention', 'clinic-mysql-audited')).toBe('pass');
+    expect(status('database-tls-required', 'clinic-mysql-audited')).toBe('pass');
+    expect(status('database-audit-logging', 'clinic-mysql-audited')).toBe('pass');
+  });
+});
+
 describe('paged listings', () => {
   it('makes one bounded call per page, and asks a throttled page again from its link, not the listing from the start', async () => {
     const nsgPath = '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Network/networkSecurityGroups';
@@ -294,6 +319,8 @@ describe('discovery under management groups', () => {
 describe('permissions', () => {
   it('generates a least-privilege custom role from the call table', () => {
     expect(azureCustomRole({ 'database-instance': new Set(['internetReachable']) }).Actions).toEqual([
+      'Microsoft.DBforMySQL/flexibleServers/firewallRules/read',
+      'Microsoft.DBforMySQL/flexibleServers/read',
       'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read',
       'Microsoft.DBforPostgreSQL/flexibleServers/read',
       'Microsoft.Management/managementGroups/descendants/read',

@@ -17,7 +17,10 @@ export type AzureCallId =
   | 'networkSecurityGroups.listAll'
   | 'postgresFlexibleServers.list'
   | 'postgresFlexibleFirewallRules.listByServer'
-  | 'postgresFlexibleConfigurations.listByServer';
+  | 'postgresFlexibleConfigurations.listByServer'
+  | 'mysqlFlexibleServers.list'
+  | 'mysqlFlexibleFirewallRules.listByServer'
+  | 'mysqlFlexibleConfigurations.listByServer';
 
 /** One Azure API call of the call table. */
 export interface AzureCall {
@@ -82,6 +85,15 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   { id: 'postgresFlexibleFirewallRules.listByServer', action: 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
   // Every server parameter in one paged listing: require_secure_transport, shared_preload_libraries, pgaudit.log.
   { id: 'postgresFlexibleConfigurations.listByServer', action: 'Microsoft.DBforPostgreSQL/flexibleServers/configurations/read', scope: 'server', feeds: { 'database-instance': ['tlsRequired', 'auditLogging'] } },
+  {
+    id: 'mysqlFlexibleServers.list',
+    action: 'Microsoft.DBforMySQL/flexibleServers/read',
+    scope: 'subscription',
+    feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] },
+  },
+  { id: 'mysqlFlexibleFirewallRules.listByServer', action: 'Microsoft.DBforMySQL/flexibleServers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
+  // Every server parameter in one paged listing: require_secure_transport, audit_log_enabled, audit_log_events.
+  { id: 'mysqlFlexibleConfigurations.listByServer', action: 'Microsoft.DBforMySQL/flexibleServers/configurations/read', scope: 'server', feeds: { 'database-instance': ['tlsRequired', 'auditLogging'] } },
   {
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',

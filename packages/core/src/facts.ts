@@ -76,7 +76,7 @@ export const FACT_CATALOGUE = {
     backupsEnabled: bool('Automated backups are on.'),
     backupRetentionDays: num('Days automated backups are kept.'),
     deletionProtection: bool('The instance cannot be deleted without first turning protection off.'),
-    auditLogging: bool('Database auditing records events to a log (Azure SQL server auditing, pgAudit on PostgreSQL flexible servers).'),
+    auditLogging: bool('Database auditing records events to a log (Azure SQL server auditing, pgAudit on PostgreSQL and the audit log on MySQL flexible servers).'),
   },
   database: {
     dataClassification: DATA_CLASSIFICATION,

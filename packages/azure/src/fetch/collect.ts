@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { getContinuationToken as networkContinuation, NetworkManagementClient } from '@azure/arm-network';
+import { getContinuationToken as mysqlContinuation, MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
 import { getContinuationToken as postgresContinuation, PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
 import { getContinuationToken as sqlContinuation, SqlManagementClient } from '@azure/arm-sql';
 import { StorageManagementClient } from '@azure/arm-storage';
@@ -11,7 +12,7 @@ import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOut
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
-import { normalizePostgresFlexibleServer, type AzurePostgresFlexibleServer, type AzureServerConfiguration } from '../normalize/postgres.js';
+import { normalizeFlexibleServer, type AzureFlexibleServer, type AzureServerConfiguration, type FlexibleServerEngine } from '../normalize/flexible-server.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
 
@@ -25,6 +26,19 @@ interface PagedList<T> {
  * `getContinuationToken`; older ones (arm-storage) set `continuationToken` on the page.
  */
 type ContinuationTokenOf = (page: unknown) => string | undefined;
+
+/** What the PostgreSQL and MySQL flexible server clients share: the three listings leakproof reads. */
+interface FlexibleServerClient {
+  servers: { list(options: { abortSignal: AbortSignal }): PagedList<AzureFlexibleServer> };
+  firewallRules: { listByServer(resourceGroup: string, server: string, options: { abortSignal: AbortSignal }): PagedList<AzureFirewallRule> };
+  configurations: { listByServer(resourceGroup: string, server: string, options: { abortSignal: AbortSignal }): PagedList<AzureServerConfiguration> };
+}
+
+/** The call-table entries and progress phase of each flexible server engine. */
+const FLEXIBLE_CALLS: Record<FlexibleServerEngine, { servers: AzureCallId; rules: AzureCallId; configurations: AzureCallId; phase: string }> = {
+  postgres: { servers: 'postgresFlexibleServers.list', rules: 'postgresFlexibleFirewallRules.listByServer', configurations: 'postgresFlexibleConfigurations.listByServer', phase: 'PostgreSQL servers' },
+  mysql: { servers: 'mysqlFlexibleServers.list', rules: 'mysqlFlexibleFirewallRules.listByServer', configurations: 'mysqlFlexibleConfigurations.listByServer', phase: 'MySQL servers' },
+};
 
 /** Azure collection options; timeouts, retries, the deadline and the rate budget are the shared runtime's. */
 export interface CollectAzureOptions extends RuntimeOptions {
@@ -237,24 +251,32 @@ class AzureCollector {
     const sql = this.localAuth(new SqlManagementClient(this.credential, subscription, this.clientOptions()));
     const network = this.localAuth(new NetworkManagementClient(this.credential, subscription, this.clientOptions()));
     const postgres = this.localAuth(new PostgreSQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
-    await Promise.all([this.collectStorage(subscription, storage), this.collectSql(subscription, sql), this.collectPostgres(subscription, postgres), this.collectNsgs(subscription, network)]);
+    const mysql = this.localAuth(new MySQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
+    await Promise.all([
+      this.collectStorage(subscription, storage),
+      this.collectSql(subscription, sql),
+      this.collectFlexibleServers('postgres', subscription, postgres, postgresContinuation),
+      this.collectFlexibleServers('mysql', subscription, mysql, mysqlContinuation),
+      this.collectNsgs(subscription, network),
+    ]);
   }
 
-  /** Azure Database for PostgreSQL flexible servers, each with its firewall rules and server parameters. */
-  private async collectPostgres(subscription: string, client: PostgreSQLManagementFlexibleServerClient): Promise<void> {
-    const servers = await this.pages<AzurePostgresFlexibleServer>('postgresFlexibleServers.list', subscription, `/subscriptions/${subscription}`, (abortSignal) => client.servers.list({ abortSignal }), postgresContinuation);
+  /** Azure Database for PostgreSQL or MySQL flexible servers, each with its firewall rules and server parameters. */
+  private async collectFlexibleServers(engine: FlexibleServerEngine, subscription: string, client: FlexibleServerClient, continuation: ContinuationTokenOf): Promise<void> {
+    const calls = FLEXIBLE_CALLS[engine];
+    const servers = await this.pages<AzureFlexibleServer>(calls.servers, subscription, `/subscriptions/${subscription}`, (abortSignal) => client.servers.list({ abortSignal }), continuation);
     if (servers.status !== 'ok') return;
-    this.progress.expect('PostgreSQL servers', servers.value.length);
+    this.progress.expect(calls.phase, servers.value.length);
     const resources = await Promise.all(
       servers.value.map(async (s) => {
         const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
         const id = s.id ?? s.name ?? '';
         const [rules, configurations] = await Promise.all([
-          this.pages<AzureFirewallRule>('postgresFlexibleFirewallRules.listByServer', subscription, id, (abortSignal) => client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal }), postgresContinuation),
-          this.pages<AzureServerConfiguration>('postgresFlexibleConfigurations.listByServer', subscription, id, (abortSignal) => client.configurations.listByServer(rg, s.name ?? '', { abortSignal }), postgresContinuation),
+          this.pages<AzureFirewallRule>(calls.rules, subscription, id, (abortSignal) => client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal }), continuation),
+          this.pages<AzureServerConfiguration>(calls.configurations, subscription, id, (abortSignal) => client.configurations.listByServer(rg, s.name ?? '', { abortSignal }), continuation),
         ]);
-        this.progress.done('PostgreSQL servers');
-        return normalizePostgresFlexibleServer(s, rules, configurations);
+        this.progress.done(calls.phase);
+        return normalizeFlexibleServer(engine, s, rules, configurations);
       }),
     );
     this.resources.push(...resources);

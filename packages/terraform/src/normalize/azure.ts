@@ -1,4 +1,4 @@
-import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeNsg, normalizePostgresFlexibleServer, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type AzureStorageAccount } from '@leakproof/azure/normalize';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeFlexibleServer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type FlexibleServerEngine, type AzureStorageAccount } from '@leakproof/azure/normalize';
 import { judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -18,6 +18,9 @@ export const AZURE_TYPES = [
   'azurerm_postgresql_flexible_server',
   'azurerm_postgresql_flexible_server_firewall_rule',
   'azurerm_postgresql_flexible_server_configuration',
+  'azurerm_mysql_flexible_server',
+  'azurerm_mysql_flexible_server_firewall_rule',
+  'azurerm_mysql_flexible_server_configuration',
   // azurerm v3's older SQL resources (removed in v4), still in many estates.
   'azurerm_sql_server',
   'azurerm_sql_firewall_rule',
@@ -148,29 +151,64 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
   return resource;
 }
 
-/** The server parameters leakproof judges; others a plan sets do not change a verdict. */
-const JUDGED_PARAMETERS = ['require_secure_transport', 'shared_preload_libraries', 'pgaudit.log'];
+/** Per engine, the flexible server type, how its rules and parameters join it, and the parameters leakproof judges. */
+const FLEXIBLE: Record<FlexibleServerEngine, { server: string; rule: string; parameter: string; joinedBy: string; judged: readonly string[]; auditParameter: string }> = {
+  postgres: {
+    server: 'azurerm_postgresql_flexible_server',
+    rule: 'azurerm_postgresql_flexible_server_firewall_rule',
+    parameter: 'azurerm_postgresql_flexible_server_configuration',
+    joinedBy: 'server_id',
+    judged: ['require_secure_transport', 'shared_preload_libraries', 'pgaudit.log'],
+    auditParameter: 'pgaudit.log',
+  },
+  mysql: {
+    server: 'azurerm_mysql_flexible_server',
+    rule: 'azurerm_mysql_flexible_server_firewall_rule',
+    parameter: 'azurerm_mysql_flexible_server_configuration',
+    joinedBy: 'server_name',
+    judged: ['require_secure_transport', 'audit_log_enabled', 'audit_log_events'],
+    auditParameter: 'audit_log_enabled',
+  },
+};
 
 /**
- * A planned PostgreSQL flexible server rebuilt as the ARM server, firewall rules and server parameters the live
- * collector reads. Parameters the plan does not set keep Azure's defaults (`require_secure_transport` on, no
- * pgAudit). Public access: `public_network_access_enabled`, else private when `delegated_subnet_id` is set.
+ * Public access as planned: `public_network_access_enabled` (PostgreSQL, and MySQL before azurerm renamed it) or
+ * `public_network_access` (`Enabled`/`Disabled`, MySQL), else private only with a `delegated_subnet_id`, as Azure
+ * decides.
  */
-function postgresServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], parameters: ResourceChange[]): Resource {
+function flexibleAccess(ctx: PlanContext, rc: ResourceChange, delegated: boolean): { access: string; pending?: string } {
+  for (const attribute of ['public_network_access_enabled', 'public_network_access']) {
+    if (ctx.isPending(rc, attribute)) return { access: 'Enabled', pending: ctx.unknownReason(rc, attribute) };
+  }
+  const flag = ctx.flag(rc, 'public_network_access_enabled');
+  const text = ctx.text(rc, 'public_network_access');
+  if (flag !== undefined) return { access: flag ? 'Enabled' : 'Disabled' };
+  if (text !== undefined) return { access: text === 'Disabled' ? 'Disabled' : 'Enabled' };
+  return { access: delegated ? 'Disabled' : 'Enabled' };
+}
+
+/**
+ * A planned PostgreSQL or MySQL flexible server rebuilt as the ARM server, firewall rules and server parameters the
+ * live collector reads. Parameters the plan does not set keep Azure's defaults (`require_secure_transport` on; no
+ * pgAudit; MySQL's audit log off).
+ */
+function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: ResourceChange, rules: ResourceChange[], parameters: ResourceChange[]): Resource {
+  const kind = FLEXIBLE[engine];
   const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
   const named = parameters.map((p) => ({ rc: p, name: (ctx.text(p, 'name') ?? '').toLowerCase() }));
-  const unknownParameter = named.find((p) => ctx.isPending(p.rc, 'name') || (JUDGED_PARAMETERS.includes(p.name) && ctx.isPending(p.rc, 'value')));
+  const unknownParameter = named.find((p) => ctx.isPending(p.rc, 'name') || (kind.judged.includes(p.name) && ctx.isPending(p.rc, 'value')));
   const delegated = Boolean(ctx.text(rc, 'delegated_subnet_id')) || ctx.isPending(rc, 'delegated_subnet_id');
-  const access = ctx.flag(rc, 'public_network_access_enabled');
+  const access = flexibleAccess(ctx, rc, delegated);
   const keyed = (ctx.list(rc, 'customer_managed_key') ?? []).length > 0 || ctx.isPending(rc, 'customer_managed_key');
-  const resource = normalizePostgresFlexibleServer(
+  const resource = normalizeFlexibleServer(
+    engine,
     {
       ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
       name: ctx.text(rc, 'name') ?? rc.address,
       location: ctx.text(rc, 'location') ?? 'planned',
       tags: ctx.tags(rc).tags,
       ...(ctx.text(rc, 'version') ? { version: ctx.text(rc, 'version') } : {}),
-      network: { publicNetworkAccess: access === undefined ? (delegated ? 'Disabled' : 'Enabled') : access ? 'Enabled' : 'Disabled' },
+      network: { publicNetworkAccess: access.access },
       backup: { backupRetentionDays: ctx.count(rc, 'backup_retention_days') ?? 7 },
       dataEncryption: { type: keyed ? 'AzureKeyVault' : 'SystemManaged' },
     },
@@ -181,7 +219,7 @@ function postgresServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceCha
       ? { status: 'unknown', reason: ctx.unknownReason(unknownParameter.rc, ctx.isPending(unknownParameter.rc, 'name') ? 'name' : 'value') }
       : { status: 'ok', value: named.map((p) => ({ name: p.name, value: ctx.text(p.rc, 'value') ?? '' })) },
     {
-      ...(ctx.isPending(rc, 'public_network_access_enabled') && !delegated ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {}),
+      ...(access.pending && !delegated ? { publicNetworkAccess: access.pending } : {}),
       ...(ctx.isPending(rc, 'backup_retention_days') ? { backupRetentionDays: ctx.unknownReason(rc, 'backup_retention_days') } : {}),
     },
   );
@@ -196,7 +234,7 @@ function postgresServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceCha
   if (ruleSource) Object.assign(sources, { internetReachable: ruleSource, internetExposedPorts: ruleSource, openToCloudTenants: ruleSource });
   const tls = ctx.source(named.find((p) => p.name === 'require_secure_transport')?.rc);
   if (tls) sources.tlsRequired = tls;
-  const audit = ctx.source(named.find((p) => p.name === 'pgaudit.log')?.rc ?? named.find((p) => p.name === 'shared_preload_libraries')?.rc);
+  const audit = ctx.source(named.find((p) => p.name === kind.auditParameter)?.rc ?? named.find((p) => kind.judged.includes(p.name) && p.name !== 'require_secure_transport')?.rc);
   if (audit) sources.auditLogging = audit;
   if (Object.keys(sources).length) resource.factSources = sources;
   return resource;
@@ -310,22 +348,25 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     const db = normalizeSqlDatabase({ ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}), name: ctx.text(rc, 'name') ?? rc.address, tags: ctx.tags(rc).tags }, server, tde);
     out.push(located(ctx, rc, db));
   }
-  const postgresParts = new Map<ResourceChange, { rules: ResourceChange[]; parameters: ResourceChange[] }>();
-  for (const [type, key] of [
-    ['azurerm_postgresql_flexible_server_firewall_rule', 'rules'],
-    ['azurerm_postgresql_flexible_server_configuration', 'parameters'],
-  ] as const) {
-    for (const r of ctx.of(type)) {
-      const targets = ctx.joinTo(r, 'server_id', ['azurerm_postgresql_flexible_server']);
-      if (!targets.length) ctx.note('could not join to an azurerm_postgresql_flexible_server of this plan through "server_id"; not judged', r);
-      for (const s of targets) {
-        const parts = postgresParts.get(s) ?? { rules: [], parameters: [] };
-        parts[key].push(r);
-        postgresParts.set(s, parts);
+  for (const engine of ['postgres', 'mysql'] as const) {
+    const kind = FLEXIBLE[engine];
+    const parts = new Map<ResourceChange, { rules: ResourceChange[]; parameters: ResourceChange[] }>();
+    for (const [type, key] of [
+      [kind.rule, 'rules'],
+      [kind.parameter, 'parameters'],
+    ] as const) {
+      for (const r of ctx.of(type)) {
+        const targets = ctx.joinTo(r, kind.joinedBy, [kind.server]);
+        if (!targets.length) ctx.note(`could not join to an ${kind.server} of this plan through "${kind.joinedBy}"; not judged`, r);
+        for (const s of targets) {
+          const found = parts.get(s) ?? { rules: [], parameters: [] };
+          found[key].push(r);
+          parts.set(s, found);
+        }
       }
     }
+    for (const rc of ctx.of(kind.server)) out.push(flexibleServer(ctx, engine, rc, parts.get(rc)?.rules ?? [], parts.get(rc)?.parameters ?? []));
   }
-  for (const rc of ctx.of('azurerm_postgresql_flexible_server')) out.push(postgresServer(ctx, rc, postgresParts.get(rc)?.rules ?? [], postgresParts.get(rc)?.parameters ?? []));
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
   for (const r of ctx.of('azurerm_network_security_rule')) {
     const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);
