@@ -101,7 +101,10 @@ export function normalizeFlexibleServer(
     openToCloudTenants: unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : !publicNetwork ? fact(false, accessEvidence) : rulesUnknown ? { unknown: rulesUnknown } : fact(tenants.length > 0, ...(tenants.length ? tenants : ['no 0.0.0.0-0.0.0.0 firewall rule'])),
     backupsEnabled: fact(true, 'flexible servers always take automated backups'),
     backupRetentionDays: unknown.backupRetentionDays ? { unknown: unknown.backupRetentionDays } : fact(retention, `backup.backupRetentionDays=${server.backup?.backupRetentionDays ?? 'not set (7)'}`),
-    encryptionAtRest: server.dataEncryption?.type === 'AzureKeyVault' ? fact('customer-managed', 'dataEncryption.type=AzureKeyVault') : fact('provider-managed', `dataEncryption.type=${server.dataEncryption?.type ?? 'not set (SystemManaged)'}: storage is always encrypted`),
+    encryptionAtRest: server.dataEncryption?.type === 'AzureKeyVault' ? fact('customer-managed', 'dataEncryption.type=AzureKeyVault') : server.dataEncryption?.type
+        ? fact('provider-managed', `dataEncryption.type=${server.dataEncryption.type}: storage is always encrypted`)
+        : // MySQL's client (API 2021-05-01) does not return the key type; the storage is encrypted either way.
+          fact('provider-managed', 'storage is always encrypted (dataEncryption not reported: a service-managed key unless a customer key is configured)'),
   };
   if (configurations.status === 'ok') {
     const params = configurations.value;
