@@ -85,12 +85,12 @@ export function normalizeFlexibleServer(
   const reachable: Fact = unknown.publicNetworkAccess
     ? { unknown: unknown.publicNetworkAccess }
     : !publicNetwork
-    ? fact(false, accessEvidence)
-    : internet.length
-      ? fact(true, accessEvidence, ...internet, `${kind.listens} listens on ${kind.port}`)
-      : rulesUnknown
-        ? { unknown: rulesUnknown }
-        : fact(false, accessEvidence, 'no firewall rule admits a broad public range');
+      ? fact(false, accessEvidence)
+      : internet.length
+        ? fact(true, accessEvidence, ...internet, `${kind.listens} listens on ${kind.port}`)
+        : rulesUnknown
+          ? { unknown: rulesUnknown }
+          : fact(false, accessEvidence, 'no firewall rule admits a broad public range');
   const retention = server.backup?.backupRetentionDays ?? 7;
   const facts: Record<string, Fact> = {
     engine: fact(engine, `${kind.what}${server.version ? ` ${server.version}` : ''}`),
@@ -101,10 +101,13 @@ export function normalizeFlexibleServer(
     openToCloudTenants: unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : !publicNetwork ? fact(false, accessEvidence) : rulesUnknown ? { unknown: rulesUnknown } : fact(tenants.length > 0, ...(tenants.length ? tenants : ['no 0.0.0.0-0.0.0.0 firewall rule'])),
     backupsEnabled: fact(true, 'flexible servers always take automated backups'),
     backupRetentionDays: unknown.backupRetentionDays ? { unknown: unknown.backupRetentionDays } : fact(retention, `backup.backupRetentionDays=${server.backup?.backupRetentionDays ?? 'not set (7)'}`),
-    encryptionAtRest: server.dataEncryption?.type === 'AzureKeyVault' ? fact('customer-managed', 'dataEncryption.type=AzureKeyVault') : server.dataEncryption?.type
-        ? fact('provider-managed', `dataEncryption.type=${server.dataEncryption.type}: storage is always encrypted`)
-        : // MySQL's client (API 2021-05-01) does not return the key type; the storage is encrypted either way.
-          fact('provider-managed', 'storage is always encrypted (dataEncryption not reported: a service-managed key unless a customer key is configured)'),
+    encryptionAtRest:
+      server.dataEncryption?.type === 'AzureKeyVault'
+        ? fact('customer-managed', 'dataEncryption.type=AzureKeyVault')
+        : server.dataEncryption?.type
+          ? fact('provider-managed', `dataEncryption.type=${server.dataEncryption.type}: storage is always encrypted`)
+          : // MySQL's client (API 2021-05-01) does not return the key type; the storage is encrypted either way.
+            fact('provider-managed', 'storage is always encrypted (dataEncryption not reported: a service-managed key unless a customer key is configured)'),
   };
   if (configurations.status === 'ok') {
     const params = configurations.value;

@@ -173,10 +173,12 @@ const FLEXIBLE: Record<FlexibleServerEngine, { server: string; rule: string; par
 
 /**
  * Public access as planned: `public_network_access_enabled` (PostgreSQL, and MySQL before azurerm renamed it) or
- * `public_network_access` (`Enabled`/`Disabled`, MySQL), else private only with a `delegated_subnet_id`, as Azure
- * decides.
+ * `public_network_access` (`Enabled`/`Disabled`, MySQL); a server with a `delegated_subnet_id` has private access
+ * only, as Azure decides.
  */
 function flexibleAccess(ctx: PlanContext, rc: ResourceChange, delegated: boolean): { access: string; pending?: string } {
+  // Azure refuses public access with virtual network integration, whatever waits for apply.
+  if (delegated) return { access: 'Disabled' };
   for (const attribute of ['public_network_access_enabled', 'public_network_access']) {
     if (ctx.isPending(rc, attribute)) return { access: 'Enabled', pending: ctx.unknownReason(rc, attribute) };
   }
@@ -184,7 +186,7 @@ function flexibleAccess(ctx: PlanContext, rc: ResourceChange, delegated: boolean
   const text = ctx.text(rc, 'public_network_access');
   if (flag !== undefined) return { access: flag ? 'Enabled' : 'Disabled' };
   if (text !== undefined) return { access: text === 'Disabled' ? 'Disabled' : 'Enabled' };
-  return { access: delegated ? 'Disabled' : 'Enabled' };
+  return { access: 'Enabled' };
 }
 
 /**
@@ -219,7 +221,7 @@ function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: Reso
       ? { status: 'unknown', reason: ctx.unknownReason(unknownParameter.rc, ctx.isPending(unknownParameter.rc, 'name') ? 'name' : 'value') }
       : { status: 'ok', value: named.map((p) => ({ name: p.name, value: ctx.text(p.rc, 'value') ?? '' })) },
     {
-      ...(access.pending && !delegated ? { publicNetworkAccess: access.pending } : {}),
+      ...(access.pending ? { publicNetworkAccess: access.pending } : {}),
       ...(ctx.isPending(rc, 'backup_retention_days') ? { backupRetentionDays: ctx.unknownReason(rc, 'backup_retention_days') } : {}),
     },
   );

@@ -96,6 +96,13 @@ describe('a PostgreSQL flexible server in a plan', () => {
     expect(factsOf(withParameter({ value: 'on' }, {}), 'database-instance')?.publiclyAccessible).toEqual({ value: true, evidence: ['publicNetworkAccess=Enabled'] });
   });
 
+  it('takes a server with a delegated subnet as private, even while public access waits for apply', () => {
+    const plan = planOf('azurerm_postgresql_flexible_server', { name: 'clinic-pg', location: 'westeurope', delegated_subnet_id: null, public_network_access_enabled: null }, { delegated_subnet_id: true, public_network_access_enabled: true });
+    const withExpressions = JSON.parse(plan) as { configuration?: unknown };
+    withExpressions.configuration = { root_module: { resources: [{ address: 'azurerm_postgresql_flexible_server.this', mode: 'managed', type: 'azurerm_postgresql_flexible_server', name: 'this', expressions: { delegated_subnet_id: { references: ['azurerm_subnet.db.id', 'azurerm_subnet.db'] }, public_network_access_enabled: { references: ['var.public'] } } }] } };
+    expect(factsOf(JSON.stringify(withExpressions), 'database-instance')?.publiclyAccessible).toMatchObject({ value: false });
+  });
+
   it('judges require_secure_transport from its configuration resource, and leaves it unknown while its value waits for apply', () => {
     expect(factsOf(withParameter({ value: 'off' }, {}), 'database-instance')?.tlsRequired).toEqual({ value: false, evidence: ['require_secure_transport=off'] });
     expect(factsOf(withParameter({}, { value: true }), 'database-instance')?.tlsRequired).toEqual({ unknown: 'azurerm_postgresql_flexible_server_configuration.tls.value is known only after apply' });
