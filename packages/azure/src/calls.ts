@@ -42,6 +42,20 @@ export interface AzureCall {
 const CONTAINER_ACCESS: readonly FactName<'storage-bucket'>[] = ['publicRead', 'publicList', 'aclPublic'];
 
 /**
+ * The three listings of an Azure Database flexible server engine (PostgreSQL or MySQL share them): the
+ * servers, each server's firewall rules, and every server parameter in one paged listing
+ * (require_secure_transport and the engine's audit switches).
+ */
+function flexibleServerCalls(engine: 'postgres' | 'mysql', namespace: string): Array<Omit<AzureCall, 'permission' | 'service'>> {
+  const servers = `${namespace}/flexibleServers`;
+  return [
+    { id: `${engine}FlexibleServers.list`, action: `${servers}/read`, scope: 'subscription', feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] } },
+    { id: `${engine}FlexibleFirewallRules.listByServer`, action: `${servers}/firewallRules/read`, scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
+    { id: `${engine}FlexibleConfigurations.listByServer`, action: `${servers}/configurations/read`, scope: 'server', feeds: { 'database-instance': ['tlsRequired', 'auditLogging'] } },
+  ];
+}
+
+/**
  * Every Azure call the collector makes, what it feeds and its RBAC action: it decides which calls run
  * and generates `leakproof permissions azure` (a custom role definition).
  */
@@ -76,24 +90,8 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   { id: 'databases.listByServer', action: 'Microsoft.Sql/servers/databases/read', scope: 'server', feeds: { database: ['encryptionAtRest'] } },
   { id: 'transparentDataEncryptions.get', action: 'Microsoft.Sql/servers/databases/transparentDataEncryption/read', scope: 'database', feeds: { database: ['encryptionAtRest'] } },
   { id: 'serverBlobAuditingPolicies.get', action: 'Microsoft.Sql/servers/auditingSettings/read', scope: 'server', feeds: { 'database-instance': ['auditLogging'] } },
-  {
-    id: 'postgresFlexibleServers.list',
-    action: 'Microsoft.DBforPostgreSQL/flexibleServers/read',
-    scope: 'subscription',
-    feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] },
-  },
-  { id: 'postgresFlexibleFirewallRules.listByServer', action: 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
-  // Every server parameter in one paged listing: require_secure_transport, shared_preload_libraries, pgaudit.log.
-  { id: 'postgresFlexibleConfigurations.listByServer', action: 'Microsoft.DBforPostgreSQL/flexibleServers/configurations/read', scope: 'server', feeds: { 'database-instance': ['tlsRequired', 'auditLogging'] } },
-  {
-    id: 'mysqlFlexibleServers.list',
-    action: 'Microsoft.DBforMySQL/flexibleServers/read',
-    scope: 'subscription',
-    feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] },
-  },
-  { id: 'mysqlFlexibleFirewallRules.listByServer', action: 'Microsoft.DBforMySQL/flexibleServers/firewallRules/read', scope: 'server', feeds: { 'database-instance': ['internetReachable', 'internetExposedPorts', 'openToCloudTenants'] } },
-  // Every server parameter in one paged listing: require_secure_transport, audit_log_enabled, audit_log_events.
-  { id: 'mysqlFlexibleConfigurations.listByServer', action: 'Microsoft.DBforMySQL/flexibleServers/configurations/read', scope: 'server', feeds: { 'database-instance': ['tlsRequired', 'auditLogging'] } },
+  ...flexibleServerCalls('postgres', 'Microsoft.DBforPostgreSQL'),
+  ...flexibleServerCalls('mysql', 'Microsoft.DBforMySQL'),
   {
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',

@@ -1,4 +1,5 @@
 import { fact, outcomeReason, type CallOutcome, type Fact, type Resource } from '@leakproof/core';
+import { armResource } from './arm.js';
 import { judgeFirewallRules, type AzureFirewallRule } from './sql.js';
 
 /** The engines of Azure Database flexible servers, which share their ARM shape, firewall rules and server parameters. */
@@ -75,7 +76,6 @@ export function normalizeFlexibleServer(
   /** Settings a Terraform plan knows only after apply, with the reason. */
   unknown: { publicNetworkAccess?: string; backupRetentionDays?: string } = {},
 ): Resource {
-  const name = server.name ?? '?';
   const kind = ENGINES[engine];
   const access = server.network?.publicNetworkAccess ?? (server.network?.delegatedSubnetResourceId ? 'Disabled' : 'Enabled');
   const publicNetwork = access === 'Enabled';
@@ -119,15 +119,5 @@ export function normalizeFlexibleServer(
     facts.tlsRequired = { unknown: why };
     facts.auditLogging = { unknown: why };
   }
-  return {
-    id: server.id ?? `terraform:${name}`,
-    kind: 'database-instance',
-    provider: 'azure',
-    account: /\/subscriptions\/([^/]+)/i.exec(server.id ?? '')?.[1] ?? 'unknown',
-    region: server.location ?? 'unknown',
-    name,
-    type: kind.type,
-    tags: server.tags ?? {},
-    facts,
-  };
+  return armResource(server, 'database-instance', kind.type, facts);
 }

@@ -1,4 +1,5 @@
 import { fact, internetIngressFacts, judgeSourceRange, subtractDenied, type DenyEntry, type Fact, type IngressEntry, type Resource } from '@leakproof/core';
+import { armResource } from './arm.js';
 
 /** A security rule of a network security group as ARM returns it (the fields leakproof reads). */
 export interface AzureSecurityRule {
@@ -100,22 +101,11 @@ export function nsgRuleIsOpen(rule: AzureSecurityRule): boolean {
 
 /** Pure: an NSG to a network-firewall resource, with the subnets and NICs it guards. */
 export function normalizeNsg(nsg: AzureNsg, unknown?: string): Resource {
-  const name = nsg.name ?? '?';
   const facts: Record<string, Fact> = { direction: fact('ingress', 'inbound security rules'), enabled: fact(true, 'NSG rules are always in force') };
   if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) facts[f] = { unknown };
   else Object.assign(facts, internetIngressFacts(nsgEffectiveEntries(nsg)));
   const guards = [...(nsg.subnets ?? []).map((s) => `subnet ${s.id?.split('/').slice(-3).join('/') ?? '?'}`), ...(nsg.networkInterfaces ?? []).map((n) => `NIC ${n.id?.split('/').pop() ?? '?'}`)];
   facts.appliesTo = fact(guards, guards.length ? `guards ${guards.join(', ')}` : 'not associated with a subnet or NIC');
   if (guards.length) facts.inUse = fact(true, `associated with ${guards.length} subnet(s)/NIC(s)`);
-  return {
-    id: nsg.id ?? `terraform:${name}`,
-    kind: 'network-firewall',
-    provider: 'azure',
-    account: /\/subscriptions\/([^/]+)/i.exec(nsg.id ?? '')?.[1] ?? 'unknown',
-    region: nsg.location ?? 'unknown',
-    name,
-    type: 'Microsoft.Network/networkSecurityGroups',
-    tags: nsg.tags ?? {},
-    facts,
-  };
+  return armResource(nsg, 'network-firewall', 'Microsoft.Network/networkSecurityGroups', facts);
 }

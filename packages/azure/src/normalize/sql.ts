@@ -1,4 +1,5 @@
 import { fact, judgeAddressRange, outcomeReason, type CallOutcome, type Fact, type Resource } from '@leakproof/core';
+import { armResource } from './arm.js';
 
 /** An Azure SQL logical server as ARM returns it (the fields leakproof reads). */
 export interface AzureSqlServer {
@@ -49,7 +50,6 @@ export function normalizeSqlServer(
   unknown: { publicNetworkAccess?: string } = {},
   auditing: CallOutcome<{ state?: string }> = { status: 'skipped' },
 ): Resource {
-  const name = server.name ?? '?';
   const publicNetwork = (server.publicNetworkAccess ?? 'Enabled') === 'Enabled';
   const publicly: Fact = unknown.publicNetworkAccess ? { unknown: unknown.publicNetworkAccess } : fact(publicNetwork, `publicNetworkAccess=${server.publicNetworkAccess ?? 'not set (Enabled)'}`);
   const { internet, tenants } = judgeFirewallRules(rules.status === 'ok' ? rules.value : []);
@@ -82,17 +82,7 @@ export function normalizeSqlServer(
   } else if (protector.status !== 'skipped') facts.encryptionAtRest = { unknown: outcomeReason(protector, 'the encryption protector') };
   if (auditing.status === 'ok') facts.auditLogging = fact(auditing.value.state === 'Enabled', `server auditing: ${auditing.value.state ?? 'Disabled'}`);
   else if (auditing.status !== 'skipped') facts.auditLogging = { unknown: outcomeReason(auditing, 'the auditing settings') };
-  return {
-    id: server.id ?? `terraform:${name}`,
-    kind: 'database-instance',
-    provider: 'azure',
-    account: /\/subscriptions\/([^/]+)/i.exec(server.id ?? '')?.[1] ?? 'unknown',
-    region: server.location ?? 'unknown',
-    name,
-    type: 'Microsoft.Sql/servers',
-    tags: server.tags ?? {},
-    facts,
-  };
+  return armResource(server, 'database-instance', 'Microsoft.Sql/servers', facts);
 }
 
 /** A database of an Azure SQL server, as the ARM SDK lists it. */

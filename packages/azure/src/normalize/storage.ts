@@ -1,4 +1,5 @@
 import { fact, judgeSourceRange, outcomeReason, verdict, verdictFact, type CallOutcome, type Fact, type Resource, type Verdict } from '@leakproof/core';
+import { armResource } from './arm.js';
 
 /** A storage account as the ARM SDK returns it (flattened properties). */
 export interface AzureStorageAccount {
@@ -43,13 +44,8 @@ export function networkOpenVerdict(a: AzureStorageAccount): Verdict {
   return verdict.of(false, `storage account ${a.name}: network default action Deny (only listed networks reach it)`);
 }
 
-function subscriptionOf(id: string | undefined): string {
-  return /\/subscriptions\/([^/]+)/i.exec(id ?? '')?.[1] ?? 'unknown';
-}
-
 /** Pure: a storage account (and its blob service properties) to a storage-account resource. */
 export function normalizeStorageAccount(a: AzureStorageAccount, blob: CallOutcome<AzureBlobServiceProperties>, unknown: { allowBlobPublicAccess?: string } = {}): Resource {
-  const name = a.name ?? '?';
   const publicNetwork = (a.publicNetworkAccess ?? 'Enabled') === 'Enabled';
   const httpsOnly = a.enableHttpsTrafficOnly !== false;
   const cmk = a.encryption?.keySource === 'Microsoft.Keyvault';
@@ -70,17 +66,7 @@ export function normalizeStorageAccount(a: AzureStorageAccount, blob: CallOutcom
     facts.blobSoftDelete = { unknown: outcomeReason(blob, 'blob service properties') };
     facts.versioning = { unknown: outcomeReason(blob, 'blob service properties') };
   }
-  return {
-    id: a.id ?? `terraform:${name}`,
-    kind: 'storage-account',
-    provider: 'azure',
-    account: subscriptionOf(a.id),
-    region: a.location ?? 'unknown',
-    name,
-    type: 'Microsoft.Storage/storageAccounts',
-    tags: a.tags ?? {},
-    facts,
-  };
+  return armResource(a, 'storage-account', 'Microsoft.Storage/storageAccounts', facts);
 }
 
 /**
