@@ -239,6 +239,33 @@ describe('MySQL flexible servers', () => {
   });
 });
 
+describe('Cosmos DB accounts', () => {
+  it('accepts every network with public access and neither an IP rule nor a virtual network filter', () => {
+    expect(byName('clinic-cosmos-open').facts.internetReachable).toEqual({ value: true, evidence: ['publicNetworkAccess=Enabled', 'no IP rule and no virtual network filter: every network is accepted'] });
+    expect(value('clinic-cosmos-firewalled', 'internetReachable')).toBe(false);
+    expect(byName('clinic-cosmos-firewalled').facts.openToCloudTenants).toEqual({ value: true, evidence: ['IP rule 0.0.0.0 ("accept connections from within public Azure datacenters") admits every Azure tenant'] });
+    expect(value('clinic-cosmos-private', 'publiclyAccessible')).toBe(false);
+  });
+
+  it('reads TLS, backup retention and the key from the account', () => {
+    expect(value('clinic-cosmos-private', 'tlsRequired')).toBe(false);
+    expect(value('clinic-cosmos-open', 'tlsRequired')).toBe(true);
+    expect(byName('clinic-cosmos-open').facts.backupRetentionDays).toEqual({ value: 0.33, evidence: ['periodic backup kept 8 hours'] });
+    expect(value('clinic-cosmos-firewalled', 'backupRetentionDays')).toBe(30);
+    expect(value('clinic-cosmos-firewalled', 'encryptionAtRest')).toBe('customer-managed');
+  });
+
+  it('fails the exposures in an audit and does not judge auditing, which lives in diagnostic settings', () => {
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const status = (rule: string, name: string) => result.findings.find((f) => f.rule.id === rule && f.resource.name === name)?.status;
+    expect(status('database-internet-reachable', 'clinic-cosmos-open')).toBe('fail');
+    expect(status('database-backup-retention', 'clinic-cosmos-open')).toBe('fail');
+    expect(status('database-open-to-cloud-tenants', 'clinic-cosmos-firewalled')).toBe('fail');
+    expect(status('database-tls-required', 'clinic-cosmos-private')).toBe('fail');
+    expect(status('database-audit-logging', 'clinic-cosmos-open')).toBeUndefined();
+  });
+});
+
 describe('paged listings', () => {
   it('makes one bounded call per page, and asks a throttled page again from its link, not the listing from the start', async () => {
     const nsgPath = '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Network/networkSecurityGroups';
@@ -323,6 +350,7 @@ describe('permissions', () => {
       'Microsoft.DBforMySQL/flexibleServers/read',
       'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read',
       'Microsoft.DBforPostgreSQL/flexibleServers/read',
+      'Microsoft.DocumentDB/databaseAccounts/read',
       'Microsoft.Management/managementGroups/descendants/read',
       'Microsoft.Resources/subscriptions/read',
       'Microsoft.Sql/servers/firewallRules/read',

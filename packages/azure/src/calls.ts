@@ -20,7 +20,8 @@ export type AzureCallId =
   | 'postgresFlexibleConfigurations.listByServer'
   | 'mysqlFlexibleServers.list'
   | 'mysqlFlexibleFirewallRules.listByServer'
-  | 'mysqlFlexibleConfigurations.listByServer';
+  | 'mysqlFlexibleConfigurations.listByServer'
+  | 'cosmosAccounts.list';
 
 /** One Azure API call of the call table. */
 export interface AzureCall {
@@ -92,6 +93,13 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
   { id: 'serverBlobAuditingPolicies.get', action: 'Microsoft.Sql/servers/auditingSettings/read', scope: 'server', feeds: { 'database-instance': ['auditLogging'] } },
   ...flexibleServerCalls('postgres', 'Microsoft.DBforPostgreSQL'),
   ...flexibleServerCalls('mysql', 'Microsoft.DBforMySQL'),
+  // A Cosmos DB account carries its network rules, TLS minimum, backup policy and key in the listing itself.
+  {
+    id: 'cosmosAccounts.list',
+    action: 'Microsoft.DocumentDB/databaseAccounts/read',
+    scope: 'subscription',
+    feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'internetExposedPorts', 'openToCloudTenants', 'tlsRequired', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] },
+  },
   {
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',

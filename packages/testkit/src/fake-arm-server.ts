@@ -17,6 +17,8 @@ export interface FakeArmEstate {
   pageSize: number;
   /** Answer the first N requests for a path (or one page of it, `path?$skiptoken=K`) with 429 and `Retry-After: 1`. */
   throttleFirst?: Record<string, number>;
+  /** Paths of listings ARM answers whole, without `nextLink` (Cosmos DB's `databaseAccounts`, for one). */
+  unpaged?: string[];
 }
 
 /** A running fake Azure Resource Manager: its URL, the requests it saw and how to stop it. */
@@ -29,10 +31,10 @@ export interface FakeArmServer {
 /**
  * Reads an ARM estate from fixture files: every `*.json` under `arm/` answers the request path that
  * mirrors its file path (`arm/subscriptions/S/providers/Microsoft.Sql/servers.json`), and
- * `*.error.json` holds `{ "status", "headers"?, "error" }`. `estate.json` has pageSize and throttleFirst.
+ * `*.error.json` holds `{ "status", "headers"?, "error" }`. `estate.json` has pageSize, throttleFirst and unpaged.
  */
 export function loadFakeArmEstate(dir: string): FakeArmEstate {
-  const meta = JSON.parse(readFileSync(join(dir, 'estate.json'), 'utf8')) as { pageSize?: number; throttleFirst?: Record<string, number> };
+  const meta = JSON.parse(readFileSync(join(dir, 'estate.json'), 'utf8')) as { pageSize?: number; throttleFirst?: Record<string, number>; unpaged?: string[] };
   const answers: Record<string, ArmAnswer> = {};
   const root = join(dir, 'arm');
   const walk = (d: string): void => {
@@ -46,7 +48,7 @@ export function loadFakeArmEstate(dir: string): FakeArmEstate {
     }
   };
   if (existsSync(root)) walk(root);
-  return { answers, pageSize: meta.pageSize ?? 100, ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}) };
+  return { answers, pageSize: meta.pageSize ?? 100, ...(meta.throttleFirst ? { throttleFirst: meta.throttleFirst } : {}), ...(meta.unpaged ? { unpaged: meta.unpaged } : {}) };
 }
 
 /** Starts an ARM look-alike on 127.0.0.1: GET only, `api-version` ignored, lists paged by `nextLink`; a subscription's listing of a type without a fixture is empty. */
@@ -76,7 +78,7 @@ export async function startFakeArm(estate: FakeArmEstate, options: { latencyMs?:
     const answer = estate.answers[path] ?? (isEmptyListing(path) ? { status: 200, body: { value: [] } } : undefined);
     if (!answer) return { status: 404, body: { error: { code: 'ResourceNotFound', message: `no fixture for ${path}` } } };
     const value = (answer.body as { value?: unknown[] }).value;
-    if (answer.status !== 200 || !Array.isArray(value)) return answer;
+    if (answer.status !== 200 || !Array.isArray(value) || estate.unpaged?.includes(path)) return answer;
     const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
     const page = value.slice(skip, skip + estate.pageSize);
     const next = skip + estate.pageSize < value.length ? `${endpoint}${path}?api-version=${url.searchParams.get('api-version') ?? ''}&$skiptoken=${skip + estate.pageSize}` : undefined;

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { getContinuationToken as networkContinuation, NetworkManagementClient } from '@azure/arm-network';
+import { CosmosDBManagementClient, getContinuationToken as cosmosContinuation } from '@azure/arm-cosmosdb';
 import { getContinuationToken as mysqlContinuation, MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
 import { getContinuationToken as postgresContinuation, PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
 import { getContinuationToken as sqlContinuation, SqlManagementClient } from '@azure/arm-sql';
@@ -12,6 +13,7 @@ import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOut
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
+import { normalizeCosmosAccount, type AzureCosmosAccount } from '../normalize/cosmos.js';
 import { normalizeFlexibleServer, type AzureFlexibleServer, type AzureServerConfiguration, type FlexibleServerEngine } from '../normalize/flexible-server.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount, type AzureBlobServiceProperties, type AzureStorageAccount } from '../normalize/storage.js';
@@ -252,13 +254,21 @@ class AzureCollector {
     const network = this.localAuth(new NetworkManagementClient(this.credential, subscription, this.clientOptions()));
     const postgres = this.localAuth(new PostgreSQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
     const mysql = this.localAuth(new MySQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
+    const cosmos = this.localAuth(new CosmosDBManagementClient(this.credential, subscription, this.clientOptions()));
     await Promise.all([
       this.collectStorage(subscription, storage),
       this.collectSql(subscription, sql),
       this.collectFlexibleServers('postgres', subscription, postgres, postgresContinuation),
       this.collectFlexibleServers('mysql', subscription, mysql, mysqlContinuation),
+      this.collectCosmos(subscription, cosmos),
       this.collectNsgs(subscription, network),
     ]);
+  }
+
+  /** Cosmos DB accounts: everything judged is in the listing. */
+  private async collectCosmos(subscription: string, client: CosmosDBManagementClient): Promise<void> {
+    const accounts = await this.pages<AzureCosmosAccount>('cosmosAccounts.list', subscription, `/subscriptions/${subscription}`, (abortSignal) => client.databaseAccounts.list({ abortSignal }), cosmosContinuation);
+    if (accounts.status === 'ok') this.resources.push(...accounts.value.map((a) => normalizeCosmosAccount(a)));
   }
 
   /** Azure Database for PostgreSQL or MySQL flexible servers, each with its firewall rules and server parameters. */

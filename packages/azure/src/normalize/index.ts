@@ -6,6 +6,8 @@ export type { AzureCall, AzureCallId, NeededFacts } from '../calls.js';
 export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeStorageAccount } from './storage.js';
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './storage.js';
 export { isSystemDatabase, judgeFirewallRules, normalizeSqlDatabase, normalizeSqlServer } from './sql.js';
+export { normalizeCosmosAccount } from './cosmos.js';
+export type { AzureCosmosAccount } from './cosmos.js';
 export { normalizeFlexibleServer } from './flexible-server.js';
 export type { AzureFlexibleServer, AzureServerConfiguration, FlexibleServerEngine } from './flexible-server.js';
 export type { AzureFirewallRule, AzureSqlDatabase, AzureSqlServer } from './sql.js';

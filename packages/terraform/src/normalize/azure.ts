@@ -1,4 +1,4 @@
-import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeFlexibleServer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type FlexibleServerEngine, type AzureStorageAccount } from '@leakproof/azure/normalize';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeCosmosAccount, normalizeFlexibleServer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type FlexibleServerEngine, type AzureStorageAccount } from '@leakproof/azure/normalize';
 import { judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
@@ -21,6 +21,7 @@ export const AZURE_TYPES = [
   'azurerm_mysql_flexible_server',
   'azurerm_mysql_flexible_server_firewall_rule',
   'azurerm_mysql_flexible_server_configuration',
+  'azurerm_cosmosdb_account',
   // azurerm v3's older SQL resources (removed in v4), still in many estates.
   'azurerm_sql_server',
   'azurerm_sql_firewall_rule',
@@ -242,6 +243,42 @@ function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: Reso
   return resource;
 }
 
+/**
+ * A planned Cosmos DB account as ARM returns it. `ip_range_filter` is a set of addresses and CIDRs (azurerm v4) or
+ * one comma-separated string (v3). Without a `backup` block Azure takes periodic backups every 240 minutes, kept
+ * 8 hours.
+ */
+function cosmosAccount(ctx: PlanContext, rc: ResourceChange): Resource {
+  const filter = ctx.value<unknown>(rc, 'ip_range_filter');
+  const rules = typeof filter === 'string' ? filter.split(',').map((r) => r.trim()).filter((r) => r !== '') : ctx.knownTexts(rc, 'ip_range_filter');
+  const ipPending = ctx.isPending(rc, 'ip_range_filter') || (typeof filter !== 'string' && ctx.hasPendingElement(rc, 'ip_range_filter')) || ctx.isPending(rc, 'is_virtual_network_filter_enabled');
+  const backup = ['backup', 0] as const;
+  const resource = normalizeCosmosAccount(
+    {
+      ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
+      name: ctx.text(rc, 'name') ?? rc.address,
+      location: ctx.text(rc, 'location') ?? 'planned',
+      tags: ctx.tags(rc).tags,
+      ...(ctx.text(rc, 'kind') ? { kind: ctx.text(rc, 'kind') } : {}),
+      publicNetworkAccess: ctx.flag(rc, 'public_network_access_enabled') === false ? 'Disabled' : 'Enabled',
+      ipRules: rules.map((ipAddressOrRange) => ({ ipAddressOrRange })),
+      isVirtualNetworkFilterEnabled: ctx.flag(rc, 'is_virtual_network_filter_enabled') === true,
+      minimalTlsVersion: ctx.text(rc, 'minimal_tls_version') ?? 'Tls12',
+      ...(ctx.text(rc, 'key_vault_key_id') || ctx.isPending(rc, 'key_vault_key_id') ? { keyVaultKeyUri: ctx.text(rc, 'key_vault_key_id') ?? 'known after apply' } : {}),
+      backupPolicy:
+        ctx.text(rc, ...backup, 'type') === 'Continuous'
+          ? { type: 'Continuous', continuousModeProperties: { tier: ctx.text(rc, ...backup, 'tier') ?? 'Continuous30Days' } }
+          : { type: 'Periodic', periodicModeProperties: { backupIntervalInMinutes: ctx.count(rc, ...backup, 'interval_in_minutes') ?? 240, backupRetentionIntervalInHours: ctx.count(rc, ...backup, 'retention_in_hours') ?? 8 } },
+    },
+    {
+      ...(ctx.isPending(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {}),
+      ...(ipPending ? { ipRules: ctx.unknownReason(rc, 'ip_range_filter') } : {}),
+      ...(ctx.isPending(rc, 'backup') || ['type', 'tier', 'retention_in_hours'].some((f) => ctx.isPending(rc, ...backup, f)) ? { backupPolicy: ctx.unknownReason(rc, 'backup') } : {}),
+    },
+  );
+  return located(ctx, rc, resource);
+}
+
 /** azurerm security rule arguments in ARM's shape. */
 /** A security rule at `path` of `rc` (an inline `security_rule` block, or a separate rule resource at []). */
 function ruleOf(ctx: PlanContext, rc: ResourceChange, path: Array<string | number>): AzureSecurityRule {
@@ -369,6 +406,7 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
     }
     for (const rc of ctx.of(kind.server)) out.push(flexibleServer(ctx, engine, rc, parts.get(rc)?.rules ?? [], parts.get(rc)?.parameters ?? []));
   }
+  for (const rc of ctx.of('azurerm_cosmosdb_account')) out.push(cosmosAccount(ctx, rc));
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
   for (const r of ctx.of('azurerm_network_security_rule')) {
     const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);

@@ -108,3 +108,17 @@ describe('a PostgreSQL flexible server in a plan', () => {
     expect(factsOf(withParameter({}, { value: true }), 'database-instance')?.tlsRequired).toEqual({ unknown: 'azurerm_postgresql_flexible_server_configuration.tls.value is known only after apply' });
   });
 });
+
+describe('a Cosmos DB account in a plan', () => {
+  const account = (after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) => factsOf(planOf('azurerm_cosmosdb_account', { name: 'clinic-cosmos', location: 'westeurope', public_network_access_enabled: true, ...after }, afterUnknown), 'database-instance');
+
+  it("reads azurerm v3's comma-separated ip_range_filter like v4's list", () => {
+    expect(account({ ip_range_filter: '203.0.113.0/24,0.0.0.0' })?.openToCloudTenants).toMatchObject({ value: true });
+    expect(account({ ip_range_filter: ['203.0.113.0/24', '0.0.0.0'] })?.openToCloudTenants).toMatchObject({ value: true });
+    expect(account({ ip_range_filter: '0.0.0.0/0' })?.internetReachable).toMatchObject({ value: true });
+  });
+
+  it('leaves reachability unknown while an IP rule waits for apply: it could be anything', () => {
+    expect(account({ ip_range_filter: ['203.0.113.0/24', null] }, { ip_range_filter: [false, true] })?.internetReachable).toEqual({ unknown: 'azurerm_cosmosdb_account.this.ip_range_filter is known only after apply' });
+  });
+});
