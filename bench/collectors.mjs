@@ -42,7 +42,7 @@ const PROVIDERS = {
     firewalls: 'NSGs',
     async collect(endpoint, options) {
       const { collectAzure } = await import('@leakproof/azure');
-      return collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: endpoint }, subscriptions: ['00000000-0000-0000-0000-00000000bench'], ...options });
+      return collectAzure({ env: { LEAKPROOF_AZURE_ARM_ENDPOINT: endpoint }, subscriptions: ['00000000-0000-0000-0000-0000000be0c4'], ...options });
     },
   },
 };

@@ -5,7 +5,7 @@ import type { FakeArmEstate } from './fake-arm-server.js';
  * `networkSecurityGroups` NSGs (a tenth admitting PostgreSQL from the internet).
  */
 export function syntheticArmEstate(options: { accounts: number; networkSecurityGroups?: number; subscription?: string }): FakeArmEstate {
-  const sub = options.subscription ?? '00000000-0000-0000-0000-00000000bench';
+  const sub = options.subscription ?? '00000000-0000-0000-0000-0000000be0c4';
   const base = `/subscriptions/${sub}/resourceGroups/rg-bench/providers/Microsoft.Storage/storageAccounts`;
   const answers: FakeArmEstate['answers'] = {
     [`/subscriptions/${sub}/providers/Microsoft.Sql/servers`]: { status: 200, body: { value: [] } },
