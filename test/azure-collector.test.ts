@@ -266,6 +266,17 @@ describe('Cosmos DB accounts', () => {
   });
 });
 
+describe('deletion protection from management locks', () => {
+  it('protects a server with a CanNotDelete or ReadOnly lock on it, never through a lock on a child resource', () => {
+    expect(byName('clinic-sql-private').facts.deletionProtection).toEqual({ value: true, evidence: ['management lock no-delete (CanNotDelete) on the resource'] });
+    expect(value('clinic-pg-private', 'deletionProtection')).toBe(true);
+    expect(byName('clinic-sql-open').facts.deletionProtection).toEqual({ value: false, evidence: ['no CanNotDelete or ReadOnly lock on the resource, its resource group or the subscription'] });
+    const result = audit({ resources: collection.resources, policies: loadPolicies() });
+    const status = (name: string) => result.findings.find((f) => f.rule.id === 'database-deletion-protection' && f.resource.name === name)?.status;
+    expect([status('clinic-sql-private'), status('clinic-sql-open'), status('clinic-cosmos-open')]).toEqual(['pass', 'fail', 'fail']);
+  });
+});
+
 describe('paged listings', () => {
   it('makes one bounded call per page, and asks a throttled page again from its link, not the listing from the start', async () => {
     const nsgPath = '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Network/networkSecurityGroups';

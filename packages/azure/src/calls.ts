@@ -21,7 +21,8 @@ export type AzureCallId =
   | 'mysqlFlexibleServers.list'
   | 'mysqlFlexibleFirewallRules.listByServer'
   | 'mysqlFlexibleConfigurations.listByServer'
-  | 'cosmosAccounts.list';
+  | 'cosmosAccounts.list'
+  | 'managementLocks.listAtSubscriptionLevel';
 
 /** One Azure API call of the call table. */
 export interface AzureCall {
@@ -100,6 +101,8 @@ const TABLE: ReadonlyArray<Omit<AzureCall, 'permission' | 'service'>> = [
     scope: 'subscription',
     feeds: { 'database-instance': ['engine', 'port', 'publiclyAccessible', 'internetReachable', 'internetExposedPorts', 'openToCloudTenants', 'tlsRequired', 'backupsEnabled', 'backupRetentionDays', 'encryptionAtRest'] },
   },
+  // Every lock in the subscription, whatever scope it is set on: what refuses a database's deletion.
+  { id: 'managementLocks.listAtSubscriptionLevel', action: 'Microsoft.Authorization/locks/read', scope: 'subscription', feeds: { 'database-instance': ['deletionProtection'] } },
   {
     id: 'networkSecurityGroups.listAll',
     action: 'Microsoft.Network/networkSecurityGroups/read',

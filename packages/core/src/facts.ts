@@ -75,7 +75,7 @@ export const FACT_CATALOGUE = {
     tlsRequired: bool('Connections must use TLS.'),
     backupsEnabled: bool('Automated backups are on.'),
     backupRetentionDays: num('Days automated backups are kept.'),
-    deletionProtection: bool('The instance cannot be deleted without first turning protection off.'),
+    deletionProtection: bool('The instance cannot be deleted without first turning protection off (on Azure, a CanNotDelete or ReadOnly management lock on it, its resource group or the subscription).'),
     auditLogging: bool('Database auditing records events to a log (Azure SQL server auditing, pgAudit on PostgreSQL and the audit log on MySQL flexible servers).'),
   },
   database: {

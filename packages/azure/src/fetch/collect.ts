@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { getContinuationToken as networkContinuation, NetworkManagementClient } from '@azure/arm-network';
+import { getContinuationToken as locksContinuation, ManagementLockClient } from '@azure/arm-locks';
 import { CosmosDBManagementClient, getContinuationToken as cosmosContinuation } from '@azure/arm-cosmosdb';
 import { getContinuationToken as mysqlContinuation, MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
 import { getContinuationToken as postgresContinuation, PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
@@ -13,6 +14,7 @@ import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOut
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
+import { applyDeletionLocks, type AzureLock } from '../normalize/locks.js';
 import { normalizeCosmosAccount, type AzureCosmosAccount } from '../normalize/cosmos.js';
 import { normalizeFlexibleServer, type AzureFlexibleServer, type AzureServerConfiguration, type FlexibleServerEngine } from '../normalize/flexible-server.js';
 import { isSystemDatabase, normalizeSqlDatabase, normalizeSqlServer, type AzureFirewallRule, type AzureSqlDatabase, type AzureSqlServer } from '../normalize/sql.js';
@@ -255,6 +257,8 @@ class AzureCollector {
     const postgres = this.localAuth(new PostgreSQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
     const mysql = this.localAuth(new MySQLManagementFlexibleServerClient(this.credential, subscription, this.clientOptions()));
     const cosmos = this.localAuth(new CosmosDBManagementClient(this.credential, subscription, this.clientOptions()));
+    const locks = this.localAuth(new ManagementLockClient(this.credential, subscription, this.clientOptions()));
+    const listedLocks = this.pages<AzureLock>('managementLocks.listAtSubscriptionLevel', subscription, `/subscriptions/${subscription}`, (abortSignal) => locks.managementLocks.listAtSubscriptionLevel({ abortSignal }), locksContinuation);
     await Promise.all([
       this.collectStorage(subscription, storage),
       this.collectSql(subscription, sql),
@@ -263,6 +267,8 @@ class AzureCollector {
       this.collectCosmos(subscription, cosmos),
       this.collectNsgs(subscription, network),
     ]);
+    // Subscriptions are collected side by side: this one's servers are those whose ids name it.
+    applyDeletionLocks(this.resources.filter((r) => r.account.toLowerCase() === subscription.toLowerCase()), await listedLocks);
   }
 
   /** Cosmos DB accounts: everything judged is in the listing. */

@@ -7,6 +7,8 @@ export { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeSt
 export type { AzureBlobServiceProperties, AzureStorageAccount } from './storage.js';
 export { isSystemDatabase, judgeFirewallRules, normalizeSqlDatabase, normalizeSqlServer } from './sql.js';
 export { normalizeCosmosAccount } from './cosmos.js';
+export { applyDeletionLocks } from './locks.js';
+export type { AzureLock } from './locks.js';
 export type { AzureCosmosAccount } from './cosmos.js';
 export { normalizeFlexibleServer } from './flexible-server.js';
 export type { AzureFlexibleServer, AzureServerConfiguration, FlexibleServerEngine } from './flexible-server.js';

@@ -1,5 +1,5 @@
 import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeCosmosAccount, normalizeFlexibleServer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type FlexibleServerEngine, type AzureStorageAccount } from '@leakproof/azure/normalize';
-import { judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
+import { fact, judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
 
@@ -22,6 +22,7 @@ export const AZURE_TYPES = [
   'azurerm_mysql_flexible_server_firewall_rule',
   'azurerm_mysql_flexible_server_configuration',
   'azurerm_cosmosdb_account',
+  'azurerm_management_lock',
   // azurerm v3's older SQL resources (removed in v4), still in many estates.
   'azurerm_sql_server',
   'azurerm_sql_firewall_rule',
@@ -279,6 +280,42 @@ function cosmosAccount(ctx: PlanContext, rc: ResourceChange): Resource {
   return located(ctx, rc, resource);
 }
 
+/**
+ * Deletion protection of the planned database servers, from `azurerm_management_lock`: a `CanNotDelete` or
+ * `ReadOnly` lock whose `scope` refers to the server, to the resource group its `resource_group_name` refers to,
+ * or is a subscription id. A lock whose level or scope waits for apply, and that could be one of these, leaves
+ * the server unknown.
+ */
+function deletionLocks(ctx: PlanContext, servers: ReadonlyMap<ResourceChange, Resource>): void {
+  const locks = ctx.of('azurerm_management_lock');
+  const serverTypes = [...new Set([...servers.keys()].map((rc) => rc.type))];
+  for (const [rc, server] of servers) {
+    const groups = new Set(ctx.joinTo(rc, 'resource_group_name', ['azurerm_resource_group']));
+    let found: { lock: ResourceChange; on: string } | undefined;
+    let pending: ResourceChange | undefined;
+    for (const lock of locks) {
+      const level = ctx.text(lock, 'lock_level');
+      const scope = ctx.text(lock, 'scope');
+      const onServer = ctx.joinTo(lock, 'scope', serverTypes).includes(rc);
+      const onGroup = ctx.joinTo(lock, 'scope', ['azurerm_resource_group']).some((g) => groups.has(g));
+      const onSubscription = scope !== undefined && /^\/subscriptions\/[^/]+\/?$/i.test(scope);
+      if (!onServer && !onGroup && !onSubscription) {
+        // A scope known only after apply that refers to nothing of the plan could still be this server's.
+        if (ctx.isPending(lock, 'scope') && !ctx.config.resolveTargets(lock, 'scope').length) pending ??= lock;
+        continue;
+      }
+      if (ctx.isPending(lock, 'lock_level')) pending ??= lock;
+      else if (level === 'CanNotDelete' || level === 'ReadOnly') found ??= { lock, on: onServer ? 'the resource' : onGroup ? 'its resource group' : 'the subscription' };
+    }
+    if (found) {
+      server.facts.deletionProtection = fact(true, `${found.lock.address}: ${ctx.text(found.lock, 'lock_level') ?? '?'} lock on ${found.on}`);
+      const source = ctx.source(found.lock);
+      if (source) server.factSources = { ...server.factSources, deletionProtection: source };
+    } else if (pending) server.facts.deletionProtection = { unknown: ctx.unknownReason(pending, ctx.isPending(pending, 'scope') ? 'scope' : 'lock_level') };
+    else server.facts.deletionProtection = fact(false, 'no azurerm_management_lock (CanNotDelete or ReadOnly) on the server, its resource group or the subscription in this plan');
+  }
+}
+
 /** azurerm security rule arguments in ARM's shape. */
 /** A security rule at `path` of `rc` (an inline `security_rule` block, or a separate rule resource at []). */
 function ruleOf(ctx: PlanContext, rc: ResourceChange, path: Array<string | number>): AzureSecurityRule {
@@ -404,9 +441,18 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
         }
       }
     }
-    for (const rc of ctx.of(kind.server)) out.push(flexibleServer(ctx, engine, rc, parts.get(rc)?.rules ?? [], parts.get(rc)?.parameters ?? []));
+    for (const rc of ctx.of(kind.server)) {
+      const server = flexibleServer(ctx, engine, rc, parts.get(rc)?.rules ?? [], parts.get(rc)?.parameters ?? []);
+      servers.set(rc, server);
+      out.push(server);
+    }
   }
-  for (const rc of ctx.of('azurerm_cosmosdb_account')) out.push(cosmosAccount(ctx, rc));
+  for (const rc of ctx.of('azurerm_cosmosdb_account')) {
+    const account = cosmosAccount(ctx, rc);
+    servers.set(rc, account);
+    out.push(account);
+  }
+  deletionLocks(ctx, servers);
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
   for (const r of ctx.of('azurerm_network_security_rule')) {
     const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);
