@@ -18,6 +18,9 @@ function sameInstance(rc: ResourceChange, candidates: ResourceChange[]): Resourc
   return sameKey.length ? sameKey : candidates;
 }
 
+/** The data block a reference names: `data.T.x[0].json` -> `data.T.x`. */
+const dataBlockOf = (ref: string): string => ref.split('.').slice(0, 3).join('.').replace(/\[.*$/, '');
+
 /** What a provider's plan normalizer works with. */
 export class PlanContext {
   /** Resource changes that survive the plan (deletes removed), by type. */
@@ -224,15 +227,14 @@ export class PlanContext {
    */
   dataSourcesOf(rc: ResourceChange, attribute: string, type: string): { reads: ResourceChange[]; onlyThese: boolean } {
     const refs = this.config.referencesOf(rc, attribute);
-    const blocks = [...new Set(refs.filter((r) => r.startsWith(`data.${type}.`)).map((r) => r.split('.').slice(0, 3).join('.').replace(/\[.*$/, '')))];
+    const blocks = [...new Set(refs.filter((r) => r.startsWith(`data.${type}.`)).map(dataBlockOf))];
     const reads = blocks.flatMap((b) => this.dataReadOf(rc, b) ?? []);
     return { reads, onlyThese: refs.every((r) => r.startsWith(`data.${type}.`) || r === 'count.index') };
   }
 
   /** The data read at apply that a reference names (`data.T.x.json`), in `rc`'s module instance. */
   private dataReadOf(rc: ResourceChange, ref: string): ResourceChange | undefined {
-    const block = ref.split('.').slice(0, 3).join('.').replace(/\[.*$/, '');
-    const address = `${rc.module_address ? `${rc.module_address}.` : ''}${block}`;
+    const address = `${rc.module_address ? `${rc.module_address}.` : ''}${dataBlockOf(ref)}`;
     const matched = sameInstance(rc, this.dataReads.filter((d) => d.address === address || d.address.startsWith(`${address}[`)));
     return matched.length === 1 ? matched[0] : undefined;
   }

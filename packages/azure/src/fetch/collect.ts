@@ -14,6 +14,7 @@ import { ConfigurationError, connectTimeoutAgent, createCollectorRuntime, mapOut
 import { AZURE_RUNTIME, azureCall, type AzureCallId, type NeededFacts } from '../calls.js';
 
 import { normalizeNsg, type AzureNsg } from '../normalize/nsg.js';
+import { resourceGroupOf } from '../normalize/arm.js';
 import { applyDeletionLocks, type AzureLock } from '../normalize/locks.js';
 import { normalizeCosmosAccount, type AzureCosmosAccount } from '../normalize/cosmos.js';
 import { normalizeFlexibleServer, type AzureFlexibleServer, type AzureServerConfiguration, type FlexibleServerEngine } from '../normalize/flexible-server.js';
@@ -285,7 +286,7 @@ class AzureCollector {
     this.progress.expect(calls.phase, servers.value.length);
     const resources = await Promise.all(
       servers.value.map(async (s) => {
-        const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
+        const rg = resourceGroupOf(s.id);
         const id = s.id ?? s.name ?? '';
         const [rules, configurations] = await Promise.all([
           this.pages<AzureFirewallRule>(calls.rules, subscription, id, (abortSignal) => client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal }), continuation),
@@ -304,7 +305,7 @@ class AzureCollector {
     this.progress.expect('storage accounts', accounts.value.length);
     await Promise.all(
       accounts.value.map(async (a) => {
-        const rg = /\/resourceGroups\/([^/]+)/i.exec(a.id ?? '')?.[1] ?? '';
+        const rg = resourceGroupOf(a.id);
         const name = a.name ?? '';
         const props = await this.call<AzureBlobServiceProperties>('blobServices.getServiceProperties', subscription, a.id ?? name, async (abortSignal) => (await client.blobServices.getServiceProperties(rg, name, { abortSignal })));
         const accountResource = normalizeStorageAccount(a, props);
@@ -346,7 +347,7 @@ class AzureCollector {
     this.progress.expect('SQL servers', servers.value.length);
     const resources = await Promise.all(
       servers.value.map(async (s) => {
-        const rg = /\/resourceGroups\/([^/]+)/i.exec(s.id ?? '')?.[1] ?? '';
+        const rg = resourceGroupOf(s.id);
         const id = s.id ?? s.name ?? '';
         const [rules, protector, auditing] = await Promise.all([
           this.pages<AzureFirewallRule>('firewallRules.listByServer', subscription, id, (abortSignal) => client.firewallRules.listByServer(rg, s.name ?? '', { abortSignal }), sqlContinuation),

@@ -5,6 +5,11 @@ export function subscriptionOf(id: string | undefined): string {
   return /\/subscriptions\/([^/]+)/i.exec(id ?? '')?.[1] ?? 'unknown';
 }
 
+/** The resource group of an ARM resource id (`…/resourceGroups/RG/…`), or "" when it has none. */
+export function resourceGroupOf(id: string | undefined): string {
+  return /\/resourceGroups\/([^/]+)/i.exec(id ?? '')?.[1] ?? '';
+}
+
 /** The fields every ARM resource has that a leakproof resource is named and placed by. */
 export interface ArmResourceFields {
   id?: string;

@@ -1,5 +1,5 @@
-import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeCosmosAccount, normalizeFlexibleServer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureSecurityRule, type FlexibleServerEngine, type AzureStorageAccount } from '@leakproof/azure/normalize';
-import { fact, judgeAddressRange, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
+import { allowPublicVerdict, networkOpenVerdict, normalizeContainer, normalizeCosmosAccount, judgeFirewallRules, normalizeFlexibleServer, normalizeNsg, normalizeSqlDatabase, normalizeSqlServer, normalizeStorageAccount, nsgRuleIsOpen, type AzureFirewallRule, type AzureSecurityRule, type FlexibleServerEngine, type AzureStorageAccount } from '@leakproof/azure/normalize';
+import { fact, verdict, type CallOutcome, type Resource, type Verdict } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
 import type { ResourceChange } from '../plan.js';
 
@@ -118,8 +118,27 @@ function sqlAuditing(ctx: PlanContext, rc: ResourceChange, auditing: ResourceCha
   return { status: 'ok', value: { state: 'Disabled' } };
 }
 
+/**
+ * Planned server-level firewall rules (SQL, PostgreSQL and MySQL share their arguments) as the ARM rules the live
+ * collector reads, and where the facts they decide point: the rule that opens the server (a broad public range, or
+ * "allow Azure services"), as `judgeFirewallRules` judges it.
+ */
+function plannedFirewallRules(ctx: PlanContext, rules: ResourceChange[]): { outcome: CallOutcome<AzureFirewallRule[]>; sources: NonNullable<Resource['factSources']> } {
+  const pending = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
+  const arm = rules.map((r) => ({ name: ctx.text(r, 'name') ?? r.address, startIpAddress: ctx.text(r, 'start_ip_address') ?? '', endIpAddress: ctx.text(r, 'end_ip_address') ?? '' }));
+  const opening = rules.find((_, i) => {
+    const judged = judgeFirewallRules(arm.slice(i, i + 1));
+    return judged.internet.length > 0 || judged.tenants.length > 0;
+  });
+  const source = ctx.source(opening);
+  return {
+    outcome: pending ? { status: 'unknown', reason: ctx.unknownReason(pending, 'start_ip_address') } : { status: 'ok', value: arm },
+    sources: source ? { internetReachable: source, internetExposedPorts: source, openToCloudTenants: source } : {},
+  };
+}
+
 function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined, tde: ResourceChange | undefined): Resource {
-  const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
+  const firewall = plannedFirewallRules(ctx, rules);
   const resource = normalizeSqlServer(
     {
       ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
@@ -131,9 +150,7 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
       // azurerm_sql_server sends none when unset, and Azure SQL has refused TLS below 1.2 since August 2025.
       minimalTlsVersion: sqlTls(ctx.text(rc, 'minimum_tls_version')),
     },
-    unknownRule
-      ? { status: 'unknown', reason: ctx.unknownReason(unknownRule, 'start_ip_address') }
-      : { status: 'ok', value: rules.map((r) => ({ name: ctx.text(r, 'name') ?? r.address, startIpAddress: ctx.text(r, 'start_ip_address') ?? '', endIpAddress: ctx.text(r, 'end_ip_address') ?? '' })) },
+    firewall.outcome,
     // TDE with a service-managed key is the default; azurerm_mssql_server_transparent_data_encryption with a
     // key_vault_key_id (or managed_hsm_key_id) makes the protector a customer key.
     // A key id known only after apply is still a configured key.
@@ -142,14 +159,7 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
     sqlAuditing(ctx, rc, auditing),
   );
   located(ctx, rc, resource);
-  // Point at the rule that opens the server: a broad public range, or "Allow Azure services".
-  const opening = rules.find((r) => {
-    const start = ctx.text(r, 'start_ip_address') ?? '';
-    const end = ctx.text(r, 'end_ip_address') ?? '';
-    return judgeAddressRange(start, end).internet || (start === '0.0.0.0' && end === '0.0.0.0');
-  });
-  const source = ctx.source(opening);
-  if (source) resource.factSources = { internetReachable: source, internetExposedPorts: source, openToCloudTenants: source };
+  if (Object.keys(firewall.sources).length) resource.factSources = firewall.sources;
   return resource;
 }
 
@@ -198,7 +208,7 @@ function flexibleAccess(ctx: PlanContext, rc: ResourceChange, delegated: boolean
  */
 function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: ResourceChange, rules: ResourceChange[], parameters: ResourceChange[]): Resource {
   const kind = FLEXIBLE[engine];
-  const unknownRule = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
+  const firewall = plannedFirewallRules(ctx, rules);
   const named = parameters.map((p) => ({ rc: p, name: (ctx.text(p, 'name') ?? '').toLowerCase() }));
   const unknownParameter = named.find((p) => ctx.isPending(p.rc, 'name') || (kind.judged.includes(p.name) && ctx.isPending(p.rc, 'value')));
   const delegated = Boolean(ctx.text(rc, 'delegated_subnet_id')) || ctx.isPending(rc, 'delegated_subnet_id');
@@ -216,9 +226,7 @@ function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: Reso
       backup: { backupRetentionDays: ctx.count(rc, 'backup_retention_days') ?? 7 },
       dataEncryption: { type: keyed ? 'AzureKeyVault' : 'SystemManaged' },
     },
-    unknownRule
-      ? { status: 'unknown', reason: ctx.unknownReason(unknownRule, 'start_ip_address') }
-      : { status: 'ok', value: rules.map((r) => ({ name: ctx.text(r, 'name') ?? r.address, startIpAddress: ctx.text(r, 'start_ip_address') ?? '', endIpAddress: ctx.text(r, 'end_ip_address') ?? '' })) },
+    firewall.outcome,
     unknownParameter
       ? { status: 'unknown', reason: ctx.unknownReason(unknownParameter.rc, ctx.isPending(unknownParameter.rc, 'name') ? 'name' : 'value') }
       : { status: 'ok', value: named.map((p) => ({ name: p.name, value: ctx.text(p.rc, 'value') ?? '' })) },
@@ -228,14 +236,7 @@ function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: Reso
     },
   );
   located(ctx, rc, resource);
-  const opening = rules.find((r) => {
-    const start = ctx.text(r, 'start_ip_address') ?? '';
-    const end = ctx.text(r, 'end_ip_address') ?? '';
-    return judgeAddressRange(start, end).internet || (start === '0.0.0.0' && end === '0.0.0.0');
-  });
-  const sources: NonNullable<Resource['factSources']> = {};
-  const ruleSource = ctx.source(opening);
-  if (ruleSource) Object.assign(sources, { internetReachable: ruleSource, internetExposedPorts: ruleSource, openToCloudTenants: ruleSource });
+  const sources: NonNullable<Resource['factSources']> = { ...firewall.sources };
   const tls = ctx.source(named.find((p) => p.name === 'require_secure_transport')?.rc);
   if (tls) sources.tlsRequired = tls;
   const audit = ctx.source(named.find((p) => p.name === kind.auditParameter)?.rc ?? named.find((p) => kind.judged.includes(p.name) && p.name !== 'require_secure_transport')?.rc);
