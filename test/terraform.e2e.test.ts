@@ -10,7 +10,7 @@ import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const cases = ['aws-split', 'aws-account', 'aws-inline-policy', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3'];
+const cases = ['aws-split', 'aws-account', 'aws-inline-policy', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3', 'registry-module'];
 const policies = loadPolicies();
 const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
@@ -355,6 +355,55 @@ describe('values known only after apply', () => {
   it('a policy document whose condition waits for apply leaves the bucket not evaluated, naming the statement', () => {
     const f = outcome(auditCase('aws-split').result.findings, 'storage-public-read', 'clinic-scans')!;
     expect(f.status === 'not-evaluated' && f.reasons).toEqual(['publicRead: data.aws_iam_policy_document.scans_vpce.statement[0].condition is known only after apply']);
+  });
+});
+
+describe('registry modules are evaluated from the sources terraform init installed', () => {
+  /** The registry-module fixture in a temporary directory, its plan changed by `edit`, with or without its installed modules. */
+  const variant = (edit: (plan: string) => string, installed = true) => {
+    const dir = join(tempDir(), 'registry-module');
+    cpSync(join(fixtures, 'registry-module'), dir, { recursive: true });
+    if (!installed) rmSync(join(dir, '.terraform'), { recursive: true });
+    writeFileSync(join(dir, 'plan.json'), edit(readFileSync(join(dir, 'plan.json'), 'utf8')));
+    const planned = readTerraformPlan(join(dir, 'plan.json'), { cwd: dir, sourceRoot: '.' });
+    return { notices: planned.notices, findings: audit({ resources: planned.resources, notices: planned.notices, policies }).findings };
+  };
+
+  it('a public policy passed to the module and merged by compact() over documents read at apply fails, at the module call', () => {
+    const findings = auditCase('registry-module').result.findings;
+    const f = outcome(findings, 'storage-public-read', 'nm-registry-photos')!;
+    expect(f.status === 'fail' && f.evidence[0]).toBe('bucket policy statement #2: Allow read to Principal "*" with no condition');
+    expect(f.resource.address).toBe('module.photos.aws_s3_bucket.this[0]');
+    expect(anchorOf(f)).toMatchObject({ uri: 'test/fixtures/terraform/registry-module/main.tf', line: grepLine('registry-module/main.tf', 'module "photos"') });
+    expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-photos')?.status).toBe('pass');
+  });
+
+  it('a document with placeholders that replace() fills with the new bucket’s ARN enforces TLS and is not public', () => {
+    const findings = auditCase('registry-module').result.findings;
+    expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-records')?.status).toBe('pass');
+    expect(outcome(findings, 'storage-public-read', 'nm-registry-records')?.status).toBe('pass');
+  });
+
+  it('the module call’s inputs decide: without attach_policy the same module attaches no public statement', () => {
+    const { findings } = variant((plan) => plan.replace(/("attach_policy": \{\s*"constant_value": )true/, '$1false'));
+    expect(outcome(findings, 'storage-public-read', 'nm-registry-photos')?.status).toBe('pass');
+    expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-photos')?.status).toBe('pass');
+  });
+
+  it('a placeholder left in a statement’s Principal leaves the policy not evaluated, naming the statement', () => {
+    const { findings } = variant((plan) => plan.replaceAll('\\"Principal\\": \\"*\\"', '\\"Principal\\": {\\"AWS\\": \\"_BUCKET_ARN_\\"}'));
+    const f = outcome(findings, 'storage-tls-enforced', 'nm-registry-records')!;
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(["tlsEnforced: module.records.aws_s3_bucket_policy.this[0].policy: statement 1's Principal is known only after apply"]);
+  });
+
+  it('without the installed sources the policy stays not evaluated, and a note says to run terraform init', () => {
+    const { findings, notices } = variant((plan) => plan, false);
+    expect(outcome(findings, 'storage-public-read', 'nm-registry-photos')?.status).toBe('not-evaluated');
+    expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-records')?.status).toBe('not-evaluated');
+    expect(notices).toContainEqual({
+      level: 'note',
+      message: 'the sources of module.photos, module.records are not installed under . (run "terraform init" there, or set TF_DATA_DIR): values their modules know only after apply stay unknown',
+    });
   });
 });
 

@@ -6,7 +6,8 @@ export function modulePath(moduleAddress: string | undefined): string[] {
   return [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1] ?? '');
 }
 
-function moduleAt(root: ConfigModule | undefined, path: string[]): ConfigModule | undefined {
+/** The configuration of the module at `path` (module call names from the root). */
+export function moduleAt(root: ConfigModule | undefined, path: string[]): ConfigModule | undefined {
   let mod = root;
   for (const name of path) mod = mod?.module_calls?.[name]?.module;
   return mod;

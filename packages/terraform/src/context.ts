@@ -1,5 +1,7 @@
 import { ConfigurationError, type CollectionNotice, type Resource, type SourceLocation } from '@leakproof/core';
 import { blockAddress, type PlanConfiguration } from './config.js';
+import type { DataAttributeHook, PlanEvaluator } from './evaluate.js';
+import { UNKNOWN, type Value } from './expression.js';
 import { anyUnknown, planned, type ResourceChange } from './plan.js';
 
 /** Where each provider's resources keep their tags or labels, preferred first. */
@@ -36,6 +38,7 @@ export class PlanContext {
     private readonly blockTexts: (rc: ResourceChange) => string | undefined = () => undefined,
     /** Where `rc` is in the plan file, as `plan.json#/resource_changes/3`, for errors. */
     private readonly pointerOf: (rc: ResourceChange) => string = (rc) => rc.address,
+    private readonly evaluator?: PlanEvaluator,
   ) {
     for (const rc of changes) {
       const list = this.byType.get(rc.type) ?? [];
@@ -53,6 +56,14 @@ export class PlanContext {
   /** The `.tf` text of `rc`'s block, from its first line, when its module's sources are at hand. */
   blockText(rc: ResourceChange): string | undefined {
     return this.blockTexts(rc);
+  }
+
+  /**
+   * The value an attribute known only after apply will have, evaluated from its module's `.tf` sources (see
+   * PlanEvaluator): parts still unknown are UNKNOWN or, inside strings, AFTER_APPLY.
+   */
+  evaluate(rc: ResourceChange, attribute: string, hook?: DataAttributeHook): Value {
+    return this.evaluator ? this.evaluator.attribute(rc, attribute, hook) : UNKNOWN;
   }
 
   source(rc: ResourceChange | undefined): SourceLocation | undefined {

@@ -275,6 +275,15 @@ class Reader {
  * the same name does not count).
  */
 export function blockAttribute(blockText: string, attribute: string): HclValue | undefined {
+  return findAttribute(blockText, attribute)?.value;
+}
+
+/** The source text of a top-level attribute's expression in a block's text (see `blockAttribute`). */
+export function blockAttributeText(blockText: string, attribute: string): string | undefined {
+  return findAttribute(blockText, attribute)?.text;
+}
+
+function findAttribute(blockText: string, attribute: string): { value: HclValue; text: string } | undefined {
   const r = new Reader(blockText);
   const open = blockText.indexOf('{');
   if (open < 0) return undefined;
@@ -288,8 +297,10 @@ export function blockAttribute(blockText: string, attribute: string): HclValue |
     r.skip(false);
     if (r.peek() === '=') {
       r.pos++;
-      const v = r.value();
-      if (name === attribute) return v;
+      r.skip(false);
+      const start = r.pos;
+      const value = r.value();
+      if (name === attribute) return { value, text: blockText.slice(start, r.pos).trim() };
       continue;
     }
     // A nested block: labels, then its body, skipped whole.

@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { CollectionNotice, Resource } from '@leakproof/core';
 import { PlanConfiguration } from './config.js';
 import { PlanContext } from './context.js';
+import { PlanEvaluator } from './evaluate.js';
 import { AWS_TYPES, normalizeAwsPlan } from './normalize/aws.js';
 import { AZURE_TYPES, normalizeAzurePlan } from './normalize/azure.js';
 import { GCP_TYPES, normalizeGcpPlan } from './normalize/gcp.js';
@@ -61,6 +62,7 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
     dataReads,
     (rc) => sources.blockText(rc.module_address, rc.type, rc.name),
     (rc) => `${file}#/resource_changes/${String(indexOf.get(rc) ?? '?')}`,
+    new PlanEvaluator(plan, sources),
   );
   const resources = [...normalizeAwsPlan(ctx), ...normalizeGcpPlan(ctx), ...normalizeAzurePlan(ctx)];
   const unjudged = new Map<string, number>();
@@ -70,6 +72,10 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
     notices.push({ level: 'note', message: `the plan has resources of types leakproof does not judge: ${list.join(', ')}` });
   }
   if (sources.outside.size) notices.push({ level: 'note', message: `.tf files outside the repository root ${repositoryRoot} are not used as finding locations: ${[...sources.outside].join(', ')}` });
+  if (sources.notInstalled.size) {
+    const calls = [...sources.notInstalled].sort().join(', ');
+    notices.push({ level: 'note', message: `the sources of ${calls} are not installed under ${relative(cwd, sourceRoot) || '.'} (run "terraform init" there, or set TF_DATA_DIR): values their modules know only after apply stay unknown` });
+  }
   if (deleted.length) notices.push({ level: 'note', message: `${deleted.length} resource(s) being deleted were not judged: ${deleted.map((d) => d.address).join(', ')}` });
   return { resources, notices };
 }

@@ -36,6 +36,15 @@ export interface ConfigModule {
   resources?: ConfigResource[];
   module_calls?: Record<string, { source?: string; module?: ConfigModule; expressions?: Record<string, unknown> }>;
   outputs?: Record<string, { expression?: Expression }>;
+  /** Declared input variables, with their defaults. */
+  variables?: Record<string, { default?: unknown }>;
+}
+
+/** A module of `prior_state.values`: data sources read while planning are here with their values. */
+export interface StateModule {
+  address?: string;
+  resources?: Array<{ address?: string; mode?: string; values?: unknown }>;
+  child_modules?: StateModule[];
 }
 
 /** A Terraform plan in its JSON form, as far as leakproof reads it. */
@@ -44,6 +53,9 @@ export interface Plan {
   terraform_version?: string;
   resource_changes: ResourceChange[];
   configuration?: { root_module?: ConfigModule };
+  /** The root module's input variable values. */
+  variables?: Record<string, { value?: unknown }>;
+  prior_state?: { values?: { root_module?: StateModule } };
 }
 
 /** Plan JSON format versions this release reads (Terraform documents 1.x as compatible). */

@@ -12,7 +12,15 @@ interface DeclaredBlock {
 }
 
 const BLOCK = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/;
+const DATA_BLOCK = /^\s*data\s+"([^"]+)"\s+"([^"]+)"/;
 const MODULE_CALL = /^\s*module\s+"([^"]+)"/;
+const LOCALS = /^\s*locals\s*\{/;
+
+/** One entry of `.terraform/modules/modules.json`, the manifest `terraform init` writes of where each module call's sources are. */
+interface ManifestEntry {
+  Key?: unknown;
+  Dir?: unknown;
+}
 
 /**
  * Finds where resource blocks are declared: parses the `.tf` files of the root module directory and of
@@ -27,6 +35,13 @@ export class SourceIndex {
   private readonly texts = new Map<string, string[]>();
   /** `.tf` files that declare blocks but lie outside the repository root. */
   readonly outside = new Set<string>();
+  /** Per module directory, the first line of each `locals` block (file, line). */
+  private readonly locals = new Map<string, Array<{ path: string; line: number }>>();
+  private manifest: Map<string, string> | undefined;
+  /** Directories `terraform init` installed modules into: not the user's files, so never locations. */
+  private readonly installed = new Set<string>();
+  /** Module calls (`module.a.module.b`) whose sources were needed for evaluation but are not installed here. */
+  readonly notInstalled = new Set<string>();
 
   constructor(
     private readonly sourceRoot: string,
@@ -58,6 +73,54 @@ export class SourceIndex {
     return this.lines(at.path).slice(at.line - 1).join('\n');
   }
 
+  /**
+   * The text of a block (`resource.T.N`, `data.T.N` or `module.N`) in the sources of the module at `path`, for
+   * evaluating its expressions: a registry or git module's sources are found where `terraform init` put them
+   * (`.terraform/modules/modules.json`). Such sources are read, never used as finding locations.
+   */
+  sourceText(path: string[], key: string): string | undefined {
+    const dir = this.evaluationDir(path);
+    const at = dir ? this.blocksIn(dir).get(key.startsWith('resource.') ? key.slice('resource.'.length) : key) : undefined;
+    return at ? this.lines(at.path).slice(at.line - 1).join('\n') : undefined;
+  }
+
+  /** The texts of the `locals` blocks of the module at `path`, each from its first line. */
+  localsTexts(path: string[]): string[] {
+    const dir = this.evaluationDir(path);
+    if (!dir) return [];
+    this.blocksIn(dir);
+    return (this.locals.get(dir) ?? []).map((at) => this.lines(at.path).slice(at.line - 1).join('\n'));
+  }
+
+  private evaluationDir(path: string[]): string | undefined {
+    const local = this.moduleDir(path);
+    if (local) return local;
+    const dir = this.manifestDirs().get(path.join('.'));
+    const at = dir === undefined ? undefined : resolve(this.sourceRoot, dir);
+    if (at === undefined || !existsSync(at)) {
+      this.notInstalled.add(path.map((name) => `module.${name}`).join('.'));
+      return undefined;
+    }
+    this.installed.add(at);
+    return at;
+  }
+
+  /** Module keys (`a.b` for module "b" called by module "a") to their source directories, from the init manifest. */
+  private manifestDirs(): Map<string, string> {
+    if (this.manifest) return this.manifest;
+    this.manifest = new Map();
+    const dataDir = process.env.TF_DATA_DIR ? resolve(this.sourceRoot, process.env.TF_DATA_DIR) : join(this.sourceRoot, '.terraform');
+    try {
+      const parsed = JSON.parse(readFileSync(join(dataDir, 'modules', 'modules.json'), 'utf8')) as { Modules?: unknown };
+      for (const entry of Array.isArray(parsed.Modules) ? (parsed.Modules as ManifestEntry[]) : []) {
+        if (typeof entry.Key === 'string' && typeof entry.Dir === 'string') this.manifest.set(entry.Key, entry.Dir);
+      }
+    } catch {
+      // No manifest (init not run here) or not one Terraform wrote: registry modules' sources are not at hand.
+    }
+    return this.manifest;
+  }
+
   private lines(path: string): string[] {
     let lines = this.texts.get(path);
     if (!lines) {
@@ -83,19 +146,24 @@ export class SourceIndex {
     const cached = this.blocks.get(dir);
     if (cached) return cached;
     const found = new Map<string, DeclaredBlock>();
+    const locals: Array<{ path: string; line: number }> = [];
+    this.locals.set(dir, locals);
     if (existsSync(dir) && statSync(dir).isDirectory()) {
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
         const path = join(dir, file);
         this.lines(path)
           .forEach((line, i) => {
+            if (LOCALS.test(line)) locals.push({ path, line: i + 1 });
             const m = BLOCK.exec(line);
-            const call = m ? undefined : MODULE_CALL.exec(line);
-            const key = m ? `${m[1]}.${m[2]}` : call ? `module.${call[1]}` : undefined;
+            const data = m ? undefined : DATA_BLOCK.exec(line);
+            const call = m || data ? undefined : MODULE_CALL.exec(line);
+            const key = m ? `${m[1]}.${m[2]}` : data ? `data.${data[1]}.${data[2]}` : call ? `module.${call[1]}` : undefined;
             if (key === undefined || found.has(key)) return;
             // A file outside the repository cannot be a code-scanning location; such blocks fall back to rule anchoring.
             const file = relative(this.displayRoot, path);
-            const inside = !(file.startsWith('..') || isAbsolute(file));
-            if (!inside) this.outside.add(path);
+            const installed = this.installed.has(dir);
+            const inside = !installed && !(file.startsWith('..') || isAbsolute(file));
+            if (!inside && !installed) this.outside.add(path);
             found.set(key, { path, line: i + 1, ...(inside ? { location: { file: file.split(sep).join('/'), line: i + 1 } } : {}) });
           });
       }

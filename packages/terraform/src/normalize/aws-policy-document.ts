@@ -1,4 +1,6 @@
 import type { PlanContext } from '../context.js';
+import type { DataAttributeHook } from '../evaluate.js';
+import { AFTER_APPLY, UNKNOWN, type Value } from '../expression.js';
 import { blockAttribute, JsonEncoded, Pending, type HclValue } from '../hcl.js';
 import { anyUnknown, type ResourceChange } from '../plan.js';
 
@@ -131,7 +133,21 @@ function statementsIn(text: string): Statement[] | undefined {
  */
 function mergedDocuments(ctx: PlanContext, doc: ResourceChange, attribute: 'source_json' | 'override_json' | 'source_policy_documents' | 'override_policy_documents', seen: ReadonlySet<ResourceChange>): Rendered[] | { unknown: string } {
   const single = attribute.endsWith('_json');
-  if (!single && ctx.isUnknown(doc, attribute)) return { unknown: `${ctx.unknownReason(doc, attribute)}, so which documents it merges is not in the plan` };
+  if (!single && ctx.isUnknown(doc, attribute)) {
+    // The whole list waits (`compact([var.x ? data.d[0].json : "", …])`): its elements, from the module's sources.
+    const evaluated = ctx.evaluate(doc, attribute, policyJsonHook(ctx));
+    const texts = Array.isArray(evaluated) && evaluated.every((e): e is string => typeof e === 'string') ? evaluated : undefined;
+    if (!texts) return { unknown: `${ctx.unknownReason(doc, attribute)}, so which documents it merges is not in the plan` };
+    const out: Rendered[] = [];
+    for (const text of texts) {
+      const statements = statementsIn(text);
+      if (!statements) return { unknown: `${doc.address}.${attribute} has an element that is not a policy document` };
+      const known = knownStatements(`${doc.address}.${attribute}`, statements);
+      if ('unknown' in known) return known;
+      out.push({ statements: known });
+    }
+    return out;
+  }
   const elements: Array<string | null> = single ? [ctx.isUnknown(doc, attribute) ? null : (ctx.text(doc, attribute) ?? '')].filter((e) => e !== '') : (ctx.texts(doc, attribute) ?? []);
   const pending = elements.filter((e) => e === null).length;
   const out: Rendered[] = [];
@@ -153,7 +169,49 @@ function mergedDocuments(ctx: PlanContext, doc: ResourceChange, attribute: 'sour
 }
 
 /** Stands for an interpolation (`${…}`) inside a heredoc policy's JSON text. */
-const INTERPOLATION = '@@leakproof:known-after-apply@@';
+const INTERPOLATION = AFTER_APPLY;
+
+/** A deferred `aws_iam_policy_document`'s `json`, rendered (see documentPolicy), for evaluating expressions that use it. */
+export function policyJsonHook(ctx: PlanContext): DataAttributeHook {
+  return (read, steps) => {
+    if (read.type !== 'aws_iam_policy_document' || (steps[0] !== 'json' && steps[0] !== 'minified_json') || steps.length !== 1) return undefined;
+    const rendered = documentPolicy(ctx, read);
+    return 'text' in rendered ? rendered.text : UNKNOWN;
+  };
+}
+
+/**
+ * Statements with what waits for apply taken out where it does not decide who is let in (the Resource naming a
+ * new bucket, a Sid); the reason when something that decides is itself known only after apply.
+ */
+function knownStatements(where: string, statements: unknown[]): Statement[] | { unknown: string } {
+  const out: Statement[] = [];
+  for (const [i, s] of statements.entries()) {
+    if (s === null || typeof s !== 'object' || s instanceof Pending) return { unknown: `${where}: statement ${String(i + 1)} is known only after apply` };
+    const given = s as Record<string, unknown>;
+    const pending = DECIDING_KEYS.find((k) => holdsPending(given[k]));
+    if (pending) return { unknown: `${where}: statement ${String(i + 1)}'s ${pending} is known only after apply` };
+    out.push(Object.fromEntries(Object.entries(given).filter(([, v]) => !holdsPending(v))));
+  }
+  return out;
+}
+
+/**
+ * The policy a planned resource's `policy` argument will have, evaluated from its module's sources
+ * (`policy = local.policy`, a `replace()` of a document's JSON…), when only what does not decide access waits for
+ * apply. Undefined when the sources do not say.
+ */
+export function evaluatedPolicy(ctx: PlanContext, rc: ResourceChange): { text: string } | { unknown: string } | undefined {
+  const value: Value = ctx.evaluate(rc, 'policy', policyJsonHook(ctx));
+  if (typeof value !== 'string') return undefined;
+  const doc = parseJson(value);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const { Version, Statement } = doc as { Version?: unknown; Statement?: unknown };
+  if (typeof Statement === 'string') return { unknown: `${rc.address}.policy: its statements are known only after apply` };
+  const known = knownStatements(`${rc.address}.policy`, Array.isArray(Statement) ? (Statement as unknown[]) : Statement === undefined ? [] : [Statement]);
+  if ('unknown' in known) return known;
+  return { text: JSON.stringify({ Version: typeof Version === 'string' ? Version : '2012-10-17', Statement: known }) };
+}
 
 /** Whether a value read from HCL holds anything only Terraform knows. */
 function holdsPending(v: unknown): boolean {
@@ -204,15 +262,7 @@ export function inlinePolicy(ctx: PlanContext, rc: ResourceChange): { text: stri
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || doc instanceof Pending) return undefined;
   const { Version, Statement } = doc as { Version?: unknown; Statement?: unknown };
   if (Statement instanceof Pending || typeof Statement === 'string') return { unknown: `${rc.address}.policy: its statements are known only after apply` };
-  const statements = Array.isArray(Statement) ? (Statement as unknown[]) : Statement === undefined ? [] : [Statement];
-  const out: Array<Record<string, unknown>> = [];
-  for (const [i, s] of statements.entries()) {
-    if (s === null || typeof s !== 'object' || s instanceof Pending) return { unknown: `${rc.address}.policy: statement ${i + 1} is known only after apply` };
-    const given = s as Record<string, unknown>;
-    const pending = DECIDING_KEYS.find((k) => holdsPending(given[k]));
-    if (pending) return { unknown: `${rc.address}.policy: statement ${i + 1}'s ${pending} is known only after apply` };
-    // What still waits (the Resource naming the new bucket, a Sid) does not decide who is let in: left out.
-    out.push(Object.fromEntries(Object.entries(given).filter(([, v]) => !holdsPending(v))));
-  }
-  return { text: JSON.stringify({ Version: typeof Version === 'string' ? Version : '2012-10-17', Statement: out }) };
+  const known = knownStatements(`${rc.address}.policy`, Array.isArray(Statement) ? (Statement as unknown[]) : Statement === undefined ? [] : [Statement]);
+  if ('unknown' in known) return known;
+  return { text: JSON.stringify({ Version: typeof Version === 'string' ? Version : '2012-10-17', Statement: known }) };
 }

@@ -3,7 +3,7 @@ import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { normalizeBucket, normalizeDbCluster, normalizeDbInstance, normalizeInstance, normalizeSecurityGroup, internetIngressOf, type GroupExposure, type RawBucket, type TlsParameters } from '@leakproof/aws/normalize';
 import { isUnknownFact, type CallOutcome, type Resource } from '@leakproof/core';
 import { attributeFactSources, type PlanContext } from '../context.js';
-import { documentPolicy, inlinePolicy } from './aws-policy-document.js';
+import { documentPolicy, evaluatedPolicy, inlinePolicy } from './aws-policy-document.js';
 import { AWS_SNAPSHOT_TYPES, PLAN_ACCOUNT, PLAN_REGION, awsEbsDefaultEncryption, awsSnapshots } from './aws-snapshots.js';
 import type { ResourceChange } from '../plan.js';
 
@@ -95,7 +95,9 @@ function policyOutcome(ctx: Ctx, bucket: ResourceChange, policy: ResourceChange 
   if (ctx.isPending(holder, 'policy')) {
     const doc = ctx.dataSourceOf(holder, 'policy', 'aws_iam_policy_document');
     // A data source's statements, or the block's own jsonencode/heredoc document read from its .tf source.
-    const rendered = doc ? documentPolicy(ctx, doc) : inlinePolicy(ctx, holder);
+    // Else the expression evaluated from the module's sources (`policy = local.policy`, a replace() of a document).
+    const inline = doc ? undefined : inlinePolicy(ctx, holder);
+    const rendered = doc ? documentPolicy(ctx, doc) : inline && 'text' in inline ? inline : (evaluatedPolicy(ctx, holder) ?? inline);
     return rendered && 'text' in rendered ? ok({ Policy: rendered.text }) : { status: 'unknown', reason: rendered?.unknown ?? ctx.unknownReason(holder, 'policy') };
   }
   const text = ctx.text(holder, 'policy');

@@ -1,0 +1,187 @@
+import { moduleAt } from './config.js';
+import { evaluate, EvaluationError, parseExpression, UNKNOWN, type Scope, type Step, type Value } from './expression.js';
+import { blockAttributeText } from './hcl.js';
+import type { Expression, Plan, ResourceChange, StateModule } from './plan.js';
+import type { SourceIndex } from './source.js';
+
+/** Gives the value of an attribute of a data source Terraform reads only at apply, when a normalizer can say it (a policy document's `json`). */
+export type DataAttributeHook = (read: ResourceChange, steps: Step[]) => Value | undefined;
+
+/** `module.a["x"].module.b[0]` -> [{ name: 'a', key: 'x' }, { name: 'b', key: 0 }]. */
+function moduleInstances(address: string | undefined): Array<{ name: string; key: string | number | undefined }> {
+  if (!address) return [];
+  return [...address.matchAll(/module\.([^.[]+)(?:\[("(?:[^"\\]|\\.)*"|[0-9]+)\])?/g)].map((m) => ({
+    name: m[1] ?? '',
+    key: m[2] === undefined ? undefined : m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : Number(m[2]),
+  }));
+}
+
+const keySuffix = (key: string | number): string => (typeof key === 'number' ? `[${String(key)}]` : `[${JSON.stringify(key)}]`);
+
+const instanceKey = (address: string): string | number | undefined => {
+  const m = /\[("(?:[^"\\]|\\.)*"|[0-9]+)\]$/.exec(address);
+  if (!m?.[1]) return undefined;
+  return m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1]);
+};
+
+/** A planned value with its unknown parts (`after_unknown`) as UNKNOWN. */
+function plannedValue(after: unknown, unknown: unknown): Value {
+  if (unknown === true) return UNKNOWN;
+  if (Array.isArray(after)) return after.map((e, i) => plannedValue(e, Array.isArray(unknown) ? unknown[i] : undefined));
+  if (after !== null && typeof after === 'object') {
+    const u = unknown !== null && typeof unknown === 'object' && !Array.isArray(unknown) ? (unknown as Record<string, unknown>) : {};
+    const out: Record<string, Value> = {};
+    for (const [k, v] of Object.entries(after)) out[k] = plannedValue(v, u[k]);
+    for (const [k, v] of Object.entries(u)) if (v === true) out[k] = UNKNOWN;
+    return out;
+  }
+  if (typeof after === 'string' || typeof after === 'number' || typeof after === 'boolean') return after;
+  return null;
+}
+
+/**
+ * Evaluates attributes of planned blocks from their module's `.tf` sources, with what the plan knows: the
+ * module calls' inputs, variable defaults, locals, planned resources and data sources. It is used only where
+ * the plan says "known after apply" of a value a rule needs, to find which parts of it are in fact known.
+ */
+export class PlanEvaluator {
+  private readonly state = new Map<string, unknown>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly sources: SourceIndex,
+  ) {
+    const visit = (mod: StateModule | undefined): void => {
+      for (const r of mod?.resources ?? []) if (typeof r.address === 'string') this.state.set(r.address, r.values);
+      for (const child of mod?.child_modules ?? []) visit(child);
+    };
+    visit(plan.prior_state?.values?.root_module);
+  }
+
+  /** The value `rc`'s attribute will have, as far as its sources and the plan tell; UNKNOWN when they do not. */
+  attribute(rc: ResourceChange, attribute: string, hook: DataAttributeHook = () => undefined): Value {
+    const path = moduleInstances(rc.module_address).map((m) => m.name);
+    const text = this.sources.sourceText(path, `${rc.mode === 'data' ? 'data' : 'resource'}.${rc.type}.${rc.name}`);
+    const expression = text === undefined ? undefined : blockAttributeText(text, attribute);
+    if (expression === undefined) return UNKNOWN;
+    const guard = `${rc.address}.${attribute}`;
+    if (this.active.has(guard)) return UNKNOWN;
+    this.active.add(guard);
+    try {
+      return this.evaluateText(expression, rc.module_address, instanceKey(rc.address), hook);
+    } finally {
+      this.active.delete(guard);
+    }
+  }
+
+  private evaluateText(text: string, moduleAddress: string | undefined, key: string | number | undefined, hook: DataAttributeHook): Value {
+    const node = parseExpression(text);
+    if (!node) return UNKNOWN;
+    try {
+      return evaluate(node, this.scope(moduleAddress, key, hook));
+    } catch (e) {
+      // An error Terraform would report (or an expression this reader mis-took): nothing is known.
+      if (e instanceof EvaluationError) return UNKNOWN;
+      throw e;
+    }
+  }
+
+  private scope(moduleAddress: string | undefined, key: string | number | undefined, hook: DataAttributeHook): Scope {
+    const all = (steps: Step[]): { value: Value; used: number } => ({ value: UNKNOWN, used: steps.length });
+    return {
+      resolve: (root, steps) => {
+        const [first] = steps;
+        switch (root) {
+          case 'var':
+            return typeof first === 'string' ? { value: this.variable(moduleAddress, first, hook), used: 1 } : all(steps);
+          case 'local':
+            return typeof first === 'string' ? { value: this.local(moduleAddress, first, hook), used: 1 } : all(steps);
+          case 'count':
+            return { value: first === 'index' && typeof key === 'number' ? key : UNKNOWN, used: 1 };
+          case 'each':
+            return { value: first === 'key' && key !== undefined ? key : UNKNOWN, used: 1 };
+          case 'module':
+          case 'path':
+          case 'terraform':
+          case 'self':
+            return all(steps);
+          case 'data': {
+            const [type, name] = steps;
+            if (typeof type !== 'string' || typeof name !== 'string') return all(steps);
+            return this.instance(moduleAddress, `data.${type}.${name}`, steps.slice(2), 2, hook);
+          }
+          default:
+            return typeof first === 'string' ? this.instance(moduleAddress, `${root}.${first}`, steps.slice(1), 1, hook) : all(steps);
+        }
+      },
+    };
+  }
+
+  /** A resource or data source instance (`aws_s3_bucket.b[0]`) as planned, or read while planning. */
+  private instance(moduleAddress: string | undefined, block: string, rest: Step[], used: number, hook: DataAttributeHook): { value: Value; used: number } {
+    const prefix = moduleAddress ? `${moduleAddress}.${block}` : block;
+    const [next] = rest;
+    const found = (address: string, taken: number): { value: Value; used: number } | undefined => {
+      const rc = this.plan.resource_changes.find((r) => r.address === address);
+      if (rc) {
+        if (rc.mode === 'data') {
+          const hooked = hook(rc, rest.slice(taken));
+          if (hooked !== undefined) return { value: hooked, used: used + rest.length };
+        }
+        return { value: plannedValue(rc.change.after, rc.change.after_unknown), used: used + taken };
+      }
+      if (this.state.has(address)) return { value: plannedValue(this.state.get(address), undefined), used: used + taken };
+      return undefined;
+    };
+    return found(prefix, 0) ?? (next !== undefined ? found(`${prefix}${keySuffix(next)}`, 1) : undefined) ?? { value: UNKNOWN, used: used + rest.length };
+  }
+
+  private variable(moduleAddress: string | undefined, name: string, hook: DataAttributeHook): Value {
+    const instances = moduleInstances(moduleAddress);
+    const root = this.plan.configuration?.root_module;
+    if (!instances.length) {
+      const given = this.plan.variables?.[name];
+      if (given && 'value' in given) return plannedValue(given.value, undefined);
+      return UNKNOWN;
+    }
+    const self = instances[instances.length - 1];
+    const parentPath = instances.slice(0, -1);
+    const call = moduleAt(root, parentPath.map((m) => m.name))?.module_calls?.[self?.name ?? ''];
+    const given = call?.expressions?.[name] as Expression | undefined;
+    if (given === undefined) {
+      const declared = call?.module?.variables?.[name];
+      if (!declared) return UNKNOWN;
+      return 'default' in declared ? plannedValue(declared.default, undefined) : null;
+    }
+    if ('constant_value' in given) return plannedValue(given.constant_value, undefined);
+    // An input set from other values: its expression in the calling module's `module` block, evaluated there.
+    const parentAddress = parentPath.map((m) => `module.${m.name}${m.key === undefined ? '' : keySuffix(m.key)}`).join('.');
+    const text = this.sources.sourceText(
+      parentPath.map((m) => m.name),
+      `module.${self?.name ?? ''}`,
+    );
+    const expression = text === undefined ? undefined : blockAttributeText(text, name);
+    if (expression === undefined) return UNKNOWN;
+    return this.guarded(`${moduleAddress ?? ''}:var.${name}`, () => this.evaluateText(expression, parentAddress || undefined, self?.key, hook));
+  }
+
+  private local(moduleAddress: string | undefined, name: string, hook: DataAttributeHook): Value {
+    const path = moduleInstances(moduleAddress).map((m) => m.name);
+    for (const text of this.sources.localsTexts(path)) {
+      const expression = blockAttributeText(text, name);
+      if (expression !== undefined) return this.guarded(`${moduleAddress ?? ''}:local.${name}`, () => this.evaluateText(expression, moduleAddress, undefined, hook));
+    }
+    return UNKNOWN;
+  }
+
+  private guarded(key: string, run: () => Value): Value {
+    if (this.active.has(key)) return UNKNOWN;
+    this.active.add(key);
+    try {
+      return run();
+    } finally {
+      this.active.delete(key);
+    }
+  }
+}
