@@ -390,6 +390,16 @@ describe('registry modules are evaluated from the sources terraform init install
     expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-photos')?.status).toBe('pass');
   });
 
+  it('module instances of for_each join their own split resources, and each.value decides what each attaches', () => {
+    const { result, notices } = auditCase('registry-module');
+    const at = (rule: string, address: string) => result.findings.find((f) => f.rule.id === rule && f.resource.address === address);
+    expect(at('storage-public-read', 'module.archives["eu"].aws_s3_bucket.this[0]')?.status).toBe('fail');
+    expect(at('storage-public-read', 'module.archives["us"].aws_s3_bucket.this[0]')?.status).toBe('pass');
+    expect(at('storage-tls-enforced', 'module.archives["us"].aws_s3_bucket.this[0]')?.status).toBe('pass');
+    expect(anchorOf(at('storage-public-read', 'module.archives["eu"].aws_s3_bucket.this[0]')!).line).toBe(grepLine('registry-module/main.tf', 'module "archives"'));
+    expect(notices.filter((n) => n.message.includes('could not join'))).toEqual([]);
+  });
+
   it('a placeholder left in a statement’s Principal leaves the policy not evaluated, naming the statement', () => {
     const { findings } = variant((plan) => plan.replaceAll('\\"Principal\\": \\"*\\"', '\\"Principal\\": {\\"AWS\\": \\"_BUCKET_ARN_\\"}'));
     const f = outcome(findings, 'storage-tls-enforced', 'nm-registry-records')!;
@@ -402,7 +412,7 @@ describe('registry modules are evaluated from the sources terraform init install
     expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-records')?.status).toBe('not-evaluated');
     expect(notices).toContainEqual({
       level: 'note',
-      message: 'the sources of module.photos, module.records are not installed under . (run "terraform init" there, or set TF_DATA_DIR): values their modules know only after apply stay unknown',
+      message: 'the sources of module.archives, module.photos, module.records are not installed under . (run "terraform init" there, or set TF_DATA_DIR): values their modules know only after apply stay unknown',
     });
   });
 });

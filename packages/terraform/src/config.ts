@@ -64,7 +64,13 @@ export class PlanConfiguration {
   }
 }
 
-/** `module.m.aws_s3_bucket.b["x"]` -> `module.m.aws_s3_bucket.b` (the block, without the instance key). */
+/** An instance key in an address: `[0]` or `["eu"]` (a quoted key may hold `]` or `.`). */
+const INSTANCE_KEY = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]`;
+
+/**
+ * `module.m["eu"].aws_s3_bucket.b["x"]` -> `module.m.aws_s3_bucket.b`: the block, as the configuration names it,
+ * without the instance keys of the resource or of the module instances it is in.
+ */
 export function blockAddress(rc: ResourceChange): string {
-  return rc.address.replace(/\[[^\]]*\]$/, '');
+  return rc.address.replace(new RegExp(`(module\\.[^.[]+)${INSTANCE_KEY}`, 'g'), '$1').replace(new RegExp(`${INSTANCE_KEY}$`), '');
 }

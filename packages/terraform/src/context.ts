@@ -15,9 +15,14 @@ const COMPUTED_TAG_ATTRIBUTES = new Set(['tags_all', 'effective_labels']);
 /** With count/for_each, of several candidate instances the one with `rc`'s instance key; all of them when none has it. */
 function sameInstance(rc: ResourceChange, candidates: ResourceChange[]): ResourceChange[] {
   if (candidates.length <= 1) return candidates;
+  // A reference inside a module instance (`module.a["eu"]`) names blocks of that same instance, or of modules it calls.
+  const mine = rc.module_address;
+  const inInstance = mine === undefined ? candidates : candidates.filter((c) => c.module_address === mine || c.module_address?.startsWith(`${mine}.`));
+  const within = inInstance.length ? inInstance : candidates;
+  if (within.length <= 1) return within;
   const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
-  const sameKey = candidates.filter((c) => key !== undefined && c.address.endsWith(key));
-  return sameKey.length ? sameKey : candidates;
+  const sameKey = within.filter((c) => key !== undefined && c.address.endsWith(key));
+  return sameKey.length ? sameKey : within;
 }
 
 /** The data block a reference names: `data.T.x[0].json` -> `data.T.x`. */

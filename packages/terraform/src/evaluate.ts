@@ -24,6 +24,13 @@ const instanceKey = (address: string): string | number | undefined => {
   return m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1]);
 };
 
+/** `each.value` of the instance `key` of a block whose `for_each` is `all`: a map's element, or a set's member itself. */
+function eachValue(all: Value, key: string | number): Value {
+  if (Array.isArray(all)) return all.includes(key) ? key : UNKNOWN;
+  if (all !== null && typeof all === 'object' && typeof key === 'string') return all[key] ?? UNKNOWN;
+  return UNKNOWN;
+}
+
 /** A planned value with its unknown parts (`after_unknown`) as UNKNOWN. */
 function plannedValue(after: unknown, unknown: unknown): Value {
   if (unknown === true) return UNKNOWN;
@@ -63,23 +70,30 @@ export class PlanEvaluator {
   attribute(rc: ResourceChange, attribute: string, hook: DataAttributeHook = () => undefined): Value {
     const path = moduleInstances(rc.module_address).map((m) => m.name);
     const text = this.sources.sourceText(path, `${rc.mode === 'data' ? 'data' : 'resource'}.${rc.type}.${rc.name}`);
-    const expression = text === undefined ? undefined : blockAttributeText(text, attribute);
+    if (text === undefined) return UNKNOWN;
+    const expression = blockAttributeText(text, attribute);
     if (expression === undefined) return UNKNOWN;
     const guard = `${rc.address}.${attribute}`;
     if (this.active.has(guard)) return UNKNOWN;
     this.active.add(guard);
     try {
-      return this.evaluateText(expression, rc.module_address, instanceKey(rc.address), hook);
+      return this.evaluateText(expression, rc.module_address, instanceKey(rc.address), hook, () => this.forEachOf(text, rc.module_address, hook));
     } finally {
       this.active.delete(guard);
     }
   }
 
-  private evaluateText(text: string, moduleAddress: string | undefined, key: string | number | undefined, hook: DataAttributeHook): Value {
+  /** A block's `for_each` value, evaluated in its module (it cannot refer to `each` or `count` itself). */
+  private forEachOf(blockText: string, moduleAddress: string | undefined, hook: DataAttributeHook): Value {
+    const expression = blockAttributeText(blockText, 'for_each');
+    return expression === undefined ? UNKNOWN : this.evaluateText(expression, moduleAddress, undefined, hook);
+  }
+
+  private evaluateText(text: string, moduleAddress: string | undefined, key: string | number | undefined, hook: DataAttributeHook, forEach?: () => Value): Value {
     const node = parseExpression(text);
     if (!node) return UNKNOWN;
     try {
-      return evaluate(node, this.scope(moduleAddress, key, hook));
+      return evaluate(node, this.scope(moduleAddress, key, hook, forEach));
     } catch (e) {
       // An error Terraform would report (or an expression this reader mis-took): nothing is known.
       if (e instanceof EvaluationError) return UNKNOWN;
@@ -87,7 +101,7 @@ export class PlanEvaluator {
     }
   }
 
-  private scope(moduleAddress: string | undefined, key: string | number | undefined, hook: DataAttributeHook): Scope {
+  private scope(moduleAddress: string | undefined, key: string | number | undefined, hook: DataAttributeHook, forEach?: () => Value): Scope {
     const all = (steps: Step[]): { value: Value; used: number } => ({ value: UNKNOWN, used: steps.length });
     return {
       resolve: (root, steps) => {
@@ -100,7 +114,8 @@ export class PlanEvaluator {
           case 'count':
             return { value: first === 'index' && typeof key === 'number' ? key : UNKNOWN, used: 1 };
           case 'each':
-            return { value: first === 'key' && key !== undefined ? key : UNKNOWN, used: 1 };
+            if (first === 'key') return { value: key ?? UNKNOWN, used: 1 };
+            return { value: first === 'value' && key !== undefined && forEach ? eachValue(forEach(), key) : UNKNOWN, used: 1 };
           case 'module':
           case 'path':
           case 'terraform':
@@ -163,7 +178,8 @@ export class PlanEvaluator {
     );
     const expression = text === undefined ? undefined : blockAttributeText(text, name);
     if (expression === undefined) return UNKNOWN;
-    return this.guarded(`${moduleAddress ?? ''}:var.${name}`, () => this.evaluateText(expression, parentAddress || undefined, self?.key, hook));
+    const forEach = (): Value => (text === undefined ? UNKNOWN : this.forEachOf(text, parentAddress || undefined, hook));
+    return this.guarded(`${moduleAddress ?? ''}:var.${name}`, () => this.evaluateText(expression, parentAddress || undefined, self?.key, hook, forEach));
   }
 
   private local(moduleAddress: string | undefined, name: string, hook: DataAttributeHook): Value {
