@@ -10,7 +10,7 @@ import { repoRoot, runCli, tempDir } from './helpers/cli.js';
 import { multitoolProblems, sarifSchemaErrors } from './helpers/sarif-validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const cases = ['aws-split', 'aws-account', 'aws-inline-policy', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3', 'registry-module'];
+const cases = ['aws-split', 'aws-account', 'aws-inline-policy', 'modules', 'aws-network', 'aws-snapshots', 'gcp', 'gcp-defaults', 'azure', 'azure-split', 'azure-v3', 'registry-module', 'module-inputs'];
 const policies = loadPolicies();
 const auditCase = (name: string) => {
   const planned = readTerraformPlan(join(name, 'plan.json'), { cwd: fixtures, sourceRoot: name });
@@ -53,6 +53,21 @@ describe('split resources join to their parent through configuration references'
     const { result } = auditCase('modules');
     expect(outcome(result.findings, 'storage-public-read', 'clinic-module-photos')?.status).toBe('fail');
     expect(outcome(result.findings, 'storage-public-write', 'clinic-module-photos')?.status).toBe('fail');
+  });
+
+  it('a split resource in a module joins the bucket its caller passes in (bucket = var.bucket_id), pointing at its block', () => {
+    const f = outcome(auditCase('module-inputs').result.findings, 'storage-public-read', 'nm-inputs-uploads')!;
+    expect(f.status === 'fail' && f.evidence[0]).toBe('bucket policy statement "PublicRead": Allow read to Principal "*" with no condition');
+    expect(anchorOf(f)).toMatchObject({ uri: 'test/fixtures/terraform/module-inputs/modules/public-policy/main.tf', line: grepLine('module-inputs/modules/public-policy/main.tf', 'resource "aws_s3_bucket_policy" "this"') });
+  });
+
+  it('a split resource whose bucket reference cannot be followed makes what it sets unknown for every bucket the plan creates, never absent', () => {
+    const { result, notices } = auditCase('module-inputs');
+    for (const bucket of ['nm-inputs-uploads', 'nm-inputs-exports']) {
+      const f = outcome(result.findings, 'storage-versioning', bucket)!;
+      expect(f.status === 'not-evaluated' && f.reasons).toEqual(['versioning: aws_s3_bucket_versioning.exports may configure this bucket: its "bucket" is known only after apply and its reference could not be followed']);
+    }
+    expect(notices).toContainEqual({ level: 'note', message: 'aws_s3_bucket_versioning.exports: could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates' });
   });
 
   it('separate security group rules join their group, and databases their groups', () => {

@@ -34,7 +34,8 @@ export class PlanConfiguration {
 
   /**
    * Resolves an attribute's references to the addresses (without instance keys) of resource blocks,
-   * in the module of `rc`, following `module.X.output` references into child modules.
+   * in the module of `rc`, following `module.X.output` references into child modules and `var.X` out to
+   * what the calling module passes in.
    */
   resolveTargets(rc: ResourceChange, attribute: string): string[] {
     const path = modulePath(rc.module_address);
@@ -44,8 +45,10 @@ export class PlanConfiguration {
     return this.resolveRefs(path, [...refs.filter((r) => !r.startsWith('each.')), ...iterated]);
   }
 
-  private resolveRefs(path: string[], refs: string[]): string[] {
+  private resolveRefs(path: string[], refs: string[], depth = 0): string[] {
     const out = new Set<string>();
+    // Terraform rejects cycles; a plan that has one anyway (hand-edited) ends here.
+    if (depth > 32) return [];
     const prefix = path.map((m) => `module.${m}.`).join('');
     for (const ref of refs) {
       const [head = '', name, output] = ref.split('.');
@@ -54,7 +57,15 @@ export class PlanConfiguration {
         const child = [...path, name];
         const mod = moduleAt(this.plan.configuration?.root_module, child);
         const outputRefs = mod?.outputs?.[output]?.expression?.references ?? [];
-        for (const target of this.resolveRefs(child, outputRefs)) out.add(target);
+        for (const target of this.resolveRefs(child, outputRefs, depth + 1)) out.add(target);
+        continue;
+      }
+      if (head === 'var' && name !== undefined && path.length) {
+        // An input of this module (`bucket = var.bucket_id`): what the calling `module` block passes in, resolved there.
+        const parent = path.slice(0, -1);
+        const call = moduleAt(this.plan.configuration?.root_module, parent)?.module_calls?.[path[path.length - 1] ?? ''];
+        const given = call?.expressions?.[name] as Expression | undefined;
+        for (const target of this.resolveRefs(parent, given?.references ?? [], depth + 1)) out.add(target);
         continue;
       }
       if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(head) || name === undefined) continue;

@@ -145,7 +145,23 @@ function objectLockOutcome(ctx: Ctx, bucket: ResourceChange, split: ResourceChan
   });
 }
 
-function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>, accountBpa: ResourceChange | undefined): Resource {
+/** Which response of the bucket each split resource type stands for. */
+const SPLIT_OUTCOME: Record<string, keyof RawBucket> = {
+  aws_s3_bucket_acl: 'acl',
+  aws_s3_bucket_policy: 'policy',
+  aws_s3_bucket_public_access_block: 'publicAccessBlock',
+  aws_s3_bucket_server_side_encryption_configuration: 'encryption',
+  aws_s3_bucket_versioning: 'versioning',
+  aws_s3_bucket_logging: 'logging',
+  aws_s3_bucket_ownership_controls: 'ownership',
+  aws_s3_bucket_object_lock_configuration: 'objectLock',
+};
+
+/**
+ * `unresolved` are split resources whose bucket is known only after apply and whose reference could not be
+ * followed to a bucket: each may configure this one, so what they set is unknown here, never taken as absent.
+ */
+function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>, accountBpa: ResourceChange | undefined, unresolved: ResourceChange[]): Resource {
   const creating = bucket.change.actions.includes('create');
   const acl = splitFor(ctx, 'aws_s3_bucket_acl', bucket, joined);
   const policy = splitFor(ctx, 'aws_s3_bucket_policy', bucket, joined);
@@ -218,6 +234,10 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
     objectLock: lock,
     tagging: ok({ TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
+  for (const rc of unresolved) {
+    const key = SPLIT_OUTCOME[rc.type];
+    if (key) Object.assign(raw, { [key]: { status: 'unknown', reason: `${rc.address} may configure this bucket: its "bucket" is known only after apply and its reference could not be followed` } });
+  }
   const accountOutcome = accountBpa ? bpaOutcome(ctx, accountBpa, false) : ({ status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' } as const);
   const resource = normalizeBucket(raw, accountOutcome);
   ctx.place(bucket, resource);
@@ -250,17 +270,22 @@ function s3(ctx: Ctx): Resource[] {
   const buckets = ctx.of('aws_s3_bucket');
   const accountBpas = ctx.of('aws_s3_account_public_access_block');
   const joined = new Map<ResourceChange, ResourceChange[]>();
+  const unresolved = new Map<ResourceChange, ResourceChange[]>();
   for (const type of SPLIT_TYPES) {
     for (const rc of ctx.of(type)) {
       const targets = ctx.joinTo(rc, 'bucket', ['aws_s3_bucket']);
       if (targets.length === 0) {
-        ctx.note(`could not join to an aws_s3_bucket of this plan through its "bucket" reference (bucket = ${JSON.stringify(ctx.value(rc, 'bucket') ?? 'unknown')}); its settings were not judged`, rc);
+        // A bucket known only after apply is one this plan creates: it may be any of them, so what it sets is unknown for each.
+        if (ctx.isPending(rc, 'bucket')) {
+          ctx.note('could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates', rc);
+          for (const b of buckets.filter((x) => x.change.actions.includes('create'))) unresolved.set(b, [...(unresolved.get(b) ?? []), rc]);
+        } else ctx.note(`could not join to an aws_s3_bucket of this plan through its "bucket" reference (bucket = ${JSON.stringify(ctx.value(rc, 'bucket') ?? 'unknown')}); its settings were not judged`, rc);
         continue;
       }
       for (const b of targets) joined.set(b, [...(joined.get(b) ?? []), rc]);
     }
   }
-  return buckets.map((b) => buildBucket(ctx, b, joined, accountBpas[0]));
+  return buckets.map((b) => buildBucket(ctx, b, joined, accountBpas[0], unresolved.get(b) ?? []));
 }
 
 interface PlannedRule {
