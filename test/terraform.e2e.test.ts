@@ -61,13 +61,18 @@ describe('split resources join to their parent through configuration references'
     expect(anchorOf(f)).toMatchObject({ uri: 'test/fixtures/terraform/module-inputs/modules/public-policy/main.tf', line: grepLine('module-inputs/modules/public-policy/main.tf', 'resource "aws_s3_bucket_policy" "this"') });
   });
 
+  it('a split resource that reaches its bucket through a local (bucket = local.exports_id) joins it, read from the locals block', () => {
+    expect(outcome(auditCase('module-inputs').result.findings, 'storage-versioning', 'nm-inputs-exports')?.status).toBe('pass');
+    expect(outcome(auditCase('module-inputs').result.findings, 'storage-versioning', 'nm-inputs-uploads')?.status).toBe('fail');
+  });
+
   it('a split resource whose bucket reference cannot be followed makes what it sets unknown for every bucket the plan creates, never absent', () => {
     const { result, notices } = auditCase('module-inputs');
     for (const bucket of ['nm-inputs-uploads', 'nm-inputs-exports']) {
-      const f = outcome(result.findings, 'storage-versioning', bucket)!;
-      expect(f.status === 'not-evaluated' && f.reasons).toEqual(['versioning: aws_s3_bucket_versioning.exports may configure this bucket: its "bucket" is known only after apply and its reference could not be followed']);
+      const f = outcome(result.findings, 'storage-access-logging', bucket)!;
+      expect(f.status === 'not-evaluated' && f.reasons).toEqual(['accessLogging: aws_s3_bucket_logging.uploads may configure this bucket: its "bucket" is known only after apply and its reference could not be followed']);
     }
-    expect(notices).toContainEqual({ level: 'note', message: 'aws_s3_bucket_versioning.exports: could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates' });
+    expect(notices).toEqual([{ level: 'note', message: 'aws_s3_bucket_logging.uploads: could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates' }]);
   });
 
   it('separate security group rules join their group, and databases their groups', () => {

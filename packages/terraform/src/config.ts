@@ -18,7 +18,11 @@ export function moduleAt(root: ConfigModule | undefined, path: string[]): Config
  * resource addresses inside the same module (following module outputs one level at a time).
  */
 export class PlanConfiguration {
-  constructor(private readonly plan: Plan) {}
+  constructor(
+    private readonly plan: Plan,
+    /** The references of `local.<name>` in the module at `path`, read from its `.tf` sources (the plan has no locals). */
+    private readonly localReferences: (path: string[], name: string) => string[] = () => [],
+  ) {}
 
   /** The configuration block of a planned resource instance. */
   blockOf(rc: ResourceChange): ConfigResource | undefined {
@@ -34,8 +38,8 @@ export class PlanConfiguration {
 
   /**
    * Resolves an attribute's references to the addresses (without instance keys) of resource blocks,
-   * in the module of `rc`, following `module.X.output` references into child modules and `var.X` out to
-   * what the calling module passes in.
+   * in the module of `rc`, following `module.X.output` references into child modules, `var.X` out to
+   * what the calling module passes in, and `local.X` through the module's `locals` blocks.
    */
   resolveTargets(rc: ResourceChange, attribute: string): string[] {
     const path = modulePath(rc.module_address);
@@ -66,6 +70,10 @@ export class PlanConfiguration {
         const call = moduleAt(this.plan.configuration?.root_module, parent)?.module_calls?.[path[path.length - 1] ?? ''];
         const given = call?.expressions?.[name] as Expression | undefined;
         for (const target of this.resolveRefs(parent, given?.references ?? [], depth + 1)) out.add(target);
+        continue;
+      }
+      if (head === 'local' && name !== undefined) {
+        for (const target of this.resolveRefs(path, this.localReferences(path, name.replace(/\[.*$/, '')), depth + 1)) out.add(target);
         continue;
       }
       if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(head) || name === undefined) continue;

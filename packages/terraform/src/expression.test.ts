@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AFTER_APPLY, evaluate, parseExpression, UNKNOWN, type Scope, type Value } from './expression.js';
+import { AFTER_APPLY, evaluate, parseExpression, referencesIn, UNKNOWN, type Scope, type Value } from './expression.js';
 
 // What the module knows: `var.*` and `local.*`; any resource attribute is known only after apply.
 const known: Record<string, Value> = {
@@ -78,5 +78,15 @@ describe('evaluating HCL expressions from a module’s sources', () => {
 
   it.each(['foo(', '"unterminated', 'a b', '{ a = }'])('text that is not one expression (%s) is not parsed', (text) => {
     expect(parseExpression(text)).toBeUndefined();
+  });
+
+  it.each<[string, string[]]>([
+    ['module.exports.id', ['module.exports.id']],
+    ['aws_s3_bucket.this[0].arn', ['aws_s3_bucket.this.arn']],
+    ['var.flag ? "${aws_s3_bucket.a.id}/x" : local.ids[var.key]', ['var.flag', 'aws_s3_bucket.a.id', 'var.key', 'local.ids']],
+    ['merge({ a = data.x.y.json }, try(module.m.out, {}))', ['data.x.y.json', 'module.m.out']],
+    ['{ for k, m in module.buckets : k => m.id }', []],
+  ])('the references of %s are %j', (text, expected) => {
+    expect(referencesIn(parseExpression(text)!)).toEqual(expected);
   });
 });

@@ -351,6 +351,64 @@ export function parseExpression(text: string): Node | undefined {
 
 export type { Node as ExpressionNode };
 
+/**
+ * The references an expression makes, as the plan's configuration writes them (`module.exports.id`,
+ * `aws_s3_bucket.this.arn`, `var.x`): attribute steps joined by dots, index steps left out. What this reader
+ * does not parse (a `for` expression) contributes none.
+ */
+export function referencesIn(node: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node): void => {
+    const names: string[] = [];
+    let at: Node = n;
+    while (at.k === 'attr' || at.k === 'index') {
+      if (at.k === 'attr') names.unshift(at.name);
+      else visit(at.key);
+      at = at.of;
+    }
+    if (at.k === 'ref') {
+      out.push([at.root, ...names].join('.'));
+      return;
+    }
+    if (at !== n) {
+      visit(at);
+      return;
+    }
+    switch (n.k) {
+      case 'tpl':
+        for (const p of n.parts) if (typeof p !== 'string') visit(p);
+        return;
+      case 'call':
+        n.args.forEach(visit);
+        return;
+      case 'tuple':
+        n.items.forEach(visit);
+        return;
+      case 'object':
+        for (const [k, v] of n.items) {
+          visit(k);
+          visit(v);
+        }
+        return;
+      case 'cond':
+        [n.test, n.yes, n.no].forEach(visit);
+        return;
+      case 'bin':
+        visit(n.left);
+        visit(n.right);
+        return;
+      case 'not':
+      case 'neg':
+        visit(n.of);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(node);
+  return out;
+}
+
 const isObject = (v: Value): v is { [key: string]: Value } => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Whether a value holds anything known only at apply (an unknown, or a string with an unknown part). */

@@ -3,6 +3,8 @@ import type { CollectionNotice, Resource } from '@leakproof/core';
 import { PlanConfiguration } from './config.js';
 import { PlanContext } from './context.js';
 import { PlanEvaluator } from './evaluate.js';
+import { parseExpression, referencesIn } from './expression.js';
+import { blockAttributeText } from './hcl.js';
 import { AWS_TYPES, normalizeAwsPlan } from './normalize/aws.js';
 import { AZURE_TYPES, normalizeAzurePlan } from './normalize/azure.js';
 import { GCP_TYPES, normalizeGcpPlan } from './normalize/gcp.js';
@@ -56,7 +58,14 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
   const indexOf = new Map<ResourceChange, number>(plan.resource_changes.map((rc, i) => [rc, i]));
   const ctx = new PlanContext(
     kept,
-    new PlanConfiguration(plan),
+    new PlanConfiguration(plan, (path, name) => {
+      for (const text of sources.localsTexts(path)) {
+        const expression = blockAttributeText(text, name);
+        const node = expression === undefined ? undefined : parseExpression(expression);
+        if (node) return referencesIn(node);
+      }
+      return [];
+    }),
     (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address),
     notices,
     dataReads,
