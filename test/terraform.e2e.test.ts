@@ -72,7 +72,15 @@ describe('split resources join to their parent through configuration references'
       const f = outcome(result.findings, 'storage-access-logging', bucket)!;
       expect(f.status === 'not-evaluated' && f.reasons).toEqual(['accessLogging: aws_s3_bucket_logging.uploads may configure this bucket: its "bucket" is known only after apply and its reference could not be followed']);
     }
-    expect(notices).toEqual([{ level: 'note', message: 'aws_s3_bucket_logging.uploads: could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates' }]);
+    expect(notices).toContainEqual({ level: 'note', message: 'aws_s3_bucket_logging.uploads: could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates' });
+    const scans = outcome(result.findings, 'storage-public-read', 'nm-inputs-scans')!;
+    expect(scans.status === 'not-evaluated' && scans.reasons).toEqual(['publicRead: google_storage_bucket_iam_member.scans_public may grant on this bucket: its "bucket" is known only after apply and its reference could not be followed']);
+  });
+
+  it('a split resource that names its bucket by the bucket’s own globally unique name joins it', () => {
+    const f = outcome(auditCase('module-inputs').result.findings, 'storage-customer-managed-key', 'nm-inputs-exports')!;
+    expect(f.status).toBe('pass');
+    expect(f.resource.facts.encryptionAtRest).toMatchObject({ value: 'customer-managed' });
   });
 
   it('separate security group rules join their group, and databases their groups', () => {

@@ -228,6 +228,23 @@ export class PlanContext {
   }
 
   /**
+   * The parents a split resource configures: through the configuration references (joinTo) or else, when the
+   * attribute's value is known, the parent whose own globally unique identifier (`identity`: an S3 bucket's or a
+   * Cloud Storage bucket's name) is that value. When the value is known only after apply and no reference leads to
+   * a parent, `candidates` are the parents the plan creates: the split resource may configure any of them.
+   */
+  splitParents(rc: ResourceChange, attribute: string, parentTypes: string[], identity: string): { targets: ResourceChange[]; candidates: ResourceChange[] } {
+    const parents = parentTypes.flatMap((t) => this.byType.get(t) ?? []);
+    const joined = this.joinTo(rc, attribute, parentTypes);
+    if (joined.length) return { targets: joined, candidates: [] };
+    if (!this.isPending(rc, attribute)) {
+      const value = this.text(rc, attribute);
+      return { targets: value === undefined ? [] : parents.filter((p) => this.text(p, identity) === value), candidates: [] };
+    }
+    return { targets: [], candidates: parents.filter((p) => p.change.actions.includes('create')) };
+  }
+
+  /**
    * The data source of `type` that `rc`'s `attribute` refers to (`policy = data.aws_iam_policy_document.x.json`),
    * when Terraform reads it only at apply and so lists it in resource_changes; in the same module instance.
    */

@@ -273,12 +273,12 @@ function s3(ctx: Ctx): Resource[] {
   const unresolved = new Map<ResourceChange, ResourceChange[]>();
   for (const type of SPLIT_TYPES) {
     for (const rc of ctx.of(type)) {
-      const targets = ctx.joinTo(rc, 'bucket', ['aws_s3_bucket']);
+      const { targets, candidates } = ctx.splitParents(rc, 'bucket', ['aws_s3_bucket'], 'bucket');
       if (targets.length === 0) {
         // A bucket known only after apply is one this plan creates: it may be any of them, so what it sets is unknown for each.
-        if (ctx.isPending(rc, 'bucket')) {
+        if (candidates.length) {
           ctx.note('could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates', rc);
-          for (const b of buckets.filter((x) => x.change.actions.includes('create'))) unresolved.set(b, [...(unresolved.get(b) ?? []), rc]);
+          for (const b of candidates) unresolved.set(b, [...(unresolved.get(b) ?? []), rc]);
         } else ctx.note(`could not join to an aws_s3_bucket of this plan through its "bucket" reference (bucket = ${JSON.stringify(ctx.value(rc, 'bucket') ?? 'unknown')}); its settings were not judged`, rc);
         continue;
       }
