@@ -77,6 +77,11 @@ describe('split resources join to their parent through configuration references'
     expect(scans.status === 'not-evaluated' && scans.reasons).toEqual(['publicRead: google_storage_bucket_iam_member.scans_public may grant on this bucket: its "bucket" is known only after apply and its reference could not be followed']);
   });
 
+  it('an SQL firewall rule whose server cannot be followed leaves every planned server’s reachability not evaluated, never pass', () => {
+    const f = outcome(auditCase('module-inputs').result.findings, 'database-internet-reachable', 'nm-inputs-sql')!;
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(['internetReachable: azurerm_mssql_firewall_rule.anyone may configure this resource: its "server_id" is known only after apply and its reference could not be followed']);
+  });
+
   it('a split resource that names its bucket by the bucket’s own globally unique name joins it', () => {
     const f = outcome(auditCase('module-inputs').result.findings, 'storage-customer-managed-key', 'nm-inputs-exports')!;
     expect(f.status).toBe('pass');

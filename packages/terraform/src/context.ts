@@ -233,13 +233,13 @@ export class PlanContext {
    * Cloud Storage bucket's name) is that value. When the value is known only after apply and no reference leads to
    * a parent, `candidates` are the parents the plan creates: the split resource may configure any of them.
    */
-  splitParents(rc: ResourceChange, attribute: string, parentTypes: string[], identity: string): { targets: ResourceChange[]; candidates: ResourceChange[] } {
+  splitParents(rc: ResourceChange, attribute: string, parentTypes: string[], identity: string | undefined): { targets: ResourceChange[]; candidates: ResourceChange[] } {
     const parents = parentTypes.flatMap((t) => this.byType.get(t) ?? []);
     const joined = this.joinTo(rc, attribute, parentTypes);
     if (joined.length) return { targets: joined, candidates: [] };
     if (!this.isPending(rc, attribute)) {
       const value = this.text(rc, attribute);
-      return { targets: value === undefined ? [] : parents.filter((p) => this.text(p, identity) === value), candidates: [] };
+      return { targets: value === undefined || identity === undefined ? [] : parents.filter((p) => this.text(p, identity) === value), candidates: [] };
     }
     return { targets: [], candidates: parents.filter((p) => p.change.actions.includes('create')) };
   }

@@ -41,6 +41,34 @@ function eitherFlag(ctx: PlanContext, rc: ResourceChange, ...names: string[]): b
   return undefined;
 }
 
+/** Why a split resource that could not be followed to its parent makes what it sets unknown there. */
+const mayConfigure = (rc: ResourceChange, attribute: string): string => `${rc.address} may configure this resource: its "${attribute}" is known only after apply and its reference could not be followed`;
+
+/**
+ * The parents a split resource joins through any of `attributes` (see PlanContext.splitParents), noting the ones it
+ * cannot join: `candidates` are the parents the plan creates when the reference waits for apply and cannot be followed.
+ */
+function splitTargets(ctx: PlanContext, rc: ResourceChange, through: Array<[attribute: string, identity: string | undefined]>, parentTypes: string[], what: string): { targets: ResourceChange[]; candidates: ResourceChange[]; reason: string } {
+  const present = through.filter(([a]) => ctx.config.referencesOf(rc, a).length > 0 || ctx.text(rc, a) !== undefined || ctx.isPending(rc, a));
+  const attribute = (present[0] ?? through[0])?.[0] ?? '';
+  for (const [a, identity] of present) {
+    const found = ctx.splitParents(rc, a, parentTypes, identity);
+    if (found.targets.length || found.candidates.length) {
+      if (found.candidates.length) ctx.note(`could not follow its "${a}" reference (known only after apply) to an ${what} of this plan; what it sets is unknown for every ${what} the plan creates`, rc);
+      return { ...found, reason: mayConfigure(rc, a) };
+    }
+  }
+  ctx.note(`could not join to an ${what} of this plan through "${attribute}"; not judged`, rc);
+  return { targets: [], candidates: [], reason: mayConfigure(rc, attribute) };
+}
+
+/** For each parent a split resource may configure, per kind of setting, the first reason it is unknown there. */
+type MayConfigure<K extends string> = Map<ResourceChange, Partial<Record<K, string>>>;
+
+function mayAdd<K extends string>(map: MayConfigure<K>, parents: ResourceChange[], kind: K, reason: string): void {
+  for (const p of parents) map.set(p, { [kind]: reason, ...map.get(p) });
+}
+
 function located(ctx: PlanContext, rc: ResourceChange, resource: Resource): Resource {
   ctx.place(rc, resource);
   if (!ctx.text(rc, 'id')) resource.id = `terraform:${rc.address}`;
@@ -54,7 +82,7 @@ interface StorageSplits {
   customerKey?: ResourceChange;
 }
 
-function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSplits): { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } {
+function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSplits, may: Partial<Record<keyof StorageSplits, string>>): { resource: Resource; allowPublic: Verdict; networkOpen: Verdict } {
   const network = splits.networkRules
     ? { default_action: ctx.text(splits.networkRules, 'default_action'), ip_rules: ctx.texts(splits.networkRules, 'ip_rules') }
     : ctx.block(rc, 'network_rules') && { default_action: ctx.text(rc, 'network_rules', 0, 'default_action'), ip_rules: ctx.texts(rc, 'network_rules', 0, 'ip_rules') };
@@ -84,12 +112,15 @@ function storageAccount(ctx: PlanContext, rc: ResourceChange, splits: StorageSpl
     ? ctx.unknownReason(rc, 'public_network_access_enabled')
     : networkPending && a.publicNetworkAccess !== 'Disabled'
       ? ctx.unknownReason(splits.networkRules ?? rc, splits.networkRules ? 'ip_rules' : 'network_rules')
-      : undefined;
+      : a.publicNetworkAccess !== 'Disabled'
+        ? may.networkRules
+        : undefined;
   if (pendingReason) {
     networkOpen = verdict.unknown(pendingReason);
     resource.facts.networkOpenToInternet = { unknown: pendingReason };
     if (ctx.isPending(rc, 'public_network_access_enabled')) resource.facts.publicNetworkAccess = { unknown: pendingReason };
   }
+  if (may.customerKey && !splits.customerKey && a.encryption?.keySource !== 'Microsoft.Keyvault') resource.facts.encryptionAtRest = { unknown: may.customerKey };
   // A finding about the network points at the split resource that decided it.
   const networkSource = ctx.source(splits.networkRules);
   const keySource = ctx.source(splits.customerKey);
@@ -123,7 +154,7 @@ function sqlAuditing(ctx: PlanContext, rc: ResourceChange, auditing: ResourceCha
  * collector reads, and where the facts they decide point: the rule that opens the server (a broad public range, or
  * "allow Azure services"), as `judgeFirewallRules` judges it.
  */
-function plannedFirewallRules(ctx: PlanContext, rules: ResourceChange[]): { outcome: CallOutcome<AzureFirewallRule[]>; sources: NonNullable<Resource['factSources']> } {
+function plannedFirewallRules(ctx: PlanContext, rules: ResourceChange[], may?: string): { outcome: CallOutcome<AzureFirewallRule[]>; sources: NonNullable<Resource['factSources']> } {
   const pending = rules.find((r) => ctx.isPending(r, 'start_ip_address') || ctx.isPending(r, 'end_ip_address'));
   const arm = rules.map((r) => ({ name: ctx.text(r, 'name') ?? r.address, startIpAddress: ctx.text(r, 'start_ip_address') ?? '', endIpAddress: ctx.text(r, 'end_ip_address') ?? '' }));
   const opening = rules.find((_, i) => {
@@ -132,13 +163,13 @@ function plannedFirewallRules(ctx: PlanContext, rules: ResourceChange[]): { outc
   });
   const source = ctx.source(opening);
   return {
-    outcome: pending ? { status: 'unknown', reason: ctx.unknownReason(pending, 'start_ip_address') } : { status: 'ok', value: arm },
+    outcome: pending ? { status: 'unknown', reason: ctx.unknownReason(pending, 'start_ip_address') } : may ? { status: 'unknown', reason: may } : { status: 'ok', value: arm },
     sources: source ? { internetReachable: source, internetExposedPorts: source, openToCloudTenants: source } : {},
   };
 }
 
-function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined, tde: ResourceChange | undefined): Resource {
-  const firewall = plannedFirewallRules(ctx, rules);
+function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[], auditing: ResourceChange | undefined, tde: ResourceChange | undefined, may: Partial<Record<'rules' | 'auditing' | 'tde', string>>): Resource {
+  const firewall = plannedFirewallRules(ctx, rules, may.rules);
   const resource = normalizeSqlServer(
     {
       ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}),
@@ -154,9 +185,11 @@ function sqlServer(ctx: PlanContext, rc: ResourceChange, rules: ResourceChange[]
     // TDE with a service-managed key is the default; azurerm_mssql_server_transparent_data_encryption with a
     // key_vault_key_id (or managed_hsm_key_id) makes the protector a customer key.
     // A key id known only after apply is still a configured key.
-    { status: 'ok', value: { serverKeyType: tde && ['key_vault_key_id', 'managed_hsm_key_id'].some((k) => ctx.text(tde, k) || ctx.isPending(tde, k)) ? 'AzureKeyVault' : 'ServiceManaged' } },
+    may.tde && !tde
+      ? { status: 'unknown', reason: may.tde }
+      : { status: 'ok', value: { serverKeyType: tde && ['key_vault_key_id', 'managed_hsm_key_id'].some((k) => ctx.text(tde, k) || ctx.isPending(tde, k)) ? 'AzureKeyVault' : 'ServiceManaged' } },
     ctx.isPending(rc, 'public_network_access_enabled') ? { publicNetworkAccess: ctx.unknownReason(rc, 'public_network_access_enabled') } : {},
-    sqlAuditing(ctx, rc, auditing),
+    may.auditing && !auditing ? { status: 'unknown', reason: may.auditing } : sqlAuditing(ctx, rc, auditing),
   );
   located(ctx, rc, resource);
   if (Object.keys(firewall.sources).length) resource.factSources = firewall.sources;
@@ -206,9 +239,9 @@ function flexibleAccess(ctx: PlanContext, rc: ResourceChange, delegated: boolean
  * live collector reads. Parameters the plan does not set keep Azure's defaults (`require_secure_transport` on; no
  * pgAudit; MySQL's audit log off).
  */
-function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: ResourceChange, rules: ResourceChange[], parameters: ResourceChange[]): Resource {
+function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: ResourceChange, rules: ResourceChange[], parameters: ResourceChange[], may: Partial<Record<'rules' | 'parameters', string>>): Resource {
   const kind = FLEXIBLE[engine];
-  const firewall = plannedFirewallRules(ctx, rules);
+  const firewall = plannedFirewallRules(ctx, rules, may.rules);
   const named = parameters.map((p) => ({ rc: p, name: (ctx.text(p, 'name') ?? '').toLowerCase() }));
   const unknownParameter = named.find((p) => ctx.isPending(p.rc, 'name') || (kind.judged.includes(p.name) && ctx.isPending(p.rc, 'value')));
   const delegated = Boolean(ctx.text(rc, 'delegated_subnet_id')) || ctx.isPending(rc, 'delegated_subnet_id');
@@ -229,7 +262,9 @@ function flexibleServer(ctx: PlanContext, engine: FlexibleServerEngine, rc: Reso
     firewall.outcome,
     unknownParameter
       ? { status: 'unknown', reason: ctx.unknownReason(unknownParameter.rc, ctx.isPending(unknownParameter.rc, 'name') ? 'name' : 'value') }
-      : { status: 'ok', value: named.map((p) => ({ name: p.name, value: ctx.text(p.rc, 'value') ?? '' })) },
+      : may.parameters
+        ? { status: 'unknown', reason: may.parameters }
+        : { status: 'ok', value: named.map((p) => ({ name: p.name, value: ctx.text(p.rc, 'value') ?? '' })) },
     {
       ...(access.pending ? { publicNetworkAccess: access.pending } : {}),
       ...(ctx.isPending(rc, 'backup_retention_days') ? { backupRetentionDays: ctx.unknownReason(rc, 'backup_retention_days') } : {}),
@@ -337,7 +372,7 @@ function ruleOf(ctx: PlanContext, rc: ResourceChange, path: Array<string | numbe
   return rule;
 }
 
-function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Resource {
+function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[], may?: string): Resource {
   const inline = (ctx.blocks<object>(rc, 'security_rule') ?? []).map((_, i) => ruleOf(ctx, rc, ['security_rule', i]));
   const separate = extra.map((r) => ({ rc: r, rule: ruleOf(ctx, r, []) }));
   const ruleAttributes = ['source_address_prefix', 'source_address_prefixes', 'destination_port_range', 'destination_port_ranges', 'access', 'direction', 'priority', 'protocol'];
@@ -345,7 +380,7 @@ function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Res
     const attribute = ruleAttributes.find((a) => ctx.isPending(r, a));
     return attribute ? [{ r, attribute }] : [];
   })[0];
-  const unknown = ctx.isPending(rc, 'security_rule') ? ctx.unknownReason(rc, 'security_rule') : unknownRule ? ctx.unknownReason(unknownRule.r, unknownRule.attribute) : undefined;
+  const unknown = ctx.isPending(rc, 'security_rule') ? ctx.unknownReason(rc, 'security_rule') : unknownRule ? ctx.unknownReason(unknownRule.r, unknownRule.attribute) : may;
   const resource = located(
     ctx,
     rc,
@@ -364,48 +399,55 @@ function nsg(ctx: PlanContext, rc: ResourceChange, extra: ResourceChange[]): Res
 
 export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
   const splits = new Map<ResourceChange, StorageSplits>();
+  const accountMay: MayConfigure<keyof StorageSplits> = new Map();
+  const toAccount: Array<[string, string | undefined]> = [
+    ['storage_account_id', 'id'],
+    ['storage_account_name', 'name'],
+  ];
   for (const [type, key] of [
     ['azurerm_storage_account_network_rules', 'networkRules'],
     ['azurerm_storage_account_customer_managed_key', 'customerKey'],
   ] as const) {
     for (const r of ctx.of(type)) {
-      const [account] = [...ctx.joinTo(r, 'storage_account_id', ['azurerm_storage_account']), ...ctx.joinTo(r, 'storage_account_name', ['azurerm_storage_account'])];
-      if (!account) ctx.note('could not join to an azurerm_storage_account of this plan through "storage_account_id"; not judged', r);
-      else splits.set(account, { ...splits.get(account), [key]: r });
+      const { targets: [account], candidates, reason } = splitTargets(ctx, r, toAccount, ['azurerm_storage_account'], 'azurerm_storage_account');
+      if (account) splits.set(account, { ...splits.get(account), [key]: r });
+      mayAdd(accountMay, candidates, key, reason);
     }
   }
-  const accounts = new Map(ctx.of('azurerm_storage_account').map((rc) => [rc, storageAccount(ctx, rc, splits.get(rc) ?? {})]));
+  const accounts = new Map(ctx.of('azurerm_storage_account').map((rc) => [rc, storageAccount(ctx, rc, splits.get(rc) ?? {}, accountMay.get(rc) ?? {})]));
   const out: Resource[] = [...[...accounts.values()].map((a) => a.resource)];
   for (const rc of ctx.of('azurerm_storage_container')) {
-    const targets = [...ctx.joinTo(rc, 'storage_account_id', ['azurerm_storage_account']), ...ctx.joinTo(rc, 'storage_account_name', ['azurerm_storage_account'])];
+    const targets = toAccount.flatMap(([attribute, identity]) => ctx.splitParents(rc, attribute, ['azurerm_storage_account'], identity).targets);
     if (!targets.length) ctx.note('could not join to an azurerm_storage_account of this plan; its public exposure is unknown', rc);
     const account = targets[0] ? accounts.get(targets[0]) : undefined;
     const unknown = ctx.isPending(rc, 'container_access_type') ? { publicAccess: ctx.unknownReason(rc, 'container_access_type') } : {};
     const container = normalizeContainer({ ...(ctx.text(rc, 'id') ? { id: ctx.text(rc, 'id') } : {}), name: ctx.text(rc, 'name') ?? rc.address, publicAccess: ctx.text(rc, 'container_access_type') ?? 'private' }, account, unknown, 'plan');
     out.push(located(ctx, rc, container));
   }
+  // SQL server names are global DNS names (<name>.database.windows.net); ids are known for existing servers.
+  const toServer = (r: ResourceChange): Array<[string, string | undefined]> => (r.type.startsWith('azurerm_sql_') ? [['server_name', 'name']] : [['server_id', 'id']]);
+  const serverMay: MayConfigure<'rules' | 'auditing' | 'tde'> = new Map();
   const rulesByServer = new Map<ResourceChange, ResourceChange[]>();
   for (const r of [...ctx.of('azurerm_mssql_firewall_rule'), ...ctx.of('azurerm_sql_firewall_rule')]) {
-    const through = r.type === 'azurerm_sql_firewall_rule' ? 'server_name' : 'server_id';
-    const targets = ctx.joinTo(r, through, SQL_SERVER_TYPES);
-    if (!targets.length) ctx.note(`could not join to an SQL server of this plan through "${through}"; not judged`, r);
+    const { targets, candidates, reason } = splitTargets(ctx, r, toServer(r), SQL_SERVER_TYPES, 'SQL server');
     for (const s of targets) rulesByServer.set(s, [...(rulesByServer.get(s) ?? []), r]);
+    mayAdd(serverMay, candidates, 'rules', reason);
   }
   const auditingByServer = new Map<ResourceChange, ResourceChange>();
   for (const a of ctx.of('azurerm_mssql_server_extended_auditing_policy')) {
-    const [server] = ctx.joinTo(a, 'server_id', SQL_SERVER_TYPES);
+    const { targets: [server], candidates, reason } = splitTargets(ctx, a, toServer(a), SQL_SERVER_TYPES, 'SQL server');
     if (server) auditingByServer.set(server, a);
-    else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', a);
+    mayAdd(serverMay, candidates, 'auditing', reason);
   }
   const tdeByServer = new Map<ResourceChange, ResourceChange>();
   for (const t of ctx.of('azurerm_mssql_server_transparent_data_encryption')) {
-    const [server] = ctx.joinTo(t, 'server_id', SQL_SERVER_TYPES);
+    const { targets: [server], candidates, reason } = splitTargets(ctx, t, toServer(t), SQL_SERVER_TYPES, 'SQL server');
     if (server) tdeByServer.set(server, t);
-    else ctx.note('could not join to an azurerm_mssql_server of this plan through "server_id"; not judged', t);
+    mayAdd(serverMay, candidates, 'tde', reason);
   }
   const servers = new Map<ResourceChange, Resource>();
   for (const rc of [...ctx.of('azurerm_mssql_server'), ...ctx.of('azurerm_sql_server')]) {
-    const server = sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc), tdeByServer.get(rc));
+    const server = sqlServer(ctx, rc, rulesByServer.get(rc) ?? [], auditingByServer.get(rc), tdeByServer.get(rc), serverMay.get(rc) ?? {});
     servers.set(rc, server);
     out.push(server);
   }
@@ -428,13 +470,15 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
   for (const engine of ['postgres', 'mysql'] as const) {
     const kind = FLEXIBLE[engine];
     const parts = new Map<ResourceChange, { rules: ResourceChange[]; parameters: ResourceChange[] }>();
+    const flexibleMay: MayConfigure<'rules' | 'parameters'> = new Map();
     for (const [type, key] of [
       [kind.rule, 'rules'],
       [kind.parameter, 'parameters'],
     ] as const) {
       for (const r of ctx.of(type)) {
-        const targets = ctx.joinTo(r, kind.joinedBy, [kind.server]);
-        if (!targets.length) ctx.note(`could not join to an ${kind.server} of this plan through "${kind.joinedBy}"; not judged`, r);
+        // Flexible server names are global DNS names too (<name>.postgres.database.azure.com).
+        const { targets, candidates, reason } = splitTargets(ctx, r, [[kind.joinedBy, kind.joinedBy === 'server_name' ? 'name' : 'id']], [kind.server], kind.server);
+        mayAdd(flexibleMay, candidates, key, reason);
         for (const s of targets) {
           const found = parts.get(s) ?? { rules: [], parameters: [] };
           found[key].push(r);
@@ -443,7 +487,7 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
       }
     }
     for (const rc of ctx.of(kind.server)) {
-      const server = flexibleServer(ctx, engine, rc, parts.get(rc)?.rules ?? [], parts.get(rc)?.parameters ?? []);
+      const server = flexibleServer(ctx, engine, rc, parts.get(rc)?.rules ?? [], parts.get(rc)?.parameters ?? [], flexibleMay.get(rc) ?? {});
       servers.set(rc, server);
       out.push(server);
     }
@@ -455,11 +499,13 @@ export function normalizeAzurePlan(ctx: PlanContext): Resource[] {
   }
   deletionLocks(ctx, servers);
   const nsgRules = new Map<ResourceChange, ResourceChange[]>();
+  const nsgMay: MayConfigure<'rules'> = new Map();
   for (const r of ctx.of('azurerm_network_security_rule')) {
-    const targets = ctx.joinTo(r, 'network_security_group_name', ['azurerm_network_security_group']);
-    if (!targets.length) ctx.note('could not join to an azurerm_network_security_group of this plan; not judged', r);
+    // NSG names are unique only within a resource group: never joined by name.
+    const { targets, candidates, reason } = splitTargets(ctx, r, [['network_security_group_name', undefined]], ['azurerm_network_security_group'], 'azurerm_network_security_group');
     for (const g of targets) nsgRules.set(g, [...(nsgRules.get(g) ?? []), r]);
+    mayAdd(nsgMay, candidates, 'rules', reason);
   }
-  for (const rc of ctx.of('azurerm_network_security_group')) out.push(nsg(ctx, rc, nsgRules.get(rc) ?? []));
+  for (const rc of ctx.of('azurerm_network_security_group')) out.push(nsg(ctx, rc, nsgRules.get(rc) ?? [], nsgMay.get(rc)?.rules));
   return out;
 }
