@@ -82,6 +82,13 @@ describe('split resources join to their parent through configuration references'
     expect(f.status === 'not-evaluated' && f.reasons).toEqual(['internetReachable: azurerm_mssql_firewall_rule.anyone may configure this resource: its "server_id" is known only after apply and its reference could not be followed']);
   });
 
+  it('an ingress rule open to the internet whose group cannot be followed leaves every planned group not evaluated; a private one changes nothing', () => {
+    const { result, notices } = auditCase('module-inputs');
+    const f = outcome(result.findings, 'network-database-port-internet', 'nm-inputs-db (aws_security_group.db)')!;
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(['internetIngressDatabasePorts: aws_vpc_security_group_ingress_rule.postgres_anywhere may be a rule of this group: its "security_group_id" is known only after apply and its reference could not be followed']);
+    expect(notices).toContainEqual({ level: 'note', message: 'aws_vpc_security_group_ingress_rule.postgres_office: could not join to an aws_security_group of this plan through "security_group_id"; not judged' });
+  });
+
   it('a split resource that names its bucket by the bucket’s own globally unique name joins it', () => {
     const f = outcome(auditCase('module-inputs').result.findings, 'storage-customer-managed-key', 'nm-inputs-exports')!;
     expect(f.status).toBe('pass');

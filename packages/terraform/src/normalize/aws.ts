@@ -342,6 +342,19 @@ const SECURITY_GROUP_TYPES = ['aws_security_group', 'aws_default_security_group'
 
 const INLINE = { protocol: 'protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_blocks', ipv6: 'ipv6_cidr_blocks' };
 
+const INGRESS_FACTS = ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic'];
+
+/** Whether known rules let the internet in, as the live normalizer judges a group with only them. */
+function opensToInternet(rules: PlannedRule[], facts: readonly string[] = INGRESS_FACTS): boolean {
+  const known = rules.filter((r) => !r.unknown);
+  if (!known.length) return false;
+  const judged = normalizeSecurityGroup({ GroupId: 'planned', IpPermissions: known.map(permission) }, PLAN_REGION, PLAN_ACCOUNT, undefined).facts;
+  return facts.some((f) => {
+    const v = judged[f];
+    return v !== undefined && !isUnknownFact(v) && (v.value === true || (Array.isArray(v.value) && v.value.length > 0));
+  });
+}
+
 /** Security groups with their inline and separate ingress rules; the exposure index keyed by block address. */
 function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string, GroupExposure> } {
   const groups = SECURITY_GROUP_TYPES.flatMap((t) => ctx.of(t));
@@ -355,16 +368,21 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     if (ctx.isPending(g, 'ingress')) rulesOf(g).push({ rc: g, cidrs: [], ipv6: [], unknown: ctx.unknownReason(g, 'ingress') });
     else (ctx.list(g, 'ingress') ?? []).forEach((_, i) => rulesOf(g).push(ruleFields(ctx, g, ['ingress', i], INLINE)));
   }
-  for (const rc of ctx.of('aws_security_group_rule')) {
-    if (ctx.text(rc, 'type') !== 'ingress') continue;
-    const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
-    if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
-    for (const g of targets) rulesOf(g).push(ruleFields(ctx, rc, [], INLINE));
-  }
-  for (const rc of ctx.of('aws_vpc_security_group_ingress_rule')) {
-    const targets = ctx.joinTo(rc, 'security_group_id', SECURITY_GROUP_TYPES);
-    if (!targets.length) ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
-    for (const g of targets) rulesOf(g).push(ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true));
+  const separate: Array<{ rc: ResourceChange; rule: PlannedRule }> = [
+    ...ctx.of('aws_security_group_rule').flatMap((rc) => (ctx.text(rc, 'type') === 'ingress' ? [{ rc, rule: ruleFields(ctx, rc, [], INLINE) }] : [])),
+    ...ctx.of('aws_vpc_security_group_ingress_rule').map((rc) => ({ rc, rule: ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true) })),
+  ];
+  for (const { rc, rule } of separate) {
+    const { targets, candidates } = ctx.splitParents(rc, 'security_group_id', SECURITY_GROUP_TYPES, 'id');
+    for (const g of targets) rulesOf(g).push(rule);
+    if (targets.length) continue;
+    // A rule whose group waits for apply and cannot be followed belongs to one of the groups the plan creates:
+    // if it lets the internet in (or may), each of them may be open.
+    if (candidates.length && (rule.unknown || opensToInternet([rule]))) {
+      ctx.note('could not follow its "security_group_id" reference (known only after apply) to a security group of this plan; every group the plan creates may be open', rc);
+      const unknown = `${rc.address} may be a rule of this group: its "security_group_id" is known only after apply and its reference could not be followed`;
+      for (const g of candidates) rulesOf(g).push({ rc, cidrs: [], ipv6: [], unknown });
+    } else ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
   }
   const resources: Resource[] = [];
   const exposure = new Map<string, GroupExposure>();
@@ -375,18 +393,13 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     const resource = normalizeSecurityGroup(sg, PLAN_REGION, PLAN_ACCOUNT, undefined);
     resource.id = ctx.text(g, 'arn') ?? `terraform:${g.address}`;
     const unknown = list.find((r) => r.unknown)?.unknown;
-    if (unknown) for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) resource.facts[f] = { unknown };
+    if (unknown) for (const f of INGRESS_FACTS) resource.facts[f] = { unknown };
     ctx.place(g, resource);
     // A finding caused by a separate rule resource points at the rule that alone causes it, unless an
     // inline rule of the group already does.
     const sources: NonNullable<Resource['factSources']> = {};
-    const causes = (rules: PlannedRule[], f: string) => {
-      const known = rules.filter((r) => !r.unknown);
-      if (!known.length) return false;
-      const v = normalizeSecurityGroup({ GroupId: 'planned', IpPermissions: known.map(permission) }, PLAN_REGION, PLAN_ACCOUNT, undefined).facts[f];
-      return v !== undefined && !isUnknownFact(v) && (v.value === true || (Array.isArray(v.value) && v.value.length > 0));
-    };
-    for (const f of ['internetIngressPorts', 'internetIngressDatabasePorts', 'internetIngressUdpServices', 'internetIngressAllTraffic']) {
+    const causes = (rules: PlannedRule[], f: string) => opensToInternet(rules, [f]);
+    for (const f of INGRESS_FACTS) {
       if (causes(list.filter((r) => r.rc === g), f)) continue;
       const rule = list.find((r) => r.rc !== g && causes([r], f));
       const source = rule ? ctx.source(rule.rc) : undefined;
