@@ -89,6 +89,13 @@ describe('split resources join to their parent through configuration references'
     expect(notices).toContainEqual({ level: 'note', message: 'aws_vpc_security_group_ingress_rule.postgres_office: could not join to an aws_security_group of this plan through "security_group_id"; not judged' });
   });
 
+  it('a reference with a literal key (aws_s3_bucket.all["a"].id) joins that instance only, not its siblings', () => {
+    const { result } = auditCase('module-inputs');
+    const at = (address: string) => result.findings.find((f) => f.rule.id === 'storage-public-read' && f.resource.address === address)?.status;
+    expect(at('aws_s3_bucket.all["a"]')).toBe('fail');
+    expect(at('aws_s3_bucket.all["b"]')).toBe('pass');
+  });
+
   it('a split resource that names its bucket by the bucket’s own globally unique name joins it', () => {
     const f = outcome(auditCase('module-inputs').result.findings, 'storage-customer-managed-key', 'nm-inputs-exports')!;
     expect(f.status).toBe('pass');

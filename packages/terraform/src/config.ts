@@ -37,16 +37,19 @@ export class PlanConfiguration {
   }
 
   /**
-   * Resolves an attribute's references to the addresses (without instance keys) of resource blocks,
+   * Resolves an attribute's references to the addresses of resource blocks (module instance keys left out),
    * in the module of `rc`, following `module.X.output` references into child modules, `var.X` out to
-   * what the calling module passes in, and `local.X` through the module's `locals` blocks.
+   * what the calling module passes in, and `local.X` through the module's `locals` blocks. A reference with a
+   * literal instance key (`aws_s3_bucket.all["a"].id`) names that instance only: `aws_s3_bucket.all["a"]`.
    */
   resolveTargets(rc: ResourceChange, attribute: string): string[] {
     const path = modulePath(rc.module_address);
     const refs = this.referencesOf(rc, attribute);
     // `for_each = aws_s3_bucket.x` with `bucket = each.value.id`: the reference is to what for_each iterates.
     const iterated = refs.some((r) => r.startsWith('each.value')) ? (this.blockOf(rc)?.for_each_expression?.references ?? []) : [];
-    return this.resolveRefs(path, [...refs.filter((r) => !r.startsWith('each.')), ...iterated]);
+    const targets = this.resolveRefs(path, [...refs.filter((r) => !r.startsWith('each.')), ...iterated]);
+    // Terraform lists `aws_s3_bucket.all["a"]` and `aws_s3_bucket.all` for one reference: the keyed one decides.
+    return targets.filter((t) => !targets.some((k) => k !== t && k.startsWith(`${t}[`)));
   }
 
   private resolveRefs(path: string[], refs: string[], depth = 0): string[] {
@@ -77,7 +80,8 @@ export class PlanConfiguration {
         continue;
       }
       if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(head) || name === undefined) continue;
-      out.add(`${prefix}${head}.${name.replace(/\[.*$/, '')}`);
+      const keyed = new RegExp(`^[^.\\[]+\\.[^.\\[]+(${INSTANCE_KEY})?`).exec(ref);
+      out.add(`${prefix}${head}.${name.replace(/\[.*$/, '')}${keyed?.[1] ?? ''}`);
     }
     return [...out];
   }
@@ -91,5 +95,10 @@ const INSTANCE_KEY = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]`;
  * without the instance keys of the resource or of the module instances it is in.
  */
 export function blockAddress(rc: ResourceChange): string {
-  return rc.address.replace(new RegExp(`(module\\.[^.[]+)${INSTANCE_KEY}`, 'g'), '$1').replace(new RegExp(`${INSTANCE_KEY}$`), '');
+  return instanceAddress(rc).replace(new RegExp(`${INSTANCE_KEY}$`), '');
+}
+
+/** `module.m["eu"].aws_s3_bucket.b["x"]` -> `module.m.aws_s3_bucket.b["x"]`: the instance, module instance keys left out. */
+export function instanceAddress(rc: ResourceChange): string {
+  return rc.address.replace(new RegExp(`(module\\.[^.[]+)${INSTANCE_KEY}`, 'g'), '$1');
 }

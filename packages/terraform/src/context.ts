@@ -1,5 +1,5 @@
 import { ConfigurationError, type CollectionNotice, type Resource, type SourceLocation } from '@leakproof/core';
-import { blockAddress, type PlanConfiguration } from './config.js';
+import { blockAddress, instanceAddress, type PlanConfiguration } from './config.js';
 import type { DataAttributeHook, PlanEvaluator } from './evaluate.js';
 import { UNKNOWN, type Value } from './expression.js';
 import { anyUnknown, planned, type ResourceChange } from './plan.js';
@@ -224,7 +224,7 @@ export class PlanContext {
    */
   joinTo(rc: ResourceChange, attribute: string, parentTypes: string[]): ResourceChange[] {
     const targets = new Set(this.config.resolveTargets(rc, attribute));
-    return sameInstance(rc, parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p))));
+    return sameInstance(rc, parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p)) || targets.has(instanceAddress(p))));
   }
 
   /**
