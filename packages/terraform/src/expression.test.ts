@@ -85,7 +85,9 @@ describe('evaluating HCL expressions from a module’s sources', () => {
     ['aws_s3_bucket.this[0].arn', ['aws_s3_bucket.this.arn']],
     ['var.flag ? "${aws_s3_bucket.a.id}/x" : local.ids[var.key]', ['var.flag', 'aws_s3_bucket.a.id', 'var.key', 'local.ids']],
     ['merge({ a = data.x.y.json }, try(module.m.out, {}))', ['data.x.y.json', 'module.m.out']],
-    ['{ for k, m in module.buckets : k => m.id }', []],
+    ['{ for k, m in module.buckets : k => m.id }', ['module.buckets']],
+    ['[for b in aws_s3_bucket.all : "${b.arn}/*" if b.bucket != var.skip]', ['aws_s3_bucket.all', 'var.skip']],
+    ['concat(aws_security_group.this.*.id, aws_security_group.named[*].id, [""])[0]', ['aws_security_group.this', 'aws_security_group.named']],
   ])('the references of %s are %j', (text, expected) => {
     expect(referencesIn(parseExpression(text)!)).toEqual(expected);
   });

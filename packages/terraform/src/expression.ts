@@ -40,7 +40,8 @@ type Node =
   | { k: 'cond'; test: Node; yes: Node; no: Node }
   | { k: 'bin'; op: string; left: Node; right: Node }
   | { k: 'not' | 'neg'; of: Node }
-  | { k: 'opaque' };
+  /** What this reader does not evaluate; `refs` are the references in it, for joins. */
+  | { k: 'opaque'; refs?: string[] };
 
 const OPAQUE: Node = { k: 'opaque' };
 
@@ -128,7 +129,7 @@ class Parser {
       const c = this.text.charAt(this.pos);
       if (c === '.' && this.text.charAt(this.pos + 1) !== '.') {
         this.pos++;
-        if (this.eat('*')) return this.rest(OPAQUE);
+        if (this.eat('*')) return this.rest(node);
         const name = this.ident();
         if (name !== undefined) node = { k: 'attr', of: node, name };
         else {
@@ -143,7 +144,7 @@ class Parser {
         if (this.eat('*')) {
           this.depth--;
           this.expect(']');
-          return this.rest(OPAQUE);
+          return this.rest(node);
         }
         const key = this.expression();
         this.depth--;
@@ -153,10 +154,10 @@ class Parser {
     }
   }
 
-  /** The traversal after a splat: read and dropped, the whole is unknown. */
+  /** The traversal after a splat: read and dropped, the whole is unknown; what it splats over is still a reference. */
   rest(node: Node): Node {
     this.postfix(node);
-    return OPAQUE;
+    return { k: 'opaque', refs: referencesIn(node) };
   }
 
   primary(): Node {
@@ -243,18 +244,29 @@ class Parser {
   /** A `for` expression, skipped to its closing bracket: its value is not computed. */
   skipFor(open: string, close: string): Node {
     let depth = 1;
+    let code = '';
+    const refs: string[] = [];
     while (this.pos < this.text.length && depth > 0) {
       const c = this.text.charAt(this.pos);
       if (c === '"') {
-        this.template();
+        refs.push(...referencesIn(this.template()));
+        code += ' ';
         continue;
       }
       if (c === open) depth++;
       else if (c === close) depth--;
+      code += c;
       this.pos++;
     }
     this.depth--;
-    return OPAQUE;
+    // Not evaluated, but its references (`{ for k, b in aws_s3_bucket.all : k => b.id }` names aws_s3_bucket.all)
+    // serve joins; the iteration variables are not references.
+    const vars = new Set(/^\s*for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\b/.exec(code)?.slice(1) ?? []);
+    for (const m of code.matchAll(/(?<![\w.-])([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[[0-9]+\])+)/g)) {
+      const [, root = '', steps = ''] = m;
+      refs.push([root, ...steps.split(/\.|\[[0-9]+\]/).filter(Boolean)].join('.'));
+    }
+    return { k: 'opaque', refs: refs.filter((r) => !vars.has(r.split('.')[0] ?? '')) };
   }
 
   /** A quoted template: literal text and `${…}` interpolations; a `%{…}` directive makes it opaque. */
@@ -400,6 +412,9 @@ export function referencesIn(node: Node): string[] {
       case 'not':
       case 'neg':
         visit(n.of);
+        return;
+      case 'opaque':
+        out.push(...(n.refs ?? []));
         return;
       default:
         return;
