@@ -447,6 +447,13 @@ describe('registry modules are evaluated from the sources terraform init install
     expect(notices.filter((n) => n.message.includes('could not join'))).toEqual([]);
   });
 
+  it('rules of a security-group module reach their group through a local that splats over it (terraform-aws-modules style)', () => {
+    const { result } = auditCase('registry-module');
+    const f = result.findings.find((x) => x.rule.id === 'network-database-port-internet' && x.resource.address === 'module.db_sg.aws_security_group.this[0]')!;
+    expect(f.status === 'fail' && f.evidence).toEqual(['security group module.db_sg.aws_security_group.this[0] (nm-registry-db) allows tcp 5432 from 0.0.0.0/0']);
+    expect(anchorOf(f).line).toBe(grepLine('registry-module/main.tf', 'module "db_sg"'));
+  });
+
   it('a placeholder left in a statement’s Principal leaves the policy not evaluated, naming the statement', () => {
     const { findings } = variant((plan) => plan.replaceAll('\\"Principal\\": \\"*\\"', '\\"Principal\\": {\\"AWS\\": \\"_BUCKET_ARN_\\"}'));
     const f = outcome(findings, 'storage-tls-enforced', 'nm-registry-records')!;
@@ -457,9 +464,10 @@ describe('registry modules are evaluated from the sources terraform init install
     const { findings, notices } = variant((plan) => plan, false);
     expect(outcome(findings, 'storage-public-read', 'nm-registry-photos')?.status).toBe('not-evaluated');
     expect(outcome(findings, 'storage-tls-enforced', 'nm-registry-records')?.status).toBe('not-evaluated');
+    expect(findings.find((x) => x.rule.id === 'network-database-port-internet' && x.resource.address === 'module.db_sg.aws_security_group.this[0]')?.status).toBe('not-evaluated');
     expect(notices).toContainEqual({
       level: 'note',
-      message: 'the sources of module.archives, module.photos, module.records are not installed under . (run "terraform init" there, or set TF_DATA_DIR): values their modules know only after apply stay unknown',
+      message: 'the sources of module.archives, module.db_sg, module.photos, module.records are not installed under . (run "terraform init" there, or set TF_DATA_DIR): values their modules know only after apply stay unknown',
     });
   });
 });
