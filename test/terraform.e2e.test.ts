@@ -72,7 +72,7 @@ describe('split resources join to their parent through configuration references'
       const f = outcome(result.findings, 'storage-access-logging', bucket)!;
       expect(f.status === 'not-evaluated' && f.reasons).toEqual(['accessLogging: aws_s3_bucket_logging.uploads may configure this bucket: its "bucket" is known only after apply and its reference could not be followed']);
     }
-    expect(notices).toContainEqual({ level: 'note', message: 'aws_s3_bucket_logging.uploads: could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates' });
+    expect(notices).toContainEqual({ level: 'note', message: 'aws_s3_bucket_logging.uploads: could not tell which aws_s3_bucket of this plan it configures: its "bucket" is known only after apply and its reference could not be followed; what it sets is unknown for each bucket it may configure' });
     const scans = outcome(result.findings, 'storage-public-read', 'nm-inputs-scans')!;
     expect(scans.status === 'not-evaluated' && scans.reasons).toEqual(['publicRead: google_storage_bucket_iam_member.scans_public may grant on this bucket: its "bucket" is known only after apply and its reference could not be followed']);
   });
@@ -94,6 +94,14 @@ describe('split resources join to their parent through configuration references'
     const at = (address: string) => result.findings.find((f) => f.rule.id === 'storage-public-read' && f.resource.address === address)?.status;
     expect(at('aws_s3_bucket.all["a"]')).toBe('fail');
     expect(at('aws_s3_bucket.all["b"]')).toBe('pass');
+  });
+
+  it('a split resource whose reference names several instances, none with its key, is unknown on each of them, never applied to all', () => {
+    const { result } = auditCase('module-inputs');
+    for (const address of ['aws_s3_bucket.all["a"]', 'aws_s3_bucket.all["b"]']) {
+      const f = result.findings.find((x) => x.rule.id === 'storage-versioning' && x.resource.address === address)!;
+      expect(f.status === 'not-evaluated' && f.reasons).toEqual(['versioning: aws_s3_bucket_versioning.picked["x"] may configure this bucket: its "bucket" refers to 2 instances (aws_s3_bucket.all["a"], aws_s3_bucket.all["b"]) and the plan does not say which']);
+    }
   });
 
   it('a split resource that names its bucket by the bucket’s own globally unique name joins it', () => {

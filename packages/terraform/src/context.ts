@@ -230,18 +230,21 @@ export class PlanContext {
   /**
    * The parents a split resource configures: through the configuration references (joinTo) or else, when the
    * attribute's value is known, the parent whose own globally unique identifier (`identity`: an S3 bucket's or a
-   * Cloud Storage bucket's name) is that value. When the value is known only after apply and no reference leads to
-   * a parent, `candidates` are the parents the plan creates: the split resource may configure any of them.
+   * Cloud Storage bucket's name) is that value. When it cannot say which parent, `candidates` are the ones it may
+   * configure and `why` says why (after "its"): the value is known only after apply and no reference leads to a
+   * parent (every parent the plan creates), or the reference names several instances and no key decides.
    */
-  splitParents(rc: ResourceChange, attribute: string, parentTypes: string[], identity: string | undefined): { targets: ResourceChange[]; candidates: ResourceChange[] } {
+  splitParents(rc: ResourceChange, attribute: string, parentTypes: string[], identity: string | undefined): { targets: ResourceChange[]; candidates: ResourceChange[]; why: string } {
     const parents = parentTypes.flatMap((t) => this.byType.get(t) ?? []);
     const joined = this.joinTo(rc, attribute, parentTypes);
-    if (joined.length) return { targets: joined, candidates: [] };
+    // One attribute names one parent: several left after matching instance keys means the plan does not say which.
+    if (joined.length > 1) return { targets: [], candidates: joined, why: `"${attribute}" refers to ${String(joined.length)} instances (${joined.map((j) => j.address).join(', ')}) and the plan does not say which` };
+    if (joined.length) return { targets: joined, candidates: [], why: '' };
     if (!this.isPending(rc, attribute)) {
       const value = this.text(rc, attribute);
-      return { targets: value === undefined || identity === undefined ? [] : parents.filter((p) => this.text(p, identity) === value), candidates: [] };
+      return { targets: value === undefined || identity === undefined ? [] : parents.filter((p) => this.text(p, identity) === value), candidates: [], why: '' };
     }
-    return { targets: [], candidates: parents.filter((p) => p.change.actions.includes('create')) };
+    return { targets: [], candidates: parents.filter((p) => p.change.actions.includes('create')), why: `"${attribute}" is known only after apply and its reference could not be followed` };
   }
 
   /**

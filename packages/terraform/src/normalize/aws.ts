@@ -161,7 +161,7 @@ const SPLIT_OUTCOME: Record<string, keyof RawBucket> = {
  * `unresolved` are split resources whose bucket is known only after apply and whose reference could not be
  * followed to a bucket: each may configure this one, so what they set is unknown here, never taken as absent.
  */
-function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>, accountBpa: ResourceChange | undefined, unresolved: ResourceChange[]): Resource {
+function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChange, ResourceChange[]>, accountBpa: ResourceChange | undefined, unresolved: Array<{ rc: ResourceChange; why: string }>): Resource {
   const creating = bucket.change.actions.includes('create');
   const acl = splitFor(ctx, 'aws_s3_bucket_acl', bucket, joined);
   const policy = splitFor(ctx, 'aws_s3_bucket_policy', bucket, joined);
@@ -234,9 +234,9 @@ function buildBucket(ctx: Ctx, bucket: ResourceChange, joined: Map<ResourceChang
     objectLock: lock,
     tagging: ok({ TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
-  for (const rc of unresolved) {
+  for (const { rc, why } of unresolved) {
     const key = SPLIT_OUTCOME[rc.type];
-    if (key) Object.assign(raw, { [key]: { status: 'unknown', reason: `${rc.address} may configure this bucket: its "bucket" is known only after apply and its reference could not be followed` } });
+    if (key) Object.assign(raw, { [key]: { status: 'unknown', reason: `${rc.address} may configure this bucket: its ${why}` } });
   }
   const accountOutcome = accountBpa ? bpaOutcome(ctx, accountBpa, false) : ({ status: 'not-configured', code: 'NoSuchPublicAccessBlockConfiguration' } as const);
   const resource = normalizeBucket(raw, accountOutcome);
@@ -270,15 +270,15 @@ function s3(ctx: Ctx): Resource[] {
   const buckets = ctx.of('aws_s3_bucket');
   const accountBpas = ctx.of('aws_s3_account_public_access_block');
   const joined = new Map<ResourceChange, ResourceChange[]>();
-  const unresolved = new Map<ResourceChange, ResourceChange[]>();
+  const unresolved = new Map<ResourceChange, Array<{ rc: ResourceChange; why: string }>>();
   for (const type of SPLIT_TYPES) {
     for (const rc of ctx.of(type)) {
-      const { targets, candidates } = ctx.splitParents(rc, 'bucket', ['aws_s3_bucket'], 'bucket');
+      const { targets, candidates, why } = ctx.splitParents(rc, 'bucket', ['aws_s3_bucket'], 'bucket');
       if (targets.length === 0) {
-        // A bucket known only after apply is one this plan creates: it may be any of them, so what it sets is unknown for each.
+        // It configures one of these buckets, which the plan does not say: what it sets is unknown for each.
         if (candidates.length) {
-          ctx.note('could not follow its "bucket" reference (known only after apply) to an aws_s3_bucket of this plan; what it sets is unknown for every bucket the plan creates', rc);
-          for (const b of candidates) unresolved.set(b, [...(unresolved.get(b) ?? []), rc]);
+          ctx.note(`could not tell which aws_s3_bucket of this plan it configures: its ${why}; what it sets is unknown for each bucket it may configure`, rc);
+          for (const b of candidates) unresolved.set(b, [...(unresolved.get(b) ?? []), { rc, why }]);
         } else ctx.note(`could not join to an aws_s3_bucket of this plan through its "bucket" reference (bucket = ${JSON.stringify(ctx.value(rc, 'bucket') ?? 'unknown')}); its settings were not judged`, rc);
         continue;
       }
@@ -373,14 +373,14 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     ...ctx.of('aws_vpc_security_group_ingress_rule').map((rc) => ({ rc, rule: ruleFields(ctx, rc, [], { protocol: 'ip_protocol', from: 'from_port', to: 'to_port', cidrs: 'cidr_ipv4', ipv6: 'cidr_ipv6' }, true) })),
   ];
   for (const { rc, rule } of separate) {
-    const { targets, candidates } = ctx.splitParents(rc, 'security_group_id', SECURITY_GROUP_TYPES, 'id');
+    const { targets, candidates, why } = ctx.splitParents(rc, 'security_group_id', SECURITY_GROUP_TYPES, 'id');
     for (const g of targets) rulesOf(g).push(rule);
     if (targets.length) continue;
     // A rule whose group waits for apply and cannot be followed belongs to one of the groups the plan creates:
     // if it lets the internet in (or may), each of them may be open.
     if (candidates.length && (rule.unknown || opensToInternet([rule]))) {
-      ctx.note('could not follow its "security_group_id" reference (known only after apply) to a security group of this plan; every group the plan creates may be open', rc);
-      const unknown = `${rc.address} may be a rule of this group: its "security_group_id" is known only after apply and its reference could not be followed`;
+      ctx.note(`could not tell which security group of this plan it belongs to: its ${why}; each group it may belong to may be open`, rc);
+      const unknown = `${rc.address} may be a rule of this group: its ${why}`;
       for (const g of candidates) rulesOf(g).push({ rc, cidrs: [], ipv6: [], unknown });
     } else ctx.note('could not join to an aws_security_group of this plan through "security_group_id"; not judged', rc);
   }

@@ -41,8 +41,6 @@ function eitherFlag(ctx: PlanContext, rc: ResourceChange, ...names: string[]): b
   return undefined;
 }
 
-/** Why a split resource that could not be followed to its parent makes what it sets unknown there. */
-const mayConfigure = (rc: ResourceChange, attribute: string): string => `${rc.address} may configure this resource: its "${attribute}" is known only after apply and its reference could not be followed`;
 
 /**
  * The parents a split resource joins through any of `attributes` (see PlanContext.splitParents), noting the ones it
@@ -54,12 +52,12 @@ function splitTargets(ctx: PlanContext, rc: ResourceChange, through: Array<[attr
   for (const [a, identity] of present) {
     const found = ctx.splitParents(rc, a, parentTypes, identity);
     if (found.targets.length || found.candidates.length) {
-      if (found.candidates.length) ctx.note(`could not follow its "${a}" reference (known only after apply) to an ${what} of this plan; what it sets is unknown for every ${what} the plan creates`, rc);
-      return { ...found, reason: mayConfigure(rc, a) };
+      if (found.candidates.length) ctx.note(`could not tell which ${what} of this plan it configures: its ${found.why}; what it sets is unknown for each ${what} it may configure`, rc);
+      return { targets: found.targets, candidates: found.candidates, reason: `${rc.address} may configure this resource: its ${found.why}` };
     }
   }
   ctx.note(`could not join to an ${what} of this plan through "${attribute}"; not judged`, rc);
-  return { targets: [], candidates: [], reason: mayConfigure(rc, attribute) };
+  return { targets: [], candidates: [], reason: '' };
 }
 
 /** For each parent a split resource may configure, per kind of setting, the first reason it is unknown there. */

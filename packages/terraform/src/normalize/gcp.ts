@@ -72,7 +72,7 @@ function roleEntities(list: Array<string | null> | undefined): Array<{ entity: s
  * A planned bucket rebuilt as the JSON API bucket and IAM policy the live collector reads, then judged
  * by @leakproof/gcp's normalizer: one judgment for plans and live audits.
  */
-function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[], unresolved: ResourceChange[]): Resource {
+function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[], unresolved: Array<{ iam: boolean; reason: string }>): Resource {
   const unknown: Record<string, string> = {};
   if (ctx.isPending(rc, 'public_access_prevention')) unknown.publicAccessPrevention = ctx.unknownReason(rc, 'public_access_prevention');
   if (ctx.isPending(rc, 'uniform_bucket_level_access')) unknown.uniformBucketLevelAccess = ctx.unknownReason(rc, 'uniform_bucket_level_access');
@@ -115,9 +115,8 @@ function bucket(ctx: PlanContext, rc: ResourceChange, joined: ResourceChange[], 
     }
   }
   // Split resources whose bucket could not be followed: each may grant on this bucket, so what they grant is unknown here.
-  for (const g of unresolved) {
-    const reason = `${g.address} may grant on this bucket: its "bucket" is known only after apply and its reference could not be followed`;
-    if (g.type.startsWith('google_storage_bucket_iam_')) iamUnknown = reason;
+  for (const { iam, reason } of unresolved) {
+    if (iam) iamUnknown = reason;
     else unknown.acl = reason;
   }
   const retention = ctx.block<{ is_locked?: boolean; retention_period?: number }>(rc, 'retention_policy');
@@ -259,14 +258,14 @@ function firewall(ctx: PlanContext, rc: ResourceChange, network: readonly GcpFir
 export function normalizeGcpPlan(ctx: PlanContext): Resource[] {
   const buckets = ctx.of('google_storage_bucket');
   const joined = new Map<ResourceChange, ResourceChange[]>(buckets.map((b) => [b, []]));
-  const unresolved = new Map<ResourceChange, ResourceChange[]>();
+  const unresolved = new Map<ResourceChange, Array<{ iam: boolean; reason: string }>>();
   for (const type of ['google_storage_bucket_iam_member', 'google_storage_bucket_iam_binding', 'google_storage_bucket_iam_policy', 'google_storage_bucket_acl', 'google_storage_bucket_access_control', 'google_storage_default_object_acl', 'google_storage_default_object_access_control']) {
     for (const rc of ctx.of(type)) {
-      const { targets, candidates } = ctx.splitParents(rc, 'bucket', ['google_storage_bucket'], 'name');
-      if (candidates.length) ctx.note('could not follow its "bucket" reference (known only after apply) to a google_storage_bucket of this plan; what it grants is unknown for every bucket the plan creates', rc);
+      const { targets, candidates, why } = ctx.splitParents(rc, 'bucket', ['google_storage_bucket'], 'name');
+      if (candidates.length) ctx.note(`could not tell which google_storage_bucket of this plan it grants on: its ${why}; what it grants is unknown for each bucket it may grant on`, rc);
       else if (!targets.length) ctx.note('could not join to a google_storage_bucket of this plan through its "bucket" reference; not judged', rc);
       for (const b of targets) joined.get(b)?.push(rc);
-      for (const b of candidates) unresolved.set(b, [...(unresolved.get(b) ?? []), rc]);
+      for (const b of candidates) unresolved.set(b, [...(unresolved.get(b) ?? []), { iam: type.startsWith('google_storage_bucket_iam_'), reason: `${rc.address} may grant on this bucket: its ${why}` }]);
     }
   }
   return [...buckets.map((b) => bucket(ctx, b, joined.get(b) ?? [], unresolved.get(b) ?? [])), ...ctx.of('google_sql_database_instance').map((rc) => sql(ctx, rc)), ...firewalls(ctx)];
