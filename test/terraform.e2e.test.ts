@@ -96,11 +96,17 @@ describe('split resources join to their parent through configuration references'
     expect(at('aws_s3_bucket.all["b"]')).toBe('pass');
   });
 
+  it('an index the plan does not show is evaluated from the sources to name one instance', () => {
+    const { result } = auditCase('module-inputs');
+    const at = (address: string) => result.findings.find((x) => x.rule.id === 'storage-versioning' && x.resource.address === address)?.status;
+    expect([at('aws_s3_bucket.all["a"]'), at('aws_s3_bucket.all["b"]')]).toEqual(['pass', 'fail']);
+  });
+
   it('a split resource whose reference names several instances, none with its key, is unknown on each of them, never applied to all', () => {
     const { result } = auditCase('module-inputs');
     for (const address of ['aws_s3_bucket.all["a"]', 'aws_s3_bucket.all["b"]']) {
-      const f = result.findings.find((x) => x.rule.id === 'storage-versioning' && x.resource.address === address)!;
-      expect(f.status === 'not-evaluated' && f.reasons).toEqual(['versioning: aws_s3_bucket_versioning.picked["x"] may configure this bucket: its "bucket" refers to 2 instances (aws_s3_bucket.all["a"], aws_s3_bucket.all["b"]) and the plan does not say which']);
+      const f = result.findings.find((x) => x.rule.id === 'storage-access-logging' && x.resource.address === address)!;
+      expect(f.status === 'not-evaluated' && f.reasons).toEqual(['accessLogging: aws_s3_bucket_logging.unpicked["y"] may configure this bucket: its "bucket" refers to 2 instances (aws_s3_bucket.all["a"], aws_s3_bucket.all["b"]) and the plan does not say which']);
     }
   });
 

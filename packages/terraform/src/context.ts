@@ -1,5 +1,5 @@
 import { ConfigurationError, type CollectionNotice, type Resource, type SourceLocation } from '@leakproof/core';
-import { blockAddress, instanceAddress, type PlanConfiguration } from './config.js';
+import { blockAddress, instanceAddress, modulePath, type PlanConfiguration } from './config.js';
 import type { DataAttributeHook, PlanEvaluator } from './evaluate.js';
 import { UNKNOWN, type Value } from './expression.js';
 import { anyUnknown, planned, type ResourceChange } from './plan.js';
@@ -224,6 +224,11 @@ export class PlanContext {
    */
   joinTo(rc: ResourceChange, attribute: string, parentTypes: string[]): ResourceChange[] {
     const targets = new Set(this.config.resolveTargets(rc, attribute));
+    // An index the plan does not show (`aws_s3_bucket.all[each.value.bucket]`), evaluated from the sources: that instance only.
+    const prefix = modulePath(rc.module_address).map((m) => `module.${m}.`).join('');
+    for (const [block, key] of this.evaluator?.indexedInstances(rc, attribute) ?? []) {
+      if (targets.delete(`${prefix}${block}`)) targets.add(`${prefix}${block}[${typeof key === 'number' ? String(key) : JSON.stringify(key)}]`);
+    }
     return sameInstance(rc, parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p)) || targets.has(instanceAddress(p))));
   }
 

@@ -1,5 +1,5 @@
 import { moduleAt } from './config.js';
-import { evaluate, EvaluationError, parseExpression, UNKNOWN, type Scope, type Step, type Value } from './expression.js';
+import { evaluate, EvaluationError, indexedBlocks, parseExpression, UNKNOWN, type Scope, type Step, type Value } from './expression.js';
 import { blockAttributeText } from './hcl.js';
 import type { Expression, Plan, ResourceChange, StateModule } from './plan.js';
 import type { SourceIndex } from './source.js';
@@ -81,6 +81,39 @@ export class PlanEvaluator {
     } finally {
       this.active.delete(guard);
     }
+  }
+
+  /**
+   * The instance keys `rc`'s attribute indexes resource blocks of its module with, where its sources let the key
+   * be evaluated (`bucket = aws_s3_bucket.all[each.value.bucket].id` -> aws_s3_bucket.all: "photos"). For joins.
+   */
+  indexedInstances(rc: ResourceChange, attribute: string): Map<string, string | number> {
+    const out = new Map<string, string | number>();
+    const path = moduleInstances(rc.module_address).map((m) => m.name);
+    const text = this.sources.sourceText(path, `${rc.mode === 'data' ? 'data' : 'resource'}.${rc.type}.${rc.name}`);
+    const expression = text === undefined ? undefined : blockAttributeText(text, attribute);
+    const node = expression === undefined ? undefined : parseExpression(expression);
+    if (text === undefined || !node) return out;
+    const hook: DataAttributeHook = () => undefined;
+    const scope = this.scope(rc.module_address, instanceKey(rc.address), hook, () => this.forEachOf(text, rc.module_address, hook));
+    const keys = new Map<string, Set<string | number>>();
+    for (const { block, key } of indexedBlocks(node)) {
+      let value: Value = UNKNOWN;
+      try {
+        value = evaluate(key, scope);
+      } catch (e) {
+        if (!(e instanceof EvaluationError)) throw e;
+      }
+      const seen = keys.get(block) ?? new Set<string | number>();
+      // A key that is not a plain string or number, or two different keys for one block: nothing to decide with.
+      seen.add(typeof value === 'string' || typeof value === 'number' ? value : Number.NaN);
+      keys.set(block, seen);
+    }
+    for (const [block, seen] of keys) {
+      const [only] = [...seen];
+      if (seen.size === 1 && only !== undefined && !Number.isNaN(only)) out.set(block, only);
+    }
+    return out;
   }
 
   /** A block's `for_each` value, evaluated in its module (it cannot refer to `each` or `count` itself). */

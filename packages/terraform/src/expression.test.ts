@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AFTER_APPLY, evaluate, parseExpression, referencesIn, UNKNOWN, type Scope, type Value } from './expression.js';
+import { AFTER_APPLY, evaluate, indexedBlocks, parseExpression, referencesIn, UNKNOWN, type Scope, type Value } from './expression.js';
 
 // What the module knows: `var.*` and `local.*`; any resource attribute is known only after apply.
 const known: Record<string, Value> = {
@@ -90,5 +90,10 @@ describe('evaluating HCL expressions from a module’s sources', () => {
     ['concat(aws_security_group.this.*.id, aws_security_group.named[*].id, [""])[0]', ['aws_security_group.this', 'aws_security_group.named']],
   ])('the references of %s are %j', (text, expected) => {
     expect(referencesIn(parseExpression(text)!)).toEqual(expected);
+  });
+
+  it('finds the resource blocks an expression indexes, with keys to evaluate, and not variables or locals', () => {
+    const found = indexedBlocks(parseExpression('"${aws_s3_bucket.all[local.pick[each.key]].id}/${var.list[0]}" == module.m[0].out')!);
+    expect(found.map((f) => [f.block, referencesIn(f.key)])).toEqual([['aws_s3_bucket.all', ['local.pick', 'each.key']]]);
   });
 });

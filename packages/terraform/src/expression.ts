@@ -363,6 +363,59 @@ export function parseExpression(text: string): Node | undefined {
 
 export type { Node as ExpressionNode };
 
+/** Roots of references that never name a resource block. */
+const NOT_BLOCKS = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module', 'data']);
+
+/**
+ * The resource references an expression indexes (`aws_s3_bucket.all[local.pick[each.key]].id`): the block
+ * (`aws_s3_bucket.all`) and the key expression, so the key can be evaluated to name one instance.
+ */
+export function indexedBlocks(node: Node): Array<{ block: string; key: Node }> {
+  const out: Array<{ block: string; key: Node }> = [];
+  const visit = (n: Node): void => {
+    switch (n.k) {
+      case 'index':
+        if (n.of.k === 'attr' && n.of.of.k === 'ref' && !NOT_BLOCKS.has(n.of.of.root)) out.push({ block: `${n.of.of.root}.${n.of.name}`, key: n.key });
+        visit(n.of);
+        visit(n.key);
+        return;
+      case 'attr':
+        visit(n.of);
+        return;
+      case 'tpl':
+        for (const p of n.parts) if (typeof p !== 'string') visit(p);
+        return;
+      case 'call':
+        n.args.forEach(visit);
+        return;
+      case 'tuple':
+        n.items.forEach(visit);
+        return;
+      case 'object':
+        for (const [k, v] of n.items) {
+          visit(k);
+          visit(v);
+        }
+        return;
+      case 'cond':
+        [n.test, n.yes, n.no].forEach(visit);
+        return;
+      case 'bin':
+        visit(n.left);
+        visit(n.right);
+        return;
+      case 'not':
+      case 'neg':
+        visit(n.of);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(node);
+  return out;
+}
+
 /**
  * The references an expression makes, as the plan's configuration writes them (`module.exports.id`,
  * `aws_s3_bucket.this.arn`, `var.x`): attribute steps joined by dots, index steps left out. What this reader
