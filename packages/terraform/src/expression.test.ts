@@ -94,6 +94,6 @@ describe('evaluating HCL expressions from a module’s sources', () => {
 
   it('finds the resource blocks an expression indexes, with keys to evaluate, and not variables or locals', () => {
     const found = indexedBlocks(parseExpression('"${aws_s3_bucket.all[local.pick[each.key]].id}/${var.list[0]}" == module.m[0].out')!);
-    expect(found.map((f) => [f.block, referencesIn(f.key)])).toEqual([['aws_s3_bucket.all', ['local.pick', 'each.key']]]);
+    expect(found.map((f) => [f.block, referencesIn(f.key)])).toEqual([['aws_s3_bucket.all', ['each.key', 'local.pick']]]);
   });
 });
