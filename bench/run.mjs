@@ -81,6 +81,12 @@ console.log(`peak RSS: ${mib(process.resourceUsage().maxRSS * 1024)}`);
   process.stdout.write(execFileSync(process.execPath, [new URL('./large-snapshot.mjs', import.meta.url).pathname], { encoding: 'utf8' }));
 }
 
+// A Terraform plan audit at scale (joins, .tf reads), in its own process.
+{
+  const { execFileSync } = await import('node:child_process');
+  for (const size of ['2000', '10000']) process.stdout.write(execFileSync(process.execPath, [new URL('./plan.mjs', import.meta.url).pathname, size], { encoding: 'utf8' }));
+}
+
 // The live collectors at organisation scale (issue #15's estates), each collection in its own process.
 const { benchCollectors } = await import('./collectors.mjs');
 console.log('');

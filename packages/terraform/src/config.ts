@@ -80,7 +80,7 @@ export class PlanConfiguration {
         continue;
       }
       if (['data', 'var', 'local', 'each', 'count', 'path', 'self', 'terraform'].includes(head) || name === undefined) continue;
-      const keyed = new RegExp(`^[^.\\[]+\\.[^.\\[]+(${INSTANCE_KEY})?`).exec(ref);
+      const keyed = REFERENCE_KEY.exec(ref);
       out.add(`${prefix}${head}.${name.replace(/\[.*$/, '')}${keyed?.[1] ?? ''}`);
     }
     return [...out];
@@ -95,10 +95,19 @@ const INSTANCE_KEY = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]`;
  * without the instance keys of the resource or of the module instances it is in.
  */
 export function blockAddress(rc: ResourceChange): string {
-  return instanceAddress(rc).replace(new RegExp(`${INSTANCE_KEY}$`), '');
+  return withoutKey(instanceAddress(rc));
+}
+
+const REFERENCE_KEY = new RegExp(`^[^.\\[]+\\.[^.\\[]+(${INSTANCE_KEY})?`);
+const TRAILING_KEY = new RegExp(`${INSTANCE_KEY}$`);
+const MODULE_KEYS = new RegExp(`(module\\.[^.[]+)${INSTANCE_KEY}`, 'g');
+
+/** `aws_s3_bucket.b["x"]` -> `aws_s3_bucket.b`. */
+export function withoutKey(address: string): string {
+  return address.replace(TRAILING_KEY, '');
 }
 
 /** `module.m["eu"].aws_s3_bucket.b["x"]` -> `module.m.aws_s3_bucket.b["x"]`: the instance, module instance keys left out. */
 export function instanceAddress(rc: ResourceChange): string {
-  return rc.address.replace(new RegExp(`(module\\.[^.[]+)${INSTANCE_KEY}`, 'g'), '$1');
+  return rc.address.includes('module.') ? rc.address.replace(MODULE_KEYS, '$1') : rc.address;
 }

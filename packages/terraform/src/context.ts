@@ -1,5 +1,5 @@
 import { ConfigurationError, type CollectionNotice, type Resource, type SourceLocation } from '@leakproof/core';
-import { blockAddress, instanceAddress, modulePath, type PlanConfiguration } from './config.js';
+import { blockAddress, instanceAddress, modulePath, withoutKey, type PlanConfiguration } from './config.js';
 import type { DataAttributeHook, PlanEvaluator } from './evaluate.js';
 import { UNKNOWN, type Value } from './expression.js';
 import { anyUnknown, planned, type ResourceChange } from './plan.js';
@@ -45,12 +45,19 @@ export class PlanContext {
     private readonly pointerOf: (rc: ResourceChange) => string = (rc) => rc.address,
     private readonly evaluator?: PlanEvaluator,
   ) {
-    for (const rc of changes) {
+    for (const [i, rc] of changes.entries()) {
       const list = this.byType.get(rc.type) ?? [];
       list.push(rc);
       this.byType.set(rc.type, list);
+      const block = blockAddress(rc);
+      this.byBlock.set(block, [...(this.byBlock.get(block) ?? []), rc]);
+      this.order.set(rc, i);
     }
   }
+
+  /** Resource changes by block address (module instance keys and instance key left out), for joins. */
+  private readonly byBlock = new Map<string, ResourceChange[]>();
+  private readonly order = new Map<ResourceChange, number>();
 
   of(type: string): ResourceChange[] {
     const list = this.byType.get(type) ?? [];
@@ -229,7 +236,12 @@ export class PlanContext {
     for (const [block, key] of this.evaluator?.indexedInstances(rc, attribute) ?? []) {
       if (targets.delete(`${prefix}${block}`)) targets.add(`${prefix}${block}[${typeof key === 'number' ? String(key) : JSON.stringify(key)}]`);
     }
-    return sameInstance(rc, parentTypes.flatMap((t) => this.byType.get(t) ?? []).filter((p) => targets.has(blockAddress(p)) || targets.has(instanceAddress(p))));
+    const found = new Set<ResourceChange>();
+    for (const t of targets) {
+      const block = withoutKey(t);
+      for (const p of this.byBlock.get(block) ?? []) if (parentTypes.includes(p.type) && (block === t || instanceAddress(p) === t)) found.add(p);
+    }
+    return sameInstance(rc, [...found].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0)));
   }
 
   /**
@@ -240,16 +252,16 @@ export class PlanContext {
    * parent (every parent the plan creates), or the reference names several instances and no key decides.
    */
   splitParents(rc: ResourceChange, attribute: string, parentTypes: string[], identity: string | undefined): { targets: ResourceChange[]; candidates: ResourceChange[]; why: string } {
-    const parents = parentTypes.flatMap((t) => this.byType.get(t) ?? []);
+    const parents = (): ResourceChange[] => parentTypes.flatMap((t) => this.byType.get(t) ?? []);
     const joined = this.joinTo(rc, attribute, parentTypes);
     // One attribute names one parent: several left after matching instance keys means the plan does not say which.
     if (joined.length > 1) return { targets: [], candidates: joined, why: `"${attribute}" refers to ${String(joined.length)} instances (${joined.map((j) => j.address).join(', ')}) and the plan does not say which` };
     if (joined.length) return { targets: joined, candidates: [], why: '' };
     if (!this.isPending(rc, attribute)) {
       const value = this.text(rc, attribute);
-      return { targets: value === undefined || identity === undefined ? [] : parents.filter((p) => this.text(p, identity) === value), candidates: [], why: '' };
+      return { targets: value === undefined || identity === undefined ? [] : parents().filter((p) => this.text(p, identity) === value), candidates: [], why: '' };
     }
-    return { targets: [], candidates: parents.filter((p) => p.change.actions.includes('create')), why: `"${attribute}" is known only after apply and its reference could not be followed` };
+    return { targets: [], candidates: parents().filter((p) => p.change.actions.includes('create')), why: `"${attribute}" is known only after apply and its reference could not be followed` };
   }
 
   /**

@@ -32,7 +32,7 @@ interface ManifestEntry {
 export class SourceIndex {
   /** Per module directory, every declared block: its file (absolute) and line, and its location in reports when it is inside the repository. */
   private readonly blocks = new Map<string, Map<string, DeclaredBlock>>();
-  private readonly texts = new Map<string, string[]>();
+  private readonly texts = new Map<string, { text: string; lines: string[]; offsets: number[] }>();
   /** `.tf` files that declare blocks but lie outside the repository root. */
   readonly outside = new Set<string>();
   /** Per module directory, the first line of each `locals` block (file, line). */
@@ -70,7 +70,7 @@ export class SourceIndex {
     if (!dir) return undefined;
     const at = this.blocksIn(dir).get(`${type}.${name}`);
     if (!at) return undefined;
-    return this.lines(at.path).slice(at.line - 1).join('\n');
+    return this.textFrom(at.path, at.line);
   }
 
   /**
@@ -81,7 +81,7 @@ export class SourceIndex {
   sourceText(path: string[], key: string): string | undefined {
     const dir = this.evaluationDir(path);
     const at = dir ? this.blocksIn(dir).get(key.startsWith('resource.') ? key.slice('resource.'.length) : key) : undefined;
-    return at ? this.lines(at.path).slice(at.line - 1).join('\n') : undefined;
+    return at ? this.textFrom(at.path, at.line) : undefined;
   }
 
   /** The texts of the `locals` blocks of the module at `path`, each from its first line. */
@@ -89,7 +89,7 @@ export class SourceIndex {
     const dir = this.evaluationDir(path);
     if (!dir) return [];
     this.blocksIn(dir);
-    return (this.locals.get(dir) ?? []).map((at) => this.lines(at.path).slice(at.line - 1).join('\n'));
+    return (this.locals.get(dir) ?? []).map((at) => this.textFrom(at.path, at.line));
   }
 
   private evaluationDir(path: string[]): string | undefined {
@@ -122,12 +122,33 @@ export class SourceIndex {
   }
 
   private lines(path: string): string[] {
-    let lines = this.texts.get(path);
-    if (!lines) {
-      lines = readFileSync(path, 'utf8').split('\n');
-      this.texts.set(path, lines);
+    return this.file(path).lines;
+  }
+
+  /**
+   * A file's text from the start of `line` to its end (readers stop at the block's closing brace). A slice of the
+   * whole text, so that a large file is not copied once per block read from it.
+   */
+  private textFrom(path: string, line: number): string {
+    const f = this.file(path);
+    return f.text.slice(f.offsets[line - 1] ?? f.text.length);
+  }
+
+  private file(path: string): { text: string; lines: string[]; offsets: number[] } {
+    let f = this.texts.get(path);
+    if (!f) {
+      const text = readFileSync(path, 'utf8');
+      const lines = text.split('\n');
+      const offsets: number[] = [];
+      let at = 0;
+      for (const l of lines) {
+        offsets.push(at);
+        at += l.length + 1;
+      }
+      f = { text, lines, offsets };
+      this.texts.set(path, f);
     }
-    return lines;
+    return f;
   }
 
   private moduleDir(path: string[]): string | undefined {
