@@ -1,3 +1,5 @@
+import { heredocAt, stringEscape } from './hcl.js';
+
 /**
  * HCL expressions of a module's `.tf` sources, evaluated to the value Terraform will give them at apply when the
  * plan itself does not say it (a whole list is "known after apply" because one element waits for a bucket ARN).
@@ -284,16 +286,9 @@ class Parser {
         return opaque ? OPAQUE : { k: 'tpl', parts };
       }
       if (c === '\\') {
-        const e = this.text.charAt(this.pos + 1);
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-        if (e === 'u' || e === 'U') {
-          const len = e === 'u' ? 4 : 8;
-          text += String.fromCodePoint(parseInt(this.text.slice(this.pos + 2, this.pos + 2 + len), 16));
-          this.pos += 2 + len;
-        } else {
-          text += simple[e] ?? e;
-          this.pos += 2;
-        }
+        const escape = stringEscape(this.text, this.pos);
+        text += escape.char;
+        this.pos += escape.length;
         continue;
       }
       if ((c === '$' || c === '%') && this.text.charAt(this.pos + 1) === c && this.text.charAt(this.pos + 2) === '{') {
@@ -326,20 +321,11 @@ class Parser {
 
   /** A heredoc: its lines as a template (interpolations evaluated), with `<<-` indentation removed. */
   heredoc(): Node {
-    const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(this.text.slice(this.pos, this.pos + 300));
-    if (!m) throw new ParseError('bad heredoc');
-    this.pos += m[0].length;
-    const lines: string[] = [];
-    for (;;) {
-      if (this.pos >= this.text.length) throw new ParseError('unterminated heredoc');
-      const end = this.text.indexOf('\n', this.pos);
-      const line = this.text.slice(this.pos, end < 0 ? this.text.length : end);
-      this.pos = end < 0 ? this.text.length : end + 1;
-      if (line.trim() === m[2]) break;
-      lines.push(line);
-    }
-    const indent = m[1] ? Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0)) : 0;
-    const body = `${lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n')}\n`;
+    const heredoc = heredocAt(this.text, this.pos);
+    if (!heredoc) throw new ParseError('bad heredoc');
+    if (!heredoc.terminated) throw new ParseError('unterminated heredoc');
+    this.pos = heredoc.end;
+    const { body } = heredoc;
     // The body is a template without quote escapes: read it as one by escaping what a quoted string would take.
     const inner = new Parser(`"${body.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
     return inner.template();
@@ -366,6 +352,32 @@ export type { Node as ExpressionNode };
 /** Roots of references that never name a resource block. */
 const NOT_BLOCKS = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module', 'data']);
 
+/** The nodes directly inside `n`, for walking an expression. */
+function children(n: Node): Node[] {
+  switch (n.k) {
+    case 'attr':
+    case 'not':
+    case 'neg':
+      return [n.of];
+    case 'index':
+      return [n.of, n.key];
+    case 'tpl':
+      return n.parts.filter((p): p is Node => typeof p !== 'string');
+    case 'call':
+      return n.args;
+    case 'tuple':
+      return n.items;
+    case 'object':
+      return n.items.flat();
+    case 'cond':
+      return [n.test, n.yes, n.no];
+    case 'bin':
+      return [n.left, n.right];
+    default:
+      return [];
+  }
+}
+
 /**
  * The resource references an expression indexes (`aws_s3_bucket.all[local.pick[each.key]].id`): the block
  * (`aws_s3_bucket.all`) and the key expression, so the key can be evaluated to name one instance.
@@ -373,44 +385,8 @@ const NOT_BLOCKS = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'te
 export function indexedBlocks(node: Node): Array<{ block: string; key: Node }> {
   const out: Array<{ block: string; key: Node }> = [];
   const visit = (n: Node): void => {
-    switch (n.k) {
-      case 'index':
-        if (n.of.k === 'attr' && n.of.of.k === 'ref' && !NOT_BLOCKS.has(n.of.of.root)) out.push({ block: `${n.of.of.root}.${n.of.name}`, key: n.key });
-        visit(n.of);
-        visit(n.key);
-        return;
-      case 'attr':
-        visit(n.of);
-        return;
-      case 'tpl':
-        for (const p of n.parts) if (typeof p !== 'string') visit(p);
-        return;
-      case 'call':
-        n.args.forEach(visit);
-        return;
-      case 'tuple':
-        n.items.forEach(visit);
-        return;
-      case 'object':
-        for (const [k, v] of n.items) {
-          visit(k);
-          visit(v);
-        }
-        return;
-      case 'cond':
-        [n.test, n.yes, n.no].forEach(visit);
-        return;
-      case 'bin':
-        visit(n.left);
-        visit(n.right);
-        return;
-      case 'not':
-      case 'neg':
-        visit(n.of);
-        return;
-      default:
-        return;
-    }
+    if (n.k === 'index' && n.of.k === 'attr' && n.of.of.k === 'ref' && !NOT_BLOCKS.has(n.of.of.root)) out.push({ block: `${n.of.of.root}.${n.of.name}`, key: n.key });
+    children(n).forEach(visit);
   };
   visit(node);
   return out;
@@ -435,43 +411,9 @@ export function referencesIn(node: Node): string[] {
       out.push([at.root, ...names].join('.'));
       return;
     }
-    if (at !== n) {
-      visit(at);
-      return;
-    }
-    switch (n.k) {
-      case 'tpl':
-        for (const p of n.parts) if (typeof p !== 'string') visit(p);
-        return;
-      case 'call':
-        n.args.forEach(visit);
-        return;
-      case 'tuple':
-        n.items.forEach(visit);
-        return;
-      case 'object':
-        for (const [k, v] of n.items) {
-          visit(k);
-          visit(v);
-        }
-        return;
-      case 'cond':
-        [n.test, n.yes, n.no].forEach(visit);
-        return;
-      case 'bin':
-        visit(n.left);
-        visit(n.right);
-        return;
-      case 'not':
-      case 'neg':
-        visit(n.of);
-        return;
-      case 'opaque':
-        out.push(...(n.refs ?? []));
-        return;
-      default:
-        return;
-    }
+    if (at !== n) visit(at);
+    else if (n.k === 'opaque') out.push(...(n.refs ?? []));
+    else children(n).forEach(visit);
   };
   visit(node);
   return out;

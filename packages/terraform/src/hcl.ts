@@ -7,6 +7,42 @@
  * literal subset and says "pending" for the rest rather than guessing.
  */
 
+/**
+ * The heredoc starting at `pos` (`<<EOT` or `<<-EOT`): its body, with the `<<-` form's common indentation
+ * removed, where it ends, and whether its closing marker was found.
+ */
+export function heredocAt(text: string, pos: number): { body: string; end: number; terminated: boolean } | undefined {
+  const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(pos, pos + 300));
+  if (!m) return undefined;
+  let at = pos + m[0].length;
+  let terminated = false;
+  const lines: string[] = [];
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    const line = text.slice(at, end < 0 ? text.length : end);
+    at = end < 0 ? text.length : end + 1;
+    if (line.trim() === m[2]) {
+      terminated = true;
+      break;
+    }
+    lines.push(line);
+  }
+  const indent = m[1] ? Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0)) : 0;
+  return { body: `${lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n')}\n`, end: at, terminated };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+
+/** The HCL string escape at `pos` (a backslash): the character it stands for, and how many characters it takes. */
+export function stringEscape(text: string, pos: number): { char: string; length: number } {
+  const e = text.charAt(pos + 1);
+  if (e === 'u' || e === 'U') {
+    const len = e === 'u' ? 4 : 8;
+    return { char: String.fromCodePoint(parseInt(text.slice(pos + 2, pos + 2 + len), 16)), length: 2 + len };
+  }
+  return { char: SIMPLE_ESCAPES[e] ?? e, length: 2 };
+}
+
 /** An expression whose value only Terraform knows (a reference, an interpolation, a call…), with its source text. */
 export class Pending {
   constructor(readonly text: string) {}
@@ -63,16 +99,9 @@ class Reader {
         return pending ? new Pending(this.text.slice(start, this.pos)) : out;
       }
       if (c === '\\') {
-        const e = this.text.charAt(this.pos + 1);
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-        if (e === 'u' || e === 'U') {
-          const len = e === 'u' ? 4 : 8;
-          out += String.fromCodePoint(parseInt(this.text.slice(this.pos + 2, this.pos + 2 + len), 16));
-          this.pos += 2 + len;
-        } else {
-          out += simple[e] ?? e;
-          this.pos += 2;
-        }
+        const escape = stringEscape(this.text, this.pos);
+        out += escape.char;
+        this.pos += escape.length;
         continue;
       }
       if ((c === '$' || c === '%') && this.text.charAt(this.pos + 1) === '{') {
@@ -111,19 +140,10 @@ class Reader {
   /** A heredoc (`<<EOT` or `<<-EOT`): its text, or Pending when it interpolates. */
   heredoc(): string | Pending {
     const start = this.pos;
-    const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\n/.exec(this.text.slice(this.pos, this.pos + 300));
-    if (!m) return this.opaque();
-    this.pos += m[0].length;
-    const lines: string[] = [];
-    while (this.pos < this.text.length) {
-      const end = this.text.indexOf('\n', this.pos);
-      const line = this.text.slice(this.pos, end < 0 ? this.text.length : end);
-      this.pos = end < 0 ? this.text.length : end + 1;
-      if (line.trim() === m[2]) break;
-      lines.push(line);
-    }
-    const indent = m[1] ? Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0)) : 0;
-    const body = `${lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n')}\n`;
+    const heredoc = heredocAt(this.text, this.pos);
+    if (!heredoc) return this.opaque();
+    this.pos = heredoc.end;
+    const { body } = heredoc;
     return /(^|[^$])\$\{|(^|[^%])%\{/.test(body) ? new Pending(this.text.slice(start, this.pos)) : body;
   }
 
