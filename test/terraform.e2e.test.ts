@@ -110,6 +110,12 @@ describe('split resources join to their parent through configuration references'
     }
   });
 
+  it('a split resource per module instance (for_each = module.per_team, bucket = each.value.id) joins the bucket of its own instance', () => {
+    const { result } = auditCase('module-inputs');
+    const at = (address: string) => result.findings.find((x) => x.rule.id === 'storage-versioning' && x.resource.address === address)?.status;
+    expect([at('module.per_team["red"].aws_s3_bucket.this'), at('module.per_team["blue"].aws_s3_bucket.this'), at('module.uploads.aws_s3_bucket.this')]).toEqual(['pass', 'pass', 'fail']);
+  });
+
   it('a split resource that names its bucket by the bucket’s own globally unique name joins it', () => {
     const f = outcome(auditCase('module-inputs').result.findings, 'storage-customer-managed-key', 'nm-inputs-exports')!;
     expect(f.status).toBe('pass');

@@ -46,7 +46,10 @@ export class PlanConfiguration {
     const path = modulePath(rc.module_address);
     const refs = this.referencesOf(rc, attribute);
     // `for_each = aws_s3_bucket.x` with `bucket = each.value.id`: the reference is to what for_each iterates.
-    const iterated = refs.some((r) => r.startsWith('each.value')) ? (this.blockOf(rc)?.for_each_expression?.references ?? []) : [];
+    const over = refs.some((r) => r.startsWith('each.value')) ? (this.blockOf(rc)?.for_each_expression?.references ?? []) : [];
+    // `for_each = module.buckets` with `bucket = each.value.id`: the output `id` of each instance of that module.
+    const outputs = refs.flatMap((r) => (/^each\.value\.[^.[]+/.exec(r) ? [r.split('.')[2] ?? ''] : []));
+    const iterated = over.flatMap((r) => (/^module\.[^.[]+$/.test(r) ? outputs.map((o) => `${r}.${o}`) : [r]));
     const targets = this.resolveRefs(path, [...refs.filter((r) => !r.startsWith('each.')), ...iterated]);
     // Terraform lists `aws_s3_bucket.all["a"]` and `aws_s3_bucket.all` for one reference: the keyed one decides.
     return targets.filter((t) => !targets.some((k) => k !== t && k.startsWith(`${t}[`)));

@@ -21,7 +21,8 @@ function sameInstance(rc: ResourceChange, candidates: ResourceChange[]): Resourc
   const within = inInstance.length ? inInstance : candidates;
   if (within.length <= 1) return within;
   const key = /\[[^\]]*\]$/.exec(rc.address)?.[0];
-  const sameKey = within.filter((c) => key !== undefined && c.address.endsWith(key));
+  // The key may be the resource's own or, for a parent inside a module instance (`for_each = module.buckets`), its module's.
+  const sameKey = within.filter((c) => key !== undefined && (c.address.endsWith(key) || (c.module_address?.endsWith(key) ?? false)));
   return sameKey.length ? sameKey : within;
 }
 
