@@ -474,6 +474,42 @@ describe('registry modules are evaluated from the sources terraform init install
     expect(anchorOf(f).line).toBe(grepLine('registry-module/main.tf', 'module "db_sg"'));
   });
 
+  it('locals that refer to each other many times over are evaluated once each, and a value too large to walk is unknown, never a hang', () => {
+    const dir = tempDir();
+    const locals = Array.from({ length: 40 }, (_, i) => `  l${String(i)} = [local.l${String(i + 1)}, local.l${String(i + 1)}]`).join('\n');
+    writeFileSync(
+      join(dir, 'main.tf'),
+      `locals {\n${locals}\n  l40 = "s3:GetObject"\n}\n\nresource "aws_s3_bucket" "b" {\n  bucket = "nm-locals"\n}\n\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket                  = aws_s3_bucket.b.id\n  block_public_acls       = false\n  ignore_public_acls      = false\n  block_public_policy     = false\n  restrict_public_buckets = false\n}\n\nresource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = flatten(local.l0)[0], Resource = "\${aws_s3_bucket.b.arn}/*" }] })\n}\n`,
+    );
+    const ref = { references: ['aws_s3_bucket.b.id', 'aws_s3_bucket.b'] };
+    const change = (type: string, after: object, unknown: object) => ({ address: `${type}.b`, mode: 'managed', type, name: 'b', change: { actions: ['create'], before: null, after, after_unknown: unknown } });
+    writeFileSync(
+      join(dir, 'plan.json'),
+      JSON.stringify({
+        format_version: '1.2',
+        planned_values: { root_module: {} },
+        resource_changes: [
+          change('aws_s3_bucket', { bucket: 'nm-locals', tags: {}, tags_all: {} }, { arn: true, id: true }),
+          change('aws_s3_bucket_public_access_block', { block_public_acls: false, ignore_public_acls: false, block_public_policy: false, restrict_public_buckets: false }, { bucket: true, id: true }),
+          change('aws_s3_bucket_policy', {}, { bucket: true, id: true, policy: true }),
+        ],
+        configuration: {
+          root_module: {
+            resources: [
+              { address: 'aws_s3_bucket.b', mode: 'managed', type: 'aws_s3_bucket', name: 'b', expressions: { bucket: { constant_value: 'nm-locals' } } },
+              { address: 'aws_s3_bucket_public_access_block.b', mode: 'managed', type: 'aws_s3_bucket_public_access_block', name: 'b', expressions: { bucket: ref } },
+              { address: 'aws_s3_bucket_policy.b', mode: 'managed', type: 'aws_s3_bucket_policy', name: 'b', expressions: { bucket: ref, policy: { references: ['local.l0', 'aws_s3_bucket.b.arn', 'aws_s3_bucket.b'] } } },
+            ],
+          },
+        },
+      }),
+    );
+    const planned = readTerraformPlan(join(dir, 'plan.json'), { cwd: dir, sourceRoot: '.' });
+    const f = outcome(audit({ resources: planned.resources, notices: planned.notices, policies }).findings, 'storage-public-read', 'nm-locals')!;
+    // local.l0 would hold 2^40 strings: Terraform itself could not build it.
+    expect(f.status === 'not-evaluated' && f.reasons).toEqual(["publicRead: aws_s3_bucket_policy.b.policy: statement 1's Action is known only after apply"]);
+  });
+
   it('a placeholder left in a statement’s Principal leaves the policy not evaluated, naming the statement', () => {
     const { findings } = variant((plan) => plan.replaceAll('\\"Principal\\": \\"*\\"', '\\"Principal\\": {\\"AWS\\": \\"_BUCKET_ARN_\\"}'));
     const f = outcome(findings, 'storage-tls-enforced', 'nm-registry-records')!;

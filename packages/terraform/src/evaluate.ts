@@ -24,6 +24,25 @@ const instanceKey = (address: string): string | number | undefined => {
   return m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1]);
 };
 
+/** The most elements and characters a variable's or local's value may have before it is taken as unknown. */
+const MAX_VALUE_SIZE = 1_000_000;
+
+/** Elements and characters in a value, counting shared parts each time they appear (as Terraform would), capped. */
+function sizeOf(v: Value, seen: WeakMap<object, number>): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object') return 1;
+  const known = seen.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  for (const e of Array.isArray(v) ? v : Object.values(v)) {
+    n += sizeOf(e, seen);
+    if (n > MAX_VALUE_SIZE) break;
+  }
+  const size = Math.min(n, MAX_VALUE_SIZE + 1);
+  seen.set(v, size);
+  return size;
+}
+
 /** `each.value` of the instance `key` of a block whose `for_each` is `all`: a map's element, or a set's member itself. */
 function eachValue(all: Value, key: string | number): Value {
   if (Array.isArray(all)) return all.includes(key) ? key : UNKNOWN;
@@ -54,6 +73,7 @@ function plannedValue(after: unknown, unknown: unknown): Value {
 export class PlanEvaluator {
   private readonly state = new Map<string, unknown>();
   private readonly active = new Set<string>();
+  private readonly memo = new WeakMap<DataAttributeHook, Map<string, Value>>();
 
   constructor(
     private readonly plan: Plan,
@@ -212,25 +232,37 @@ export class PlanEvaluator {
     const expression = text === undefined ? undefined : blockAttributeText(text, name);
     if (expression === undefined) return UNKNOWN;
     const forEach = (): Value => (text === undefined ? UNKNOWN : this.forEachOf(text, parentAddress || undefined, hook));
-    return this.guarded(`${moduleAddress ?? ''}:var.${name}`, () => this.evaluateText(expression, parentAddress || undefined, self?.key, hook, forEach));
+    return this.guarded(`${moduleAddress ?? ''}:var.${name}`, hook, () => this.evaluateText(expression, parentAddress || undefined, self?.key, hook, forEach));
   }
 
   private local(moduleAddress: string | undefined, name: string, hook: DataAttributeHook): Value {
     const path = moduleInstances(moduleAddress).map((m) => m.name);
     for (const text of this.sources.localsTexts(path)) {
       const expression = blockAttributeText(text, name);
-      if (expression !== undefined) return this.guarded(`${moduleAddress ?? ''}:local.${name}`, () => this.evaluateText(expression, moduleAddress, undefined, hook));
+      if (expression !== undefined) return this.guarded(`${moduleAddress ?? ''}:local.${name}`, hook, () => this.evaluateText(expression, moduleAddress, undefined, hook));
     }
     return UNKNOWN;
   }
 
-  private guarded(key: string, run: () => Value): Value {
+  /**
+   * Evaluates a variable or local once per evaluation (`hook` stands for one): locals that refer to each other
+   * many times over cannot make it exponential. A cycle gives UNKNOWN.
+   */
+  private guarded(key: string, hook: DataAttributeHook, run: () => Value): Value {
+    const memo = this.memo.get(hook) ?? new Map<string, Value>();
+    this.memo.set(hook, memo);
+    if (memo.has(key)) return memo.get(key) ?? UNKNOWN;
     if (this.active.has(key)) return UNKNOWN;
     this.active.add(key);
     try {
-      return run();
+      let value = run();
+      // A value this large (locals doubling each other) is not a policy anyone writes; walking it could take forever.
+      if (sizeOf(value, new WeakMap()) > MAX_VALUE_SIZE) value = UNKNOWN;
+      memo.set(key, value);
+      return value;
     } finally {
       this.active.delete(key);
     }
   }
+
 }
