@@ -1,9 +1,32 @@
 import type { ConfigModule, ConfigResource, Expression, Plan, ResourceChange } from './plan.js';
 
+/** An instance key in an address: `[0]` or `["eu"]` (a quoted key may hold `]` or `.`). */
+const INSTANCE_KEY = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]`;
+
+/** The key an instance key's text stands for: `"eu"` -> 'eu', `0` -> 0. */
+const keyOf = (text: string): string | number => (text.startsWith('"') ? (JSON.parse(text) as string) : Number(text));
+
+/** `module.a["x"].module.b[0]` -> [{ name: 'a', key: 'x' }, { name: 'b', key: 0 }]. */
+export function moduleInstances(moduleAddress: string | undefined): Array<{ name: string; key: string | number | undefined }> {
+  if (!moduleAddress) return [];
+  return [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[("(?:[^"\\]|\\.)*"|[0-9]+)\])?/g)].map((m) => ({ name: m[1] ?? '', key: m[2] === undefined ? undefined : keyOf(m[2]) }));
+}
+
 /** `module.a.module.b` -> ['a', 'b']. */
 export function modulePath(moduleAddress: string | undefined): string[] {
-  if (!moduleAddress) return [];
-  return [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1] ?? '');
+  return moduleInstances(moduleAddress).map((m) => m.name);
+}
+
+/** ['a', 'b'] -> `module.a.module.b.`, the prefix of addresses in that module. */
+export const modulePrefix = (path: string[]): string => path.map((m) => `module.${m}.`).join('');
+
+/** An instance key as an address writes it: 0 -> `[0]`, 'eu' -> `["eu"]`. */
+export const keySuffix = (key: string | number): string => (typeof key === 'number' ? `[${String(key)}]` : `[${JSON.stringify(key)}]`);
+
+/** The instance key an address ends with (`aws_s3_bucket.b["x"]` -> 'x'), if any. */
+export function instanceKey(address: string): string | number | undefined {
+  const m = TRAILING_KEY.exec(address);
+  return m ? keyOf(m[0].slice(1, -1)) : undefined;
 }
 
 /** The configuration of the module at `path` (module call names from the root). */
@@ -59,7 +82,7 @@ export class PlanConfiguration {
     const out = new Set<string>();
     // Terraform rejects cycles; a plan that has one anyway (hand-edited) ends here.
     if (depth > 32) return [];
-    const prefix = path.map((m) => `module.${m}.`).join('');
+    const prefix = modulePrefix(path);
     for (const ref of refs) {
       const [head = '', name, output] = ref.split('.');
       if (head === 'module' && name !== undefined && output !== undefined) {
@@ -89,9 +112,6 @@ export class PlanConfiguration {
     return [...out];
   }
 }
-
-/** An instance key in an address: `[0]` or `["eu"]` (a quoted key may hold `]` or `.`). */
-const INSTANCE_KEY = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]`;
 
 /**
  * `module.m["eu"].aws_s3_bucket.b["x"]` -> `module.m.aws_s3_bucket.b`: the block, as the configuration names it,

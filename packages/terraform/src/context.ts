@@ -1,5 +1,5 @@
 import { ConfigurationError, type CollectionNotice, type Resource, type SourceLocation } from '@leakproof/core';
-import { blockAddress, instanceAddress, modulePath, withoutKey, type PlanConfiguration } from './config.js';
+import { blockAddress, instanceAddress, keySuffix, modulePath, modulePrefix, withoutKey, type PlanConfiguration } from './config.js';
 import type { DataAttributeHook, PlanEvaluator } from './evaluate.js';
 import { UNKNOWN, type Value } from './expression.js';
 import { anyUnknown, planned, type ResourceChange } from './plan.js';
@@ -233,9 +233,9 @@ export class PlanContext {
   joinTo(rc: ResourceChange, attribute: string, parentTypes: string[]): ResourceChange[] {
     const targets = new Set(this.config.resolveTargets(rc, attribute));
     // An index the plan does not show (`aws_s3_bucket.all[each.value.bucket]`), evaluated from the sources: that instance only.
-    const prefix = modulePath(rc.module_address).map((m) => `module.${m}.`).join('');
+    const prefix = modulePrefix(modulePath(rc.module_address));
     for (const [block, key] of this.evaluator?.indexedInstances(rc, attribute) ?? []) {
-      if (targets.delete(`${prefix}${block}`)) targets.add(`${prefix}${block}[${typeof key === 'number' ? String(key) : JSON.stringify(key)}]`);
+      if (targets.delete(`${prefix}${block}`)) targets.add(`${prefix}${block}${keySuffix(key)}`);
     }
     const found = new Set<ResourceChange>();
     for (const t of targets) {

@@ -1,4 +1,4 @@
-import { moduleAt } from './config.js';
+import { instanceKey, keySuffix, moduleAt, moduleInstances, modulePath } from './config.js';
 import { evaluate, EvaluationError, indexedBlocks, parseExpression, UNKNOWN, type Scope, type Step, type Value } from './expression.js';
 import { blockAttributeText } from './hcl.js';
 import type { Expression, Plan, ResourceChange, StateModule } from './plan.js';
@@ -6,23 +6,6 @@ import type { SourceIndex } from './source.js';
 
 /** Gives the value of an attribute of a data source Terraform reads only at apply, when a normalizer can say it (a policy document's `json`). */
 export type DataAttributeHook = (read: ResourceChange, steps: Step[]) => Value | undefined;
-
-/** `module.a["x"].module.b[0]` -> [{ name: 'a', key: 'x' }, { name: 'b', key: 0 }]. */
-function moduleInstances(address: string | undefined): Array<{ name: string; key: string | number | undefined }> {
-  if (!address) return [];
-  return [...address.matchAll(/module\.([^.[]+)(?:\[("(?:[^"\\]|\\.)*"|[0-9]+)\])?/g)].map((m) => ({
-    name: m[1] ?? '',
-    key: m[2] === undefined ? undefined : m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : Number(m[2]),
-  }));
-}
-
-const keySuffix = (key: string | number): string => (typeof key === 'number' ? `[${String(key)}]` : `[${JSON.stringify(key)}]`);
-
-const instanceKey = (address: string): string | number | undefined => {
-  const m = /\[("(?:[^"\\]|\\.)*"|[0-9]+)\]$/.exec(address);
-  if (!m?.[1]) return undefined;
-  return m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1]);
-};
 
 /** The most elements and characters a variable's or local's value may have before it is taken as unknown. */
 const MAX_VALUE_SIZE = 1_000_000;
@@ -88,8 +71,7 @@ export class PlanEvaluator {
 
   /** The value `rc`'s attribute will have, as far as its sources and the plan tell; UNKNOWN when they do not. */
   attribute(rc: ResourceChange, attribute: string, hook: DataAttributeHook = () => undefined): Value {
-    const path = moduleInstances(rc.module_address).map((m) => m.name);
-    const text = this.sources.sourceText(path, `${rc.mode === 'data' ? 'data' : 'resource'}.${rc.type}.${rc.name}`);
+    const text = this.ownBlockText(rc);
     if (text === undefined) return UNKNOWN;
     const expression = blockAttributeText(text, attribute);
     if (expression === undefined) return UNKNOWN;
@@ -109,8 +91,7 @@ export class PlanEvaluator {
    */
   indexedInstances(rc: ResourceChange, attribute: string): Map<string, string | number> {
     const out = new Map<string, string | number>();
-    const path = moduleInstances(rc.module_address).map((m) => m.name);
-    const text = this.sources.sourceText(path, `${rc.mode === 'data' ? 'data' : 'resource'}.${rc.type}.${rc.name}`);
+    const text = this.ownBlockText(rc);
     const expression = text === undefined ? undefined : blockAttributeText(text, attribute);
     const node = expression === undefined ? undefined : parseExpression(expression);
     if (text === undefined || !node) return out;
@@ -134,6 +115,11 @@ export class PlanEvaluator {
       if (seen.size === 1 && only !== undefined && !Number.isNaN(only)) out.set(block, only);
     }
     return out;
+  }
+
+  /** The text of `rc`'s own block in its module's sources (installed ones included). */
+  private ownBlockText(rc: ResourceChange): string | undefined {
+    return this.sources.sourceText(modulePath(rc.module_address), `${rc.mode === 'data' ? 'data' : 'resource'}.${rc.type}.${rc.name}`);
   }
 
   /** A block's `for_each` value, evaluated in its module (it cannot refer to `each` or `count` itself). */
@@ -236,12 +222,9 @@ export class PlanEvaluator {
   }
 
   private local(moduleAddress: string | undefined, name: string, hook: DataAttributeHook): Value {
-    const path = moduleInstances(moduleAddress).map((m) => m.name);
-    for (const text of this.sources.localsTexts(path)) {
-      const expression = blockAttributeText(text, name);
-      if (expression !== undefined) return this.guarded(`${moduleAddress ?? ''}:local.${name}`, hook, () => this.evaluateText(expression, moduleAddress, undefined, hook));
-    }
-    return UNKNOWN;
+    const expression = this.sources.localExpression(modulePath(moduleAddress), name);
+    if (expression === undefined) return UNKNOWN;
+    return this.guarded(`${moduleAddress ?? ''}:local.${name}`, hook, () => this.evaluateText(expression, moduleAddress, undefined, hook));
   }
 
   /**

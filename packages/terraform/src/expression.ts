@@ -1,4 +1,4 @@
-import { heredocAt, stringEscape } from './hcl.js';
+import { heredocAt, skipBlank, stringEscape } from './hcl.js';
 
 /**
  * HCL expressions of a module's `.tf` sources, evaluated to the value Terraform will give them at apply when the
@@ -56,17 +56,7 @@ class Parser {
   constructor(readonly text: string) {}
 
   skip(): void {
-    for (;;) {
-      const c = this.text.charAt(this.pos);
-      if (c === ' ' || c === '\t' || c === '\r' || (c === '\n' && this.depth > 0)) this.pos++;
-      else if (c === '#' || this.text.startsWith('//', this.pos)) {
-        const end = this.text.indexOf('\n', this.pos);
-        this.pos = end < 0 ? this.text.length : end;
-      } else if (this.text.startsWith('/*', this.pos)) {
-        const end = this.text.indexOf('*/', this.pos + 2);
-        this.pos = end < 0 ? this.text.length : end + 2;
-      } else return;
-    }
+    this.pos = skipBlank(this.text, this.pos, this.depth > 0);
   }
 
   eat(token: string): boolean {

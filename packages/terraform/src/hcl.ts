@@ -7,6 +7,22 @@
  * literal subset and says "pending" for the rest rather than guessing.
  */
 
+/** Where the spaces and comments (`#`, `//` and block comments) starting at `pos` end; newlines count only if `newlines`. */
+export function skipBlank(text: string, pos: number, newlines: boolean): number {
+  let at = pos;
+  for (;;) {
+    const c = text.charAt(at);
+    if (c === ' ' || c === '\t' || c === '\r' || (newlines && c === '\n')) at++;
+    else if (c === '#' || text.startsWith('//', at)) {
+      const end = text.indexOf('\n', at);
+      at = end < 0 ? text.length : end;
+    } else if (text.startsWith('/*', at)) {
+      const end = text.indexOf('*/', at + 2);
+      at = end < 0 ? text.length : end + 2;
+    } else return at;
+  }
+}
+
 /**
  * The heredoc starting at `pos` (`<<EOT` or `<<-EOT`): its body, with the `<<-` form's common indentation
  * removed, where it ends, and whether its closing marker was found.
@@ -66,17 +82,7 @@ class Reader {
 
   /** Skips spaces and comments; newlines too unless `newlines` is false (they separate object items). */
   skip(newlines = true): void {
-    for (;;) {
-      const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\r' || (newlines && c === '\n')) this.pos++;
-      else if (c === '#' || this.text.startsWith('//', this.pos)) {
-        const end = this.text.indexOf('\n', this.pos);
-        this.pos = end < 0 ? this.text.length : end;
-      } else if (this.text.startsWith('/*', this.pos)) {
-        const end = this.text.indexOf('*/', this.pos + 2);
-        this.pos = end < 0 ? this.text.length : end + 2;
-      } else return;
-    }
+    this.pos = skipBlank(this.text, this.pos, newlines);
   }
 
   identifier(): string | undefined {

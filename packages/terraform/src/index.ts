@@ -4,7 +4,6 @@ import { PlanConfiguration } from './config.js';
 import { PlanContext } from './context.js';
 import { PlanEvaluator } from './evaluate.js';
 import { parseExpression, referencesIn } from './expression.js';
-import { blockAttributeText } from './hcl.js';
 import { AWS_TYPES, normalizeAwsPlan } from './normalize/aws.js';
 import { AZURE_TYPES, normalizeAzurePlan } from './normalize/azure.js';
 import { GCP_TYPES, normalizeGcpPlan } from './normalize/gcp.js';
@@ -59,12 +58,9 @@ export function normalizePlan(plan: Plan, options: TerraformOptions = {}): Terra
   const ctx = new PlanContext(
     kept,
     new PlanConfiguration(plan, (path, name) => {
-      for (const text of sources.localsTexts(path)) {
-        const expression = blockAttributeText(text, name);
-        const node = expression === undefined ? undefined : parseExpression(expression);
-        if (node) return referencesIn(node);
-      }
-      return [];
+      const expression = sources.localExpression(path, name);
+      const node = expression === undefined ? undefined : parseExpression(expression);
+      return node ? referencesIn(node) : [];
     }),
     (rc) => sources.locate(rc.module_address, rc.type, rc.name, rc.address),
     notices,

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceLocation } from '@leakproof/core';
 import { modulePath } from './config.js';
+import { blockAttributeText } from './hcl.js';
 import type { ConfigModule } from './plan.js';
 
 /** A declared resource block: where its text is, and where reports point when it is inside the repository. */
@@ -84,12 +85,16 @@ export class SourceIndex {
     return at ? this.textFrom(at.path, at.line) : undefined;
   }
 
-  /** The texts of the `locals` blocks of the module at `path`, each from its first line. */
-  localsTexts(path: string[]): string[] {
+  /** The source text of `local.<name>`'s expression in the `locals` blocks of the module at `path`. */
+  localExpression(path: string[], name: string): string | undefined {
     const dir = this.evaluationDir(path);
-    if (!dir) return [];
+    if (!dir) return undefined;
     this.blocksIn(dir);
-    return (this.locals.get(dir) ?? []).map((at) => this.textFrom(at.path, at.line));
+    for (const at of this.locals.get(dir) ?? []) {
+      const expression = blockAttributeText(this.textFrom(at.path, at.line), name);
+      if (expression !== undefined) return expression;
+    }
+    return undefined;
   }
 
   private evaluationDir(path: string[]): string | undefined {
@@ -169,6 +174,7 @@ export class SourceIndex {
     const found = new Map<string, DeclaredBlock>();
     const locals: Array<{ path: string; line: number }> = [];
     this.locals.set(dir, locals);
+    const installed = this.installed.has(dir);
     if (existsSync(dir) && statSync(dir).isDirectory()) {
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
         const path = join(dir, file);
@@ -182,7 +188,6 @@ export class SourceIndex {
             if (key === undefined || found.has(key)) return;
             // A file outside the repository cannot be a code-scanning location; such blocks fall back to rule anchoring.
             const file = relative(this.displayRoot, path);
-            const installed = this.installed.has(dir);
             const inside = !installed && !(file.startsWith('..') || isAbsolute(file));
             if (!inside && !installed) this.outside.add(path);
             found.set(key, { path, line: i + 1, ...(inside ? { location: { file: file.split(sep).join('/'), line: i + 1 } } : {}) });

@@ -398,10 +398,9 @@ function securityGroups(ctx: Ctx): { resources: Resource[]; exposure: Map<string
     // A finding caused by a separate rule resource points at the rule that alone causes it, unless an
     // inline rule of the group already does.
     const sources: NonNullable<Resource['factSources']> = {};
-    const causes = (rules: PlannedRule[], f: string) => opensToInternet(rules, [f]);
     for (const f of INGRESS_FACTS) {
-      if (causes(list.filter((r) => r.rc === g), f)) continue;
-      const rule = list.find((r) => r.rc !== g && causes([r], f));
+      if (opensToInternet(list.filter((r) => r.rc === g), [f])) continue;
+      const rule = list.find((r) => r.rc !== g && opensToInternet([r], [f]));
       const source = rule ? ctx.source(rule.rc) : undefined;
       if (source) sources[f] = source;
     }
